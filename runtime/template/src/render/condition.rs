@@ -1,0 +1,85 @@
+//! Evaluates `{% if %}` conditions with Django's smartif semantics: `or`/`and` return an
+//! operand, and any error inside an operator (a `TypeError` in Python) makes it False.
+
+use super::Renderer;
+use crate::compiler::ast::{BinaryOp, Condition};
+use crate::error::{Error, ErrorKind};
+use crate::value::{compare, contains, identical, Value};
+
+impl Renderer<'_> {
+    /// The value of a condition. Errors of a bare operand propagate (the `if` tag treats a
+    /// missing filter argument as false); errors inside operators are swallowed, as Django
+    /// does, except `Unsupported`, which means the answer is unknown.
+    pub(crate) fn eval_condition(&self, condition: &Condition) -> Result<Value, Error> {
+        match condition {
+            Condition::Test(expression) => self.eval_expression(expression, true),
+            Condition::Not(inner) => guard(
+                self.eval_condition(inner)
+                    .and_then(|value| value.is_true())
+                    .map(|truth| Value::Bool(!truth)),
+            ),
+            Condition::Binary(op, left, right) => guard(self.eval_binary(*op, left, right)),
+        }
+    }
+
+    fn eval_binary(
+        &self,
+        op: BinaryOp,
+        left: &Condition,
+        right: &Condition,
+    ) -> Result<Value, Error> {
+        let truth = match op {
+            BinaryOp::Or => {
+                let left = self.eval_condition(left)?;
+                return if left.is_true()? {
+                    Ok(left)
+                } else {
+                    self.eval_condition(right)
+                };
+            }
+            BinaryOp::And => {
+                let left = self.eval_condition(left)?;
+                return if left.is_true()? {
+                    self.eval_condition(right)
+                } else {
+                    Ok(left)
+                };
+            }
+            BinaryOp::In => {
+                let (left, right) = self.operands(left, right)?;
+                contains(&right, &left)?
+            }
+            BinaryOp::NotIn => {
+                let (left, right) = self.operands(left, right)?;
+                !contains(&right, &left)?
+            }
+            BinaryOp::Is => {
+                let (left, right) = self.operands(left, right)?;
+                identical(&left, &right)?
+            }
+            BinaryOp::IsNot => {
+                let (left, right) = self.operands(left, right)?;
+                !identical(&left, &right)?
+            }
+            BinaryOp::Compare(op) => {
+                let (left, right) = self.operands(left, right)?;
+                compare(op, &left, &right)?
+            }
+        };
+        Ok(Value::Bool(truth))
+    }
+
+    /// Both operands, left first as Python evaluates them.
+    fn operands(&self, left: &Condition, right: &Condition) -> Result<(Value, Value), Error> {
+        Ok((self.eval_condition(left)?, self.eval_condition(right)?))
+    }
+}
+
+/// Django's operator `eval`: `try: ... except Exception: return False`.
+fn guard(result: Result<Value, Error>) -> Result<Value, Error> {
+    match result {
+        Err(error) if error.kind() == ErrorKind::Unsupported => Err(error),
+        Err(_) => Ok(Value::Bool(false)),
+        ok => ok,
+    }
+}

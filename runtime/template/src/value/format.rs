@@ -1,0 +1,375 @@
+//! Turning values into text as Python and Django do: `str()`, `repr()`, the localized form
+//! `{{ value }}` prints, and HTML escaping.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use super::Value;
+use crate::error::Error;
+
+/// How deeply nested lists and dicts may be before printing them fails (Python's recursion limit).
+const MAX_REPR_DEPTH: usize = 500;
+
+/// Python's `str(value)`, and whether the result is a safe string.
+pub(crate) fn to_text(value: &Value) -> Result<(Cow<'_, str>, bool), Error> {
+    Ok(match value {
+        Value::Str(text, safe) => (Cow::Borrowed(&**text), *safe),
+        Value::Object(object) => {
+            let (text, safe) = object.to_text()?;
+            (Cow::Owned(text), safe)
+        }
+        Value::Float(f) => (Cow::Owned(float_repr(*f)), false),
+        _ => (Cow::Owned(to_repr(value)?), false),
+    })
+}
+
+/// What `{{ value }}` prints before escaping: Django's `localize()` then `str()`.
+///
+/// Numbers are formatted as Django does with `USE_THOUSAND_SEPARATOR = False` and a locale
+/// whose decimal separator is `.`, the defaults.
+pub(crate) fn to_output(value: &Value) -> Result<(Cow<'_, str>, bool), Error> {
+    match value {
+        Value::Float(f) => Ok((Cow::Owned(float_output(*f)), false)),
+        Value::Object(object) => {
+            let (text, safe) = object.to_output()?;
+            Ok((Cow::Owned(text), safe))
+        }
+        _ => to_text(value),
+    }
+}
+
+/// Python's `repr(value)`.
+pub(crate) fn to_repr(value: &Value) -> Result<String, Error> {
+    let mut out = String::new();
+    write_repr(&mut out, value, 0)?;
+    Ok(out)
+}
+
+fn write_repr(out: &mut String, value: &Value, depth: usize) -> Result<(), Error> {
+    if depth > MAX_REPR_DEPTH {
+        return Err(Error::render(
+            "maximum recursion depth exceeded while getting the repr of an object",
+        ));
+    }
+    match value {
+        Value::None => out.push_str("None"),
+        Value::Bool(true) => out.push_str("True"),
+        Value::Bool(false) => out.push_str("False"),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Float(f) => out.push_str(&float_repr(*f)),
+        Value::Str(text, _) => write_str_repr(out, text),
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_repr(out, item, depth + 1)?;
+            }
+            out.push(']');
+        }
+        Value::Map(map) => {
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_str_repr(out, key);
+                out.push_str(": ");
+                write_repr(out, item, depth + 1)?;
+            }
+            out.push('}');
+        }
+        Value::Object(object) => out.push_str(&object.to_repr()?),
+    }
+    Ok(())
+}
+
+/// Python's `repr()` of a string: single quotes unless the text has `'` and no `"`.
+fn write_str_repr(out: &mut String, text: &str) {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    out.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_printable(c) => out.push(c),
+            c => {
+                let code = u32::from(c);
+                let _ = match code {
+                    0..=0xff => write!(out, "\\x{code:02x}"),
+                    0x100..=0xffff => write!(out, "\\u{code:04x}"),
+                    _ => write!(out, "\\U{code:08x}"),
+                };
+            }
+        }
+    }
+    out.push(quote);
+}
+
+/// Python's `str.isprintable()` for one character: false for controls, separators other than
+/// the space, format characters, private use and non-characters. (Unassigned code points, which
+/// Python also escapes, need Unicode tables this crate does not carry.)
+fn is_printable(c: char) -> bool {
+    let code = u32::from(c);
+    let not_printable = matches!(
+        code,
+        0..=0x1f
+            | 0x7f..=0xa0
+            | 0xad
+            | 0x600..=0x605
+            | 0x61c
+            | 0x6dd
+            | 0x70f
+            | 0x890..=0x891
+            | 0x8e2
+            | 0x1680
+            | 0x180e
+            | 0x2000..=0x200f
+            | 0x2028..=0x202f
+            | 0x205f..=0x2064
+            | 0x2066..=0x206f
+            | 0x3000
+            | 0xe000..=0xf8ff
+            | 0xfdd0..=0xfdef
+            | 0xfeff
+            | 0xfff9..=0xfffb
+            | 0x110bd
+            | 0x110cd
+            | 0x13430..=0x1343f
+            | 0x1bca0..=0x1bca3
+            | 0x1d173..=0x1d17a
+            | 0xe0001
+            | 0xe0020..=0xe007f
+            | 0xf0000..
+    );
+    !not_printable && (code & 0xfffe) != 0xfffe
+}
+
+/// The shortest round-tripping digits of a finite, non-negative float, and its decimal
+/// exponent in scientific notation (`d.ddd × 10^exponent`).
+fn float_digits(f: f64) -> (String, i32) {
+    let scientific = format!("{:e}", f.abs());
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    (digits, exponent.parse().unwrap_or(0))
+}
+
+/// Python's `repr(float)`: `1.0`, `0.1`, `1e+16`, `1.5e-05`, `inf`, `nan`.
+pub(crate) fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    if f.is_infinite() {
+        return format!("{sign}inf");
+    }
+    let (digits, exponent) = float_digits(f);
+    let mut out = String::from(sign);
+    if (-4..16).contains(&exponent) {
+        if exponent < 0 {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n(
+                '0',
+                exponent.unsigned_abs() as usize - 1,
+            ));
+            out.push_str(&digits);
+        } else {
+            let whole = exponent.unsigned_abs() as usize + 1;
+            let (int_part, frac_part) = digits.split_at(whole.min(digits.len()));
+            out.push_str(int_part);
+            out.extend(std::iter::repeat_n('0', whole.saturating_sub(digits.len())));
+            out.push('.');
+            out.push_str(if frac_part.is_empty() { "0" } else { frac_part });
+        }
+    } else {
+        let (first, rest) = digits.split_at(1.min(digits.len()));
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
+        }
+        let exp_sign = if exponent < 0 { '-' } else { '+' };
+        let _ = write!(out, "e{exp_sign}{:02}", exponent.unsigned_abs());
+    }
+    out
+}
+
+/// How Django's `localize()` prints a float: like `repr()`, except that values `repr()` writes
+/// with an exponent go through `Decimal` and come out positional (`1e+16` prints as
+/// `10000000000000000`), unless they would need more than 200 digits.
+pub(crate) fn float_output(f: f64) -> String {
+    let repr = float_repr(f);
+    if !f.is_finite() || !repr.contains('e') {
+        return repr;
+    }
+    let (digits, exponent) = float_digits(f);
+    let count = i64::try_from(digits.len()).unwrap_or(i64::MAX);
+    let decimal_exponent = i64::from(exponent) - (count - 1);
+    if decimal_exponent.abs() + count > 200 {
+        return repr;
+    }
+    let mut out = String::from(if f.is_sign_negative() { "-" } else { "" });
+    if decimal_exponent >= 0 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n(
+            '0',
+            decimal_exponent.unsigned_abs() as usize,
+        ));
+    } else {
+        let fraction = decimal_exponent.unsigned_abs() as usize;
+        if digits.len() > fraction {
+            let (int_part, frac_part) = digits.split_at(digits.len() - fraction);
+            out.push_str(int_part);
+            out.push('.');
+            out.push_str(frac_part);
+        } else {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', fraction - digits.len()));
+            out.push_str(&digits);
+        }
+    }
+    out
+}
+
+/// Appends `text` HTML-escaped as Django's `escape()` does (`html.escape` with quotes).
+pub(crate) fn escape_into(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+        let (plain, special) = rest.split_at(i);
+        out.push_str(plain);
+        let mut chars = special.chars();
+        out.push_str(match chars.next() {
+            Some('&') => "&amp;",
+            Some('<') => "&lt;",
+            Some('>') => "&gt;",
+            Some('"') => "&quot;",
+            _ => "&#x27;",
+        });
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Map;
+    use std::sync::Arc;
+
+    #[test]
+    fn float_repr_matches_python() {
+        let cases = [
+            (1.0, "1.0"),
+            (0.1, "0.1"),
+            (-0.0, "-0.0"),
+            (0.0, "0.0"),
+            (100.0, "100.0"),
+            (1.5, "1.5"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (1.5e-5, "1.5e-05"),
+            (0.0001, "0.0001"),
+            (123456789.125, "123456789.125"),
+            (1.2345678901234568e17, "1.2345678901234568e+17"),
+            (1e300, "1e+300"),
+            (-2.5e-300, "-2.5e-300"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (f64::NAN, "nan"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (5e-324, "5e-324"),
+        ];
+        for (f, expected) in cases {
+            assert_eq!(float_repr(f), expected, "{f:e}");
+        }
+    }
+
+    #[test]
+    fn float_output_matches_django_localize() {
+        let cases = [
+            (1e16, "10000000000000000"),
+            (1.5e-5, "0.000015"),
+            (0.0001, "0.0001"),
+            (1.2345678901234568e17, "123456789012345680"),
+            (1e22, "10000000000000000000000"),
+            (-1.5e-5, "-0.000015"),
+            (1e300, "1e+300"),
+            (1.0, "1.0"),
+            (f64::NAN, "nan"),
+            (1.234e-5, "0.00001234"),
+        ];
+        for (f, expected) in cases {
+            assert_eq!(float_output(f), expected, "{f:e}");
+        }
+    }
+
+    #[test]
+    fn repr_of_containers_and_strings() {
+        let map: Map = [(Arc::from("k'"), Value::None)].into_iter().collect();
+        let value = Value::from(vec![
+            Value::Int(1),
+            Value::from("a'b"),
+            Value::from("a\"b"),
+            Value::from("a'\"b"),
+            Value::from("tab\there\\ \u{7} \u{a0} é \u{200b} \u{1F600}"),
+            Value::from(map),
+            Value::Bool(true),
+            Value::Float(1e16),
+        ]);
+        assert_eq!(
+            to_repr(&value).unwrap_or_default(),
+            r#"[1, "a'b", 'a"b', 'a\'"b', 'tab\there\\ \x07 \xa0 é \u200b 😀', {"k'": None}, True, 1e+16]"#
+        );
+    }
+
+    #[test]
+    fn repr_depth_is_capped() {
+        let mut value = Value::None;
+        for _ in 0..(MAX_REPR_DEPTH + 5) {
+            value = Value::from(vec![value]);
+        }
+        assert!(to_repr(&value).is_err());
+    }
+
+    #[test]
+    fn text_and_output_differ_only_for_floats() {
+        let text = |v: &Value| to_text(v).map(|(t, _)| t.into_owned()).unwrap_or_default();
+        let output = |v: &Value| {
+            to_output(v)
+                .map(|(t, _)| t.into_owned())
+                .unwrap_or_default()
+        };
+        assert_eq!(text(&Value::Float(1e16)), "1e+16");
+        assert_eq!(output(&Value::Float(1e16)), "10000000000000000");
+        assert_eq!(output(&Value::Int(-3)), "-3");
+        assert_eq!(output(&Value::Bool(false)), "False");
+        assert_eq!(output(&Value::None), "None");
+        assert_eq!(
+            to_text(&Value::safe_str("<b>")).map(|(_, s)| s).ok(),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn escape_matches_django() {
+        let mut out = String::new();
+        escape_into(&mut out, "<a href=\"x\">'&'</a> é");
+        assert_eq!(
+            out,
+            "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt; é"
+        );
+    }
+}
