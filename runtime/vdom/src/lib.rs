@@ -1,1 +1,51 @@
-//! placeholder
+//! djust's virtual DOM: HTML parsed by html5ever into a compact tree, diffed into DOM patches.
+//!
+//! The server renders a page and the browser parses it; on each event the server renders again
+//! and sends [`Patch`]es that turn the browser's DOM under the root element (the first element
+//! with a `dj-root` attribute) into exactly the new render's. [`LiveTree`] keeps a page's tree
+//! between renders; [`diff_html`] compares two renders in one call.
+//!
+//! The pipeline, one module each: [`parse`](parse()) (html5ever → [`Tree`]), `diff`
+//! ([`Tree`] × [`Tree`] → [`Patch`]es), `serialize` ([`Tree`] → HTML), and [`apply`] (a
+//! reference applier, the browser's side, for tests).
+
+mod apply;
+mod diff;
+#[cfg(test)]
+mod diff_properties;
+mod error;
+mod live_tree;
+mod parse;
+mod patch;
+mod serialize;
+mod tree;
+
+pub use apply::{apply, ApplyError, ApplyProblem};
+pub use diff::diff;
+pub use error::VdomError;
+pub use live_tree::{LiveTree, MAX_DEPTH};
+pub use parse::parse;
+pub use patch::Patch;
+pub use tree::{RootKind, Tree};
+
+/// The patches that turn `old`'s root content into `new`'s, each parsed as by [`parse`].
+///
+/// Unlike [`LiveTree::update`] it accepts any two inputs: roots found differently or nested
+/// past [`MAX_DEPTH`] are diffed all the same.
+pub fn diff_html(old: &str, new: &str) -> Vec<Patch> {
+    diff(&parse(old), &parse(new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_html_compares_two_renders() {
+        let patches = diff_html("<p>a</p>", "<p>b</p>");
+        assert_eq!(
+            serde_json::to_string(&patches).unwrap(),
+            r#"[["text",[0,0],"b"]]"#
+        );
+    }
+}

@@ -1,0 +1,175 @@
+//! [`LiveTree`]: a page's tree kept between renders, diffed against each new render.
+
+use crate::diff::diff;
+use crate::error::VdomError;
+use crate::parse::parse;
+use crate::patch::Patch;
+use crate::tree::{RootKind, Tree};
+
+/// The deepest element nesting a [`LiveTree`] accepts, counted from `<html>`.
+///
+/// Chrome's parser stops nesting at 512 open elements (`kMaximumHTMLParserDOMTreeDepth`) and
+/// makes deeper elements siblings; past that our tree and the browser's would differ.
+pub const MAX_DEPTH: usize = 512;
+
+/// A page's current tree, kept between renders to diff the next render against.
+///
+/// ```
+/// use djust_vdom::LiveTree;
+///
+/// let mut page = LiveTree::new("<div dj-root><p>0</p></div>").unwrap();
+/// let patches = page.update("<div dj-root><p>1</p></div>").unwrap();
+/// assert_eq!(serde_json::to_string(&patches).unwrap(), r#"[["text",[0,0],"1"]]"#);
+/// ```
+#[derive(Clone, Debug)]
+pub struct LiveTree {
+    tree: Tree,
+}
+
+impl LiveTree {
+    /// Parses a page's first render (a whole document, or a fragment).
+    pub fn new(html: &str) -> Result<Self, VdomError> {
+        let tree = parse(html);
+        check_depth(&tree)?;
+        Ok(LiveTree { tree })
+    }
+
+    /// Parses the next render and returns the patches from the current one, which it replaces.
+    ///
+    /// Every render has a root (a `dj-root` element, else the body, else the fragment), so the
+    /// root cannot vanish; but when a `dj-root` element appears or disappears between renders
+    /// no patch list is right: a single `html` patch on `[]` would move the whole new body into
+    /// the old root element (or the new root's content over the whole old body). That fails
+    /// with [`VdomError::RootChanged`]; the host should have the client reload the page. On any
+    /// error the current tree is kept, so the page can go on with later renders.
+    pub fn update(&mut self, new_html: &str) -> Result<Vec<Patch>, VdomError> {
+        let new = parse(new_html);
+        check_depth(&new)?;
+        let (previous, current) = (self.tree.root_kind(), new.root_kind());
+        if (previous == RootKind::DjRoot) != (current == RootKind::DjRoot) {
+            return Err(VdomError::RootChanged { previous, current });
+        }
+        let patches = diff(&self.tree, &new);
+        self.tree = new;
+        Ok(patches)
+    }
+
+    /// The HTML of the current root's children, for a client that must build the root afresh.
+    pub fn root_inner_html(&self) -> String {
+        self.tree.root_inner_html()
+    }
+
+    /// The current tree.
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+}
+
+fn check_depth(tree: &Tree) -> Result<(), VdomError> {
+    match tree.depth() {
+        depth if depth > MAX_DEPTH => Err(VdomError::TooDeep {
+            depth,
+            limit: MAX_DEPTH,
+        }),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apply::apply;
+
+    #[test]
+    fn update_diffs_against_the_previous_render_and_keeps_the_new_one() {
+        let mut page = LiveTree::new("<p>0</p>").unwrap();
+        let first = page.update("<p>1</p>").unwrap();
+        let second = page.update("<p>2</p>").unwrap();
+        assert_eq!(
+            first,
+            vec![Patch::SetText {
+                path: vec![0, 0],
+                text: "1".into()
+            }]
+        );
+        assert_eq!(
+            second,
+            vec![Patch::SetText {
+                path: vec![0, 0],
+                text: "2".into()
+            }]
+        );
+        assert_eq!(page.root_inner_html(), "<p>2</p>");
+    }
+
+    #[test]
+    fn a_whole_page_and_its_next_render_patch_the_dj_root_region() {
+        let page = |n: u32| {
+            format!(
+                "<!DOCTYPE html><html><head><title>t</title></head><body><nav>menu</nav>\
+                 <main dj-root dj-view=\"v1\"><h1>Count</h1><p class=\"c{n}\">{n}</p></main></body></html>"
+            )
+        };
+        let mut live = LiveTree::new(&page(1)).unwrap();
+        let mut browser = live.tree().clone();
+        let patches = live.update(&page(2)).unwrap();
+        assert_eq!(
+            serde_json::to_string(&patches).unwrap(),
+            r#"[["attr",[1],"class","c2"],["text",[1,0],"2"]]"#
+        );
+        apply(&mut browser, &patches).unwrap();
+        assert_eq!(browser.root_inner_html(), live.root_inner_html());
+    }
+
+    #[test]
+    fn losing_the_dj_root_element_is_an_error_that_keeps_the_previous_tree() {
+        let mut page = LiveTree::new("<nav>n</nav><div dj-root><p>1</p></div>").unwrap();
+        let err = page.update("<nav>n</nav><p>2</p>").unwrap_err();
+        assert_eq!(
+            err,
+            VdomError::RootChanged {
+                previous: RootKind::DjRoot,
+                current: RootKind::Fragment
+            }
+        );
+        assert!(err
+            .to_string()
+            .contains("Instead of rendering the `dj-root` element conditionally"));
+        assert_eq!(page.root_inner_html(), "<p>1</p>");
+        assert!(page.update("<div dj-root><p>3</p></div>").is_ok());
+    }
+
+    #[test]
+    fn gaining_a_dj_root_element_is_an_error() {
+        let mut page = LiveTree::new("<!doctype html><p>1</p>").unwrap();
+        let err = page
+            .update("<!doctype html><div dj-root><p>1</p></div>")
+            .unwrap_err();
+        assert!(err.to_string().contains("its root was the <body>"), "{err}");
+    }
+
+    #[test]
+    fn a_document_and_a_fragment_without_dj_root_are_interchangeable() {
+        let mut page = LiveTree::new("<!doctype html><p>1</p>").unwrap();
+        assert_eq!(page.update("<p>2</p>").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn nesting_deeper_than_browsers_build_is_refused() {
+        // A fragment sits in <html><body>: 2 levels before its own elements.
+        let at_limit = "<div>".repeat(MAX_DEPTH - 2);
+        assert!(LiveTree::new(&at_limit).is_ok());
+        let too_deep = "<div>".repeat(MAX_DEPTH - 1);
+        assert_eq!(
+            LiveTree::new(&too_deep).unwrap_err(),
+            VdomError::TooDeep {
+                depth: MAX_DEPTH + 1,
+                limit: MAX_DEPTH
+            }
+        );
+        let mut page = LiveTree::new("<p>1</p>").unwrap();
+        let err = page.update(&too_deep).unwrap_err();
+        assert!(err.to_string().contains("Instead of nesting that deep"));
+        assert_eq!(page.root_inner_html(), "<p>1</p>");
+    }
+}
