@@ -123,9 +123,17 @@ impl Error {
         self.inner.host.as_deref()
     }
 
-    /// Takes the host's own error out, for errors of kind `Host` (to re-raise it as it was).
-    pub fn into_host_error(self) -> Option<HostError> {
-        self.inner.host
+    /// Takes the host's error out if it is an `E` (to re-raise it as it was); else gives the
+    /// error back unchanged.
+    pub fn into_host<E: std::error::Error + 'static>(mut self) -> Result<E, Error> {
+        match self.inner.host.take().map(|host| host.downcast::<E>()) {
+            Some(Ok(host)) => Ok(*host),
+            Some(Err(host)) => {
+                self.inner.host = Some(host);
+                Err(self)
+            }
+            None => Err(self),
+        }
     }
 
     /// Records where the error happened, unless an inner tag already claimed it (as Django does).
@@ -223,9 +231,10 @@ mod tests {
         assert_eq!(err.to_string(), "boom");
         assert!(err.host_error().is_some_and(|e| e.is::<Boom>()));
         assert!(std::error::Error::source(&err).is_some());
-        assert!(err
-            .into_host_error()
-            .is_some_and(|e| e.downcast::<Boom>().is_ok()));
+        assert!(err.into_host::<Boom>().is_ok());
+        let err = Error::host(Boom).into_host::<std::fmt::Error>();
+        assert!(err.is_err_and(|e| e.host_error().is_some()));
+        assert!(Error::syntax("x").into_host::<Boom>().is_err());
     }
 
     #[test]

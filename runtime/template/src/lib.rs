@@ -30,4 +30,4 @@ pub use context::Context;
 pub use error::{Error, ErrorKind, HostError, Span};
 pub use library::{Host, Libraries, NoHost};
 pub use template::Template;
-pub use value::{Map, Object, Value};
+pub use value::{AsAny, Map, Object, Value};

@@ -297,7 +297,7 @@ mod tests {
         assert_eq!(path.segments[2].index, Some(0));
         assert_eq!(filters.len(), 2);
         assert!(
-            matches!(&filters[0].arg, Some(Operand::Literal(v)) if v.as_text() == Some(("x", true)))
+            matches!(&filters[0].arg, Some(Operand::Literal(v)) if v.as_str_and_safety() == Some(("x", true)))
         );
         assert_eq!(message("x | upper"), "ok");
         assert_eq!(message("x|default:y.z"), "ok");
@@ -313,7 +313,9 @@ mod tests {
         assert!(matches!(literal(".5"), Some(Value::Float(f)) if f == 0.5));
         assert!(matches!(literal("1e3"), Some(Value::Float(f)) if f == 1000.0));
         assert_eq!(
-            literal("'a\\'b'").as_ref().and_then(Value::as_text),
+            literal("'a\\'b'")
+                .as_ref()
+                .and_then(Value::as_str_and_safety),
             Some(("a'b", true))
         );
         // "2." is not a number: it becomes the lookup ("2", "").

@@ -44,7 +44,7 @@ mod tests {
     fn text(value: Result<Value, Error>) -> Option<(String, bool)> {
         value
             .ok()
-            .and_then(|v| v.as_text().map(|(t, s)| (t.to_owned(), s)))
+            .and_then(|v| v.as_str_and_safety().map(|(t, s)| (t.to_owned(), s)))
     }
 
     #[test]

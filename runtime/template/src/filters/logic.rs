@@ -36,13 +36,16 @@ mod tests {
             Value::from(""),
             Value::from(Vec::new()),
         ] {
-            assert_eq!(run(value).as_text(), Some(("d", true)));
+            assert_eq!(run(value).as_str_and_safety(), Some(("d", true)));
         }
     }
 
     #[test]
     fn truthy_values_pass_through_unchanged() {
-        assert_eq!(run(Value::from("x")).as_text(), Some(("x", false)));
+        assert_eq!(
+            run(Value::from("x")).as_str_and_safety(),
+            Some(("x", false))
+        );
         assert!(matches!(run(Value::Int(2)), Value::Int(2)));
     }
 }

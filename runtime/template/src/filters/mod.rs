@@ -205,12 +205,18 @@ mod tests {
     fn is_safe_filters_keep_safe_input_safe() {
         let lower = find("lower").map(|f| apply(f, Value::safe_str("<B>"), None));
         assert_eq!(
-            lower.and_then(Result::ok).as_ref().and_then(Value::as_text),
+            lower
+                .and_then(Result::ok)
+                .as_ref()
+                .and_then(Value::as_str_and_safety),
             Some(("<b>", true))
         );
         let upper = find("upper").map(|f| apply(f, Value::safe_str("<b>"), None));
         assert_eq!(
-            upper.and_then(Result::ok).as_ref().and_then(Value::as_text),
+            upper
+                .and_then(Result::ok)
+                .as_ref()
+                .and_then(Value::as_str_and_safety),
             Some(("<B>", false))
         );
     }
@@ -218,6 +224,9 @@ mod tests {
     #[test]
     fn mark_safe_turns_values_into_safe_text() {
         let safe = mark_safe(Value::Int(5)).ok();
-        assert_eq!(safe.as_ref().and_then(Value::as_text), Some(("5", true)));
+        assert_eq!(
+            safe.as_ref().and_then(Value::as_str_and_safety),
+            Some(("5", true))
+        );
     }
 }

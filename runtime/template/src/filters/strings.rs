@@ -40,7 +40,7 @@ mod tests {
     ) -> Option<(String, bool)> {
         f(value, None)
             .ok()
-            .and_then(|v| v.as_text().map(|(t, s)| (t.to_owned(), s)))
+            .and_then(|v| v.as_str_and_safety().map(|(t, s)| (t.to_owned(), s)))
     }
 
     #[test]

@@ -222,7 +222,10 @@ mod tests {
         assert!(find(&list, "pop").is_err());
         let text = Value::safe_str("hé");
         let second = find(&text, "1").ok().flatten();
-        assert_eq!(second.as_ref().and_then(Value::as_text), Some(("é", false)));
+        assert_eq!(
+            second.as_ref().and_then(Value::as_str_and_safety),
+            Some(("é", false))
+        );
         assert!(find(&text, "upper").is_err());
     }
 

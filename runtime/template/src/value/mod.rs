@@ -13,7 +13,7 @@ use crate::error::Error;
 
 pub(crate) use format::{escape_into, to_output, to_text};
 pub(crate) use lookup::{lookup_member, python_index};
-pub use object::Object;
+pub use object::{AsAny, Object};
 pub(crate) use object::{DictView, LoopObject};
 pub(crate) use ops::{compare, contains, identical, CompareOp};
 
@@ -65,7 +65,7 @@ impl Value {
     }
 
     /// The text of a `Str` and whether it is marked safe; `None` for other values.
-    pub fn as_text(&self) -> Option<(&str, bool)> {
+    pub fn as_str_and_safety(&self) -> Option<(&str, bool)> {
         match self {
             Value::Str(text, safe) => Some((text, *safe)),
             _ => None,
@@ -243,10 +243,16 @@ mod tests {
 
     #[test]
     fn constructors_set_the_safe_flag() {
-        assert_eq!(Value::from_str("a").as_text(), Some(("a", false)));
-        assert_eq!(Value::safe_str("<b>").as_text(), Some(("<b>", true)));
-        assert_eq!(Value::from(String::from("x")).as_text(), Some(("x", false)));
-        assert_eq!(Value::Int(1).as_text(), None);
+        assert_eq!(Value::from_str("a").as_str_and_safety(), Some(("a", false)));
+        assert_eq!(
+            Value::safe_str("<b>").as_str_and_safety(),
+            Some(("<b>", true))
+        );
+        assert_eq!(
+            Value::from(String::from("x")).as_str_and_safety(),
+            Some(("x", false))
+        );
+        assert_eq!(Value::Int(1).as_str_and_safety(), None);
         assert!(matches!(Value::from(Some(3)), Value::Int(3)));
         assert!(matches!(Value::from(None::<i64>), Value::None));
     }
@@ -258,7 +264,7 @@ mod tests {
         assert_eq!(Value::Int(3).length().ok().flatten(), None);
         let map: Value = [("a", 1), ("b", 2)].into_iter().collect();
         let keys = map.iterate().ok().flatten().unwrap_or_default();
-        let keys: Vec<_> = keys.iter().filter_map(|k| k.as_text()).collect();
+        let keys: Vec<_> = keys.iter().filter_map(|k| k.as_str_and_safety()).collect();
         assert_eq!(keys, [("a", false), ("b", false)]);
         assert!(Value::None.iterate().ok().flatten().is_none());
     }

@@ -1,6 +1,7 @@
 //! The `Object` trait through which host values plug in lazily, and the engine's own objects
 //! (dict views, tuples, `forloop`) that behave like the Python objects Django would see.
 
+use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use crate::error::Error;
 /// A host value resolved lazily (the binding implements it for Python objects: model
 /// instances, querysets...). Every method may fail with a host error, which propagates out of
 /// `render()` unchanged.
-pub trait Object: Send + Sync + fmt::Debug {
+pub trait Object: AsAny + Send + Sync + fmt::Debug {
     /// Django's lookup of one dotted segment (key, then attribute, then index; callables called).
     /// `Ok(None)` means no such member (an invalid variable).
     fn lookup(&self, segment: &str) -> Result<Option<Value>, Error>;
@@ -46,6 +47,19 @@ pub trait Object: Send + Sync + fmt::Debug {
         Err(Error::unsupported(
             "comparing a host object needs Object::equals",
         ))
+    }
+}
+
+/// Gives any `Object` as `&dyn Any`, so a host can recognise its own objects
+/// (`object.as_any().downcast_ref::<MyObject>()`); implemented for every object automatically.
+pub trait AsAny {
+    /// `self` as `&dyn Any`.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Object + 'static> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 
@@ -290,6 +304,21 @@ mod tests {
         );
         assert!(pair.lookup("2").ok().flatten().is_none());
         assert!(pair.lookup("count").is_err());
+    }
+
+    mod only_object_in_scope {
+        use super::super::{LoopObject, Tuple};
+        use crate::value::Value;
+
+        #[test]
+        fn objects_downcast_to_their_own_type() {
+            let value = Value::from_object(Tuple(vec![Value::Int(1)]));
+            let Value::Object(object) = &value else {
+                panic!("an object")
+            };
+            assert!(object.as_any().downcast_ref::<Tuple>().is_some());
+            assert!(object.as_any().downcast_ref::<LoopObject>().is_none());
+        }
     }
 
     #[test]
