@@ -1,0 +1,131 @@
+//! Server → client messages, written as JSON text frames.
+
+use djust_vdom::Patch;
+use serde::Serialize;
+
+/// A message to the browser.
+///
+/// ```
+/// use djust_protocol::ServerMessage;
+/// use djust_vdom::Patch;
+///
+/// let reply = ServerMessage::Patch {
+///     reference: Some(7),
+///     patches: vec![Patch::SetText { path: vec![0, 0], text: "1".into() }],
+/// };
+/// assert_eq!(reply.to_json(), r#"{"t":"patch","ref":7,"patches":[["text",[0,0],"1"]]}"#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "t", rename_all = "lowercase")]
+pub enum ServerMessage {
+    /// `{"t":"mounted","html":…}`: the view is joined.
+    Mounted {
+        /// The root's inner HTML, sent only when the client must rebuild the root's children.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        html: Option<String>,
+    },
+    /// `{"t":"patch","ref":…,"patches":[…]}`: patches for the root, in order.
+    Patch {
+        /// The event this answers; `None` (`null`) for an update the server started.
+        #[serde(rename = "ref")]
+        reference: Option<u64>,
+        /// The patches, written straight into the frame (see [`Patch`] for their format).
+        patches: Vec<Patch>,
+    },
+    /// `{"t":"error","ref":…,"code":…,"message":…}`: a message failed; the session goes on.
+    Error {
+        /// The message this answers; `None` (`null`) when it had no usable ref.
+        #[serde(rename = "ref")]
+        reference: Option<u64>,
+        /// A stable code, such as `invalid_field` or `unknown_event`.
+        code: String,
+        /// What went wrong and what to do instead, for the developer.
+        message: String,
+    },
+    /// `{"t":"pong","ref":…}`: the answer to a ping.
+    Pong {
+        /// The ping this answers.
+        #[serde(rename = "ref")]
+        reference: u64,
+    },
+}
+
+impl ServerMessage {
+    /// The message as one JSON text frame.
+    pub fn to_json(&self) -> String {
+        // serde_json fails only on maps with non-string keys or a Serialize impl that errors;
+        // these types have neither.
+        serde_json::to_string(self).expect("server messages always serialise")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::constants::SERVER_MESSAGE_TYPES;
+
+    fn every_kind() -> Vec<ServerMessage> {
+        vec![
+            ServerMessage::Mounted {
+                html: Some("<p>0</p>".into()),
+            },
+            ServerMessage::Patch {
+                reference: Some(7),
+                patches: vec![Patch::RemoveAttr {
+                    path: vec![1],
+                    name: "hidden".into(),
+                }],
+            },
+            ServerMessage::Error {
+                reference: Some(7),
+                code: "unknown_event".into(),
+                message: "no handler \"x\"".into(),
+            },
+            ServerMessage::Pong { reference: 8 },
+        ]
+    }
+
+    #[test]
+    fn messages_are_written_as_the_protocol_says() {
+        let frames: Vec<String> = every_kind().iter().map(ServerMessage::to_json).collect();
+        assert_eq!(
+            frames,
+            [
+                r#"{"t":"mounted","html":"<p>0</p>"}"#,
+                r#"{"t":"patch","ref":7,"patches":[["rmattr",[1],"hidden"]]}"#,
+                r#"{"t":"error","ref":7,"code":"unknown_event","message":"no handler \"x\""}"#,
+                r#"{"t":"pong","ref":8}"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn absent_html_is_left_out_and_absent_refs_are_null() {
+        assert_eq!(
+            ServerMessage::Mounted { html: None }.to_json(),
+            r#"{"t":"mounted"}"#
+        );
+        let update = ServerMessage::Patch {
+            reference: None,
+            patches: Vec::new(),
+        };
+        assert_eq!(update.to_json(), r#"{"t":"patch","ref":null,"patches":[]}"#);
+        let error = ServerMessage::Error {
+            reference: None,
+            code: "malformed_frame".into(),
+            message: "m".into(),
+        };
+        assert_eq!(
+            error.to_json(),
+            r#"{"t":"error","ref":null,"code":"malformed_frame","message":"m"}"#
+        );
+    }
+
+    #[test]
+    fn type_names_match_the_constants() {
+        for (message, name) in every_kind().iter().zip(SERVER_MESSAGE_TYPES) {
+            let json: serde_json::Value = serde_json::from_str(&message.to_json()).unwrap();
+            assert_eq!(json["t"], name);
+        }
+    }
+}
