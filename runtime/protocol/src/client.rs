@@ -10,47 +10,38 @@ use crate::fields::{Field, Fields};
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClientMessage {
     /// `{"t":"mount","token":…,"url":…,"reconnect":…}`: join the view the token names.
-    Mount(Mount),
+    Mount {
+        /// The signed view token from the rendered page.
+        token: String,
+        /// The page's path and query (`/counter/?a=1`), when sent.
+        url: Option<String>,
+        /// Whether the browser is rejoining after a lost connection (`false` when not sent).
+        reconnect: bool,
+    },
     /// `{"t":"event","ref":…,"name":…,"params":{…},"target":…}`: run an event handler.
-    Event(Event),
+    Event {
+        /// The wire's `"ref"`: pairs the reply (`patch` or `error`) with this event.
+        ref_: u64,
+        /// The event handler's name.
+        name: String,
+        /// The handler's parameters, as sent (empty when not sent).
+        params: Map<String, Value>,
+        /// The component the event is for, or `None` for the view itself.
+        target: Option<String>,
+    },
     /// `{"t":"ping","ref":…}`: a keep-alive, answered with `pong`.
     Ping {
-        /// Pairs the `pong` with this ping.
-        reference: u64,
+        /// The wire's `"ref"`: pairs the `pong` with this ping.
+        ref_: u64,
     },
-}
-
-/// A `mount` message: the browser joins a view.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mount {
-    /// The signed view token from the rendered page.
-    pub token: String,
-    /// The page's path and query (`/counter/?a=1`), when sent.
-    pub url: Option<String>,
-    /// Whether the browser is rejoining after a lost connection (`false` when not sent).
-    pub reconnect: bool,
-}
-
-/// An `event` message: the browser asks a handler to run.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Event {
-    /// Pairs the reply (`patch` or `error`) with this event.
-    pub reference: u64,
-    /// The event handler's name.
-    pub name: String,
-    /// The handler's parameters, as sent (empty when not sent).
-    pub params: Map<String, Value>,
-    /// The component the event is for, or `None` for the view itself.
-    pub target: Option<String>,
 }
 
 impl ClientMessage {
     /// The message's `"ref"`, for the messages that carry one.
-    pub fn reference(&self) -> Option<u64> {
+    pub fn ref_(&self) -> Option<u64> {
         match self {
-            ClientMessage::Mount(_) => None,
-            ClientMessage::Event(event) => Some(event.reference),
-            ClientMessage::Ping { reference } => Some(*reference),
+            ClientMessage::Mount { .. } => None,
+            ClientMessage::Event { ref_, .. } | ClientMessage::Ping { ref_ } => Some(*ref_),
         }
     }
 }
@@ -128,19 +119,19 @@ pub fn parse_client_message(text: &str, max_bytes: usize) -> Result<ClientMessag
         (PING, Type::Ping),
     ];
     let message = match fields.message_type(&types)? {
-        Type::Mount => ClientMessage::Mount(Mount {
+        Type::Mount => ClientMessage::Mount {
             token: fields.string(&TOKEN)?,
             url: fields.optional_string(&URL)?,
             reconnect: fields.optional_bool(&RECONNECT)?.unwrap_or(false),
-        }),
-        Type::Event => ClientMessage::Event(Event {
-            reference: fields.integer(&REF)?,
+        },
+        Type::Event => ClientMessage::Event {
+            ref_: fields.integer(&REF)?,
             name: fields.string(&NAME)?,
             params: fields.optional_object(&PARAMS)?.unwrap_or_default(),
             target: fields.optional_string(&TARGET)?,
-        }),
+        },
         Type::Ping => ClientMessage::Ping {
-            reference: fields.integer(&REF)?,
+            ref_: fields.integer(&REF)?,
         },
     };
     Ok(message)
@@ -184,21 +175,21 @@ mod tests {
         let text = r#"{"t":"mount","token":"abc","url":"/counter/?a=1","reconnect":true}"#;
         assert_eq!(
             parse(text).unwrap(),
-            ClientMessage::Mount(Mount {
+            ClientMessage::Mount {
                 token: "abc".into(),
                 url: Some("/counter/?a=1".into()),
                 reconnect: true,
-            })
+            }
         );
     }
 
     #[test]
     fn a_mount_without_optional_fields_or_with_nulls_parses() {
-        let expected = ClientMessage::Mount(Mount {
+        let expected = ClientMessage::Mount {
             token: "abc".into(),
             url: None,
             reconnect: false,
-        });
+        };
         assert_eq!(parse(r#"{"t":"mount","token":"abc"}"#).unwrap(), expected);
         let nulls = r#"{"t":"mount","token":"abc","url":null,"reconnect":null}"#;
         assert_eq!(parse(nulls).unwrap(), expected);
@@ -207,16 +198,23 @@ mod tests {
     #[test]
     fn an_event_parses_with_its_params_kept_as_sent() {
         let text = r#"{"t":"event","ref":7,"name":"increment","params":{"by":2,"tags":["a"],"x":{"y":null}},"target":"c1"}"#;
-        let ClientMessage::Event(event) = parse(text).unwrap() else {
+        let ClientMessage::Event {
+            ref_,
+            name,
+            params,
+            target,
+        } = parse(text).unwrap()
+        else {
             panic!("not an event");
         };
-        assert_eq!(event.reference, 7);
-        assert_eq!(event.name, "increment");
         assert_eq!(
-            serde_json::Value::Object(event.params),
+            (ref_, name.as_str(), target.as_deref()),
+            (7, "increment", Some("c1"))
+        );
+        assert_eq!(
+            serde_json::Value::Object(params),
             json!({"by": 2, "tags": ["a"], "x": {"y": null}})
         );
-        assert_eq!(event.target.as_deref(), Some("c1"));
     }
 
     #[test]
@@ -224,25 +222,22 @@ mod tests {
         let message = parse(r#"{"t":"event","ref":0,"name":"go","target":null}"#).unwrap();
         assert_eq!(
             message,
-            ClientMessage::Event(Event {
-                reference: 0,
+            ClientMessage::Event {
+                ref_: 0,
                 name: "go".into(),
                 params: Map::new(),
                 target: None,
-            })
+            }
         );
-        assert_eq!(message.reference(), Some(0));
+        assert_eq!(message.ref_(), Some(0));
     }
 
     #[test]
     fn a_ping_parses_and_unknown_fields_are_ignored() {
         let message = parse(r#"{"t":"ping","ref":8,"sent_at":123,"extra":[1]}"#).unwrap();
-        assert_eq!(message, ClientMessage::Ping { reference: 8 });
-        assert_eq!(message.reference(), Some(8));
-        assert_eq!(
-            parse(r#"{"t":"mount","token":"k"}"#).unwrap().reference(),
-            None
-        );
+        assert_eq!(message, ClientMessage::Ping { ref_: 8 });
+        assert_eq!(message.ref_(), Some(8));
+        assert_eq!(parse(r#"{"t":"mount","token":"k"}"#).unwrap().ref_(), None);
     }
 
     #[test]
@@ -309,7 +304,7 @@ mod tests {
     fn an_unknown_type_is_named_and_the_known_ones_listed() {
         let err = parse(r#"{"t":"join","ref":3}"#).unwrap_err();
         assert_eq!(err.code(), "unknown_message");
-        assert_eq!(err.reference(), Some(3));
+        assert_eq!(err.ref_(), Some(3));
         assert_eq!(
             err.to_string(),
             r#"unknown message type "join". Instead of "t":"join", send one of "mount", "event" or "ping""#
@@ -337,7 +332,7 @@ mod tests {
         assert!(err
             .to_string()
             .contains("Instead of leaving it out, send \"token\":"));
-        assert_eq!(err.reference(), None);
+        assert_eq!(err.ref_(), None);
         assert_invalid(r#"{"t":"mount","token":""}"#, "token", "got \"\"");
         assert_invalid(r#"{"t":"mount","token":42}"#, "token", "got 42");
     }
@@ -361,7 +356,7 @@ mod tests {
             "params",
             "must be a JSON object of the handler's parameters, got [1,2]",
         );
-        assert_eq!(err.reference(), Some(7));
+        assert_eq!(err.ref_(), Some(7));
         assert_eq!(
             err.to_server_message().to_json(),
             format!(

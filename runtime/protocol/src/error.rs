@@ -37,7 +37,7 @@ pub enum ProtocolError {
         /// The type as received, in JSON, shortened if long.
         type_name: String,
         /// The frame's `"ref"`, if it had a usable one.
-        reference: Option<u64>,
+        ref_: Option<u64>,
     },
     /// A field is missing or has the wrong type.
     #[error("{}", invalid_field_message(*.message_type, .field, .expected, .example, .got.as_deref()))]
@@ -53,7 +53,7 @@ pub enum ProtocolError {
         /// What arrived, in JSON and shortened; `None` when the field is missing.
         got: Option<String>,
         /// The frame's `"ref"`, if it had a usable one.
-        reference: Option<u64>,
+        ref_: Option<u64>,
     },
 }
 
@@ -69,10 +69,10 @@ impl ProtocolError {
     }
 
     /// The failing frame's `"ref"`, when it had one, so the reply can answer that message.
-    pub fn reference(&self) -> Option<u64> {
+    pub fn ref_(&self) -> Option<u64> {
         match self {
-            ProtocolError::UnknownMessage { reference, .. }
-            | ProtocolError::InvalidField { reference, .. } => *reference,
+            ProtocolError::UnknownMessage { ref_, .. }
+            | ProtocolError::InvalidField { ref_, .. } => *ref_,
             _ => None,
         }
     }
@@ -88,7 +88,7 @@ impl ProtocolError {
     /// The `error` message that tells the client about this error.
     pub fn to_server_message(&self) -> ServerMessage {
         ServerMessage::Error {
-            reference: self.reference(),
+            ref_: self.ref_(),
             code: self.code().to_owned(),
             message: self.to_string(),
         }
@@ -151,7 +151,7 @@ mod tests {
     fn an_error_becomes_an_error_message_for_the_client() {
         let err = ProtocolError::UnknownMessage {
             type_name: "\"join\"".into(),
-            reference: Some(3),
+            ref_: Some(3),
         };
         assert_eq!(
             err.to_server_message().to_json(),
@@ -167,7 +167,7 @@ mod tests {
             expected: "a number",
             example: "7",
             got: None,
-            reference: None,
+            ref_: None,
         };
         assert_eq!(
             err.to_string(),

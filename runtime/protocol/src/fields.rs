@@ -29,17 +29,17 @@ const PREVIEW_CHARS: usize = 40;
 pub(crate) struct Fields {
     object: Map<String, Value>,
     message_type: Option<&'static str>,
-    reference: Option<u64>,
+    ref_: Option<u64>,
 }
 
 impl Fields {
     pub(crate) fn new(object: Map<String, Value>) -> Self {
         // Read early and leniently, so that any error about this frame can answer its ref.
-        let reference = object.get(REF_KEY).and_then(Value::as_u64);
+        let ref_ = object.get(REF_KEY).and_then(Value::as_u64);
         Fields {
             object,
             message_type: None,
-            reference,
+            ref_,
         }
     }
 
@@ -55,7 +55,7 @@ impl Fields {
         let Some(&(type_name, message_type)) = types.iter().find(|(t, _)| t == name) else {
             return Err(ProtocolError::UnknownMessage {
                 type_name: preview(value.as_ref().unwrap_or(&Value::Null)),
-                reference: self.reference,
+                ref_: self.ref_,
             });
         };
         self.message_type = Some(type_name);
@@ -123,7 +123,7 @@ impl Fields {
             expected: field.expected,
             example: field.example,
             got: got.map(preview),
-            reference: self.reference,
+            ref_: self.ref_,
         }
     }
 }

@@ -12,6 +12,6 @@ mod error;
 mod fields;
 mod server;
 
-pub use client::{parse_client_message, ClientMessage, Event, Mount};
+pub use client::{parse_client_message, ClientMessage};
 pub use error::ProtocolError;
 pub use server::ServerMessage;

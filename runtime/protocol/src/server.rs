@@ -10,7 +10,7 @@ use serde::Serialize;
 /// use djust_vdom::Patch;
 ///
 /// let reply = ServerMessage::Patch {
-///     reference: Some(7),
+///     ref_: Some(7),
 ///     patches: vec![Patch::SetText { path: vec![0, 0], text: "1".into() }],
 /// };
 /// assert_eq!(reply.to_json(), r#"{"t":"patch","ref":7,"patches":[["text",[0,0],"1"]]}"#);
@@ -28,7 +28,7 @@ pub enum ServerMessage {
     Patch {
         /// The event this answers; `None` (`null`) for an update the server started.
         #[serde(rename = "ref")]
-        reference: Option<u64>,
+        ref_: Option<u64>,
         /// The patches, written straight into the frame (see [`Patch`] for their format).
         patches: Vec<Patch>,
     },
@@ -36,7 +36,7 @@ pub enum ServerMessage {
     Error {
         /// The message this answers; `None` (`null`) when it had no usable ref.
         #[serde(rename = "ref")]
-        reference: Option<u64>,
+        ref_: Option<u64>,
         /// A stable code, such as `invalid_field` or `unknown_event`.
         code: String,
         /// What went wrong and what to do instead, for the developer.
@@ -46,7 +46,7 @@ pub enum ServerMessage {
     Pong {
         /// The ping this answers.
         #[serde(rename = "ref")]
-        reference: u64,
+        ref_: u64,
     },
 }
 
@@ -70,18 +70,18 @@ mod tests {
                 html: Some("<p>0</p>".into()),
             },
             ServerMessage::Patch {
-                reference: Some(7),
+                ref_: Some(7),
                 patches: vec![Patch::RemoveAttr {
                     path: vec![1],
                     name: "hidden".into(),
                 }],
             },
             ServerMessage::Error {
-                reference: Some(7),
+                ref_: Some(7),
                 code: "unknown_event".into(),
                 message: "no handler \"x\"".into(),
             },
-            ServerMessage::Pong { reference: 8 },
+            ServerMessage::Pong { ref_: 8 },
         ]
     }
 
@@ -106,12 +106,12 @@ mod tests {
             r#"{"t":"mounted"}"#
         );
         let update = ServerMessage::Patch {
-            reference: None,
+            ref_: None,
             patches: Vec::new(),
         };
         assert_eq!(update.to_json(), r#"{"t":"patch","ref":null,"patches":[]}"#);
         let error = ServerMessage::Error {
-            reference: None,
+            ref_: None,
             code: "malformed_frame".into(),
             message: "m".into(),
         };
