@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use html5ever::QualName;
+use markup5ever::QualName;
 
 use crate::parse::parse_fragment;
 use crate::patch::Patch;

@@ -1,7 +1,7 @@
 //! The diff's promise, as a property: patches from `diff(old, new)`, sent as JSON and applied to
 //! the old tree as a browser would, give exactly the new tree.
 
-use html5ever::QualName;
+use markup5ever::QualName;
 use proptest::prelude::*;
 
 use crate::diff::same_subtree;

@@ -155,6 +155,13 @@ mod tests {
     }
 
     #[test]
+    fn a_live_tree_can_move_between_threads() {
+        // Hosts diff with the GIL released and keep sessions on actor threads.
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<LiveTree>();
+    }
+
+    #[test]
     fn nesting_deeper_than_browsers_build_is_refused() {
         // A fragment sits in <html><body>: 2 levels before its own elements.
         let at_limit = "<div>".repeat(MAX_DEPTH - 2);

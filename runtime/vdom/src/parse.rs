@@ -7,9 +7,9 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-use html5ever::interface::{ElemName, ElementFlags, NodeOrText, QuirksMode, TreeSink};
-use html5ever::tendril::{StrTendril, TendrilSink};
-use html5ever::{local_name, ns, Attribute as ParsedAttribute, LocalName, Namespace, QualName};
+use markup5ever::interface::{ElemName, ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use markup5ever::tendril::{StrTendril, TendrilSink};
+use markup5ever::{local_name, ns, Attribute as ParsedAttribute, LocalName, Namespace, QualName};
 
 use crate::tree::{Attribute, Element, NodeData, NodeId, RootKind, Tree};
 

@@ -3,7 +3,7 @@
 //! The output is what the browser's `innerHTML` getter writes, so that parsing it where it came
 //! from (as `innerHTML`/`outerHTML` setters do) rebuilds the same nodes. Iterative: any depth.
 
-use html5ever::{local_name, ns, LocalName};
+use markup5ever::{local_name, ns, LocalName};
 
 use crate::tree::{Element, NodeData, NodeId, Tree};
 

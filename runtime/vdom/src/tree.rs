@@ -4,7 +4,7 @@
 //! live in one `Vec` so that building, cloning and dropping a tree never recurses, however deep
 //! the HTML nests.
 
-use html5ever::{LocalName, Namespace};
+use markup5ever::{local_name, ns, LocalName, Namespace};
 
 /// Index of a node in its tree's arena.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,12 +45,12 @@ pub(crate) struct Attribute {
 impl Element {
     /// Whether this is the HTML element with the given local name.
     pub(crate) fn is_html(&self, name: &LocalName) -> bool {
-        self.ns == html5ever::ns!(html) && self.name == *name
+        self.ns == ns!(html) && self.name == *name
     }
 
     /// Whether this is an HTML `<template>`, whose children are its template contents.
     pub(crate) fn is_template(&self) -> bool {
-        self.is_html(&html5ever::local_name!("template"))
+        self.is_html(&local_name!("template"))
     }
 
     /// Whether two elements have the same tag: namespace and local name.
