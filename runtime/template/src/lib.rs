@@ -17,6 +17,8 @@
 //! # Ok::<(), djust_template::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 mod compiler;
 mod context;
 mod error;

@@ -66,22 +66,26 @@ impl<'s> Lexer<'s> {
         // For each tag kind, a position before which no closing delimiter exists on the line
         // of a failed candidate: later candidates before it fail too, so they are skipped
         // (this keeps the scan linear where the regex would be quadratic).
-        let mut no_close_before = [0usize; 3];
-        while i + 1 < bytes.len() {
-            if bytes[i] != b'{' {
-                i += 1;
-                continue;
-            }
-            let Some(kind_index) = TAGS.iter().position(|&(open, _, _)| open == bytes[i + 1])
+        let mut no_close_before = [0usize; TAGS.len()];
+        while let Some(offset) = bytes
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'{'))
+        {
+            i += offset;
+            let second = bytes.get(i + 1).copied();
+            let Some((kind_index, &(_, close, kind))) = TAGS
+                .iter()
+                .enumerate()
+                .find(|(_, (open, _, _))| Some(*open) == second)
             else {
                 i += 1;
                 continue;
             };
-            if i < no_close_before[kind_index] {
+            let limit = no_close_before.get_mut(kind_index);
+            if limit.as_ref().is_some_and(|limit| i < **limit) {
                 i += 1;
                 continue;
             }
-            let (_, close, kind) = TAGS[kind_index];
             match find_close(bytes, i + 2, close) {
                 Ok(close_at) => {
                     let end = close_at + 2;
@@ -91,7 +95,9 @@ impl<'s> Lexer<'s> {
                     i = end;
                 }
                 Err(line_end) => {
-                    no_close_before[kind_index] = line_end;
+                    if let Some(limit) = limit {
+                        *limit = line_end;
+                    }
                     i += 1;
                 }
             }
@@ -169,12 +175,14 @@ impl<'s> Lexer<'s> {
 /// offset of the end of that line.
 fn find_close(bytes: &[u8], from: usize, close: u8) -> Result<usize, usize> {
     let mut j = from;
-    while j < bytes.len() {
-        match bytes[j] {
-            b'\n' => return Err(j),
-            b if b == close && bytes.get(j + 1) == Some(&b'}') => return Ok(j),
-            _ => j += 1,
+    while let Some(&b) = bytes.get(j) {
+        if b == b'\n' {
+            return Err(j);
         }
+        if b == close && bytes.get(j + 1) == Some(&b'}') {
+            return Ok(j);
+        }
+        j += 1;
     }
     Err(bytes.len())
 }

@@ -423,6 +423,60 @@ fn invalid_block_tag(token: &Token<'_>, command: &str, until: &[&str]) -> Error 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compiler::lexer::tokenize;
+
+    fn parse(source: &str, libraries: &Libraries) -> Result<Vec<Node>, Error> {
+        Parser::new("t", source, tokenize(source), libraries).parse_template()
+    }
+
+    fn message(source: &str) -> String {
+        parse(source, &Libraries::new())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn end_tags_expected_are_listed_like_get_text_list() {
+        assert!(message("{% if a %}{% endfor %}").contains("expected 'elif', 'else' or 'endif'."));
+        assert!(message("{% for a in b %}{% endif %}").contains("expected 'empty' or 'endfor'."));
+        assert!(message("{% if a %}{% else %}{% endfor %}").contains("expected 'endif'."));
+    }
+
+    #[test]
+    fn loading_makes_simple_tags_available() {
+        let mut libraries = Libraries::new();
+        libraries.add_simple_tag("lib", "hello");
+        let nodes = parse("{% load lib %}{% hello 1 k=2 as v %}", &libraries);
+        let Ok(nodes) = nodes else {
+            panic!("parses");
+        };
+        let [Node::SimpleTag(tag)] = nodes.as_slice() else {
+            panic!("one tag node");
+        };
+        assert_eq!((&*tag.library, &*tag.name), ("lib", "hello"));
+        assert_eq!((tag.args.len(), tag.kwargs.len()), (1, 1));
+        assert_eq!(tag.target.as_deref(), Some("v"));
+        assert!(parse("{% hello %}", &libraries).is_err());
+        assert!(parse("{% load hello from lib %}{% hello %}", &libraries).is_ok());
+    }
+
+    #[test]
+    fn verbatim_becomes_one_text_node() {
+        let nodes = parse(
+            "{% verbatim %}a{{ b }}{# c #}{% endverbatim %}",
+            &Libraries::new(),
+        );
+        let ranges: Vec<_> = nodes
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|node| match node {
+                Node::Text(range) => Some((range.start, range.end)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ranges, [(14, 29)]);
+    }
 
     #[test]
     fn keyword_arguments_follow_kwarg_re() {

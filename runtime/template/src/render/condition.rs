@@ -83,3 +83,17 @@ fn guard(result: Result<Value, Error>) -> Result<Value, Error> {
         ok => ok,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guard_swallows_errors_except_unsupported() {
+        let swallowed = guard(Err(Error::render("TypeError")));
+        assert!(matches!(swallowed, Ok(Value::Bool(false))));
+        let kept = guard(Err(Error::unsupported("unknown")));
+        assert_eq!(kept.err().map(|e| e.kind()), Some(ErrorKind::Unsupported));
+        assert!(matches!(guard(Ok(Value::Int(3))), Ok(Value::Int(3))));
+    }
+}

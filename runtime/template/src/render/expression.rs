@@ -70,3 +70,41 @@ fn missing_variable(path: &Path, segment: usize) -> Error {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Context;
+    use crate::library::{Libraries, NoHost};
+    use crate::template::Template;
+
+    fn run(source: &str) -> Result<String, Error> {
+        let context: Context = [("d", [("a", 1)].into_iter().collect())]
+            .into_iter()
+            .collect();
+        Template::parse("t", source, &Libraries::new())?.render(&context, &NoHost)
+    }
+
+    #[test]
+    fn missing_filter_arguments_name_the_failed_segment() {
+        let error = run("{{ x|default:d.b.c }}").err();
+        assert_eq!(
+            error.as_ref().map(Error::kind),
+            Some(ErrorKind::VariableDoesNotExist)
+        );
+        assert_eq!(
+            error.map(|e| e.to_string()).as_deref(),
+            Some("Failed lookup for key [b] in variable 'd.b.c'")
+        );
+    }
+
+    #[test]
+    fn missing_variables_are_empty_strings_in_output_and_none_in_conditions() {
+        assert_eq!(run("[{{ d.zz }}]").ok().as_deref(), Some("[]"));
+        assert_eq!(
+            run("{% if d.zz is None %}none{% endif %}").ok().as_deref(),
+            Some("none")
+        );
+        assert_eq!(run("{{ x|default:d.a }}").ok().as_deref(), Some("1"));
+    }
+}

@@ -203,3 +203,57 @@ fn write_escaped(out: &mut String, text: &str, safe: bool) {
         escape_into(out, text);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::{Libraries, NoHost};
+    use crate::template::Template;
+
+    fn run(source: &str, context: &Context) -> Result<String, Error> {
+        Template::parse("t", source, &Libraries::new())?.render(context, &NoHost)
+    }
+
+    fn list(items: Vec<Value>) -> Value {
+        Value::from(items)
+    }
+
+    #[test]
+    fn unpack_checks_lengths_like_django() {
+        let pair = list(vec![Value::Int(1), Value::Int(2)]);
+        assert_eq!(unpack(&pair, 2).map(|parts| parts.len()).ok(), Some(2));
+        let text = Value::from("ab");
+        assert_eq!(unpack(&text, 2).map(|parts| parts.len()).ok(), Some(2));
+        let error = unpack(&Value::Int(1), 2).err().map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some("Need 2 values to unpack in for loop; got 1. ")
+        );
+    }
+
+    #[test]
+    fn escaping_applies_only_to_unsafe_text() {
+        let mut out = String::new();
+        write_escaped(&mut out, "<a>", false);
+        write_escaped(&mut out, "<b>", true);
+        assert_eq!(out, "&lt;a&gt;<b>");
+    }
+
+    #[test]
+    fn loop_variables_do_not_leak_out_of_the_loop() {
+        let context: Context = [("l", list(vec![Value::Int(1)]))].into_iter().collect();
+        let out = run(
+            "{% for x in l %}{{ x }}{% endfor %}[{{ x }}][{{ forloop }}]",
+            &context,
+        );
+        assert_eq!(out.ok().as_deref(), Some("1[][]"));
+    }
+
+    #[test]
+    fn render_errors_point_at_the_failing_tag() {
+        let context: Context = [("n", Value::Int(1))].into_iter().collect();
+        let error = run("a\n {% for x in n %}{% endfor %}", &context).err();
+        let located = error.map(|e| (e.kind(), e.line(), e.column()));
+        assert_eq!(located, Some((ErrorKind::Render, Some(2), Some(2))));
+    }
+}
