@@ -59,7 +59,7 @@ pub fn diff(old: &Tree, new: &Tree) -> Vec<Patch> {
                 let same_count = old.children(old_child).len() == new.children(new_child).len();
                 if b.is_template() {
                     // Template contents are not `childNodes`: no path reaches into them.
-                    if !same_subtree(old, old_child, new, new_child) {
+                    if !same_children(old, old_child, new, new_child) {
                         patches.push(Patch::ReplaceChildren {
                             path: child_path(),
                             html: inner_html(new, new_child),
@@ -145,8 +145,14 @@ fn diff_attributes(
     }
 }
 
+/// Whether two nodes have identical children (and descendants).
+pub(crate) fn same_children(old: &Tree, old_id: NodeId, new: &Tree, new_id: NodeId) -> bool {
+    let (a, b) = (old.children(old_id), new.children(new_id));
+    a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| same_subtree(old, x, new, y))
+}
+
 /// Whether two subtrees are identical: same nodes, names, attributes (in order) and text.
-pub(crate) fn same_subtree(old: &Tree, old_id: NodeId, new: &Tree, new_id: NodeId) -> bool {
+fn same_subtree(old: &Tree, old_id: NodeId, new: &Tree, new_id: NodeId) -> bool {
     let mut pending = vec![(old_id, new_id)];
     while let Some((a, b)) = pending.pop() {
         let same_node = match (&old.node(a).data, &new.node(b).data) {
@@ -248,6 +254,17 @@ mod tests {
                 "<template><b>2</b></template>"
             ),
             r#"[["html",[0],"<b>2</b>"]]"#
+        );
+    }
+
+    #[test]
+    fn a_template_whose_attributes_alone_changed_keeps_its_contents() {
+        assert_eq!(
+            json(
+                "<template id=a><b>1</b></template>",
+                "<template id=b><b>1</b></template>"
+            ),
+            r#"[["attr",[0],"id","b"]]"#
         );
     }
 
