@@ -157,20 +157,7 @@ impl Renderer<'_> {
 
     /// A simple tag: resolve the arguments, call the host, output (escaped) or assign.
     fn simple_tag(&mut self, node: &SimpleTagNode, out: &mut String) -> Result<(), Error> {
-        let locate = self.locate(node.span);
-        let result = (|| {
-            let mut args = Vec::with_capacity(node.args.len());
-            for arg in &node.args {
-                args.push(self.eval_expression(arg, false)?);
-            }
-            let mut kwargs = Vec::with_capacity(node.kwargs.len());
-            for (key, arg) in &node.kwargs {
-                kwargs.push((key.to_string(), self.eval_expression(arg, false)?));
-            }
-            self.host
-                .call_simple_tag(&node.library, &node.name, args, kwargs)
-        })();
-        let value = result.map_err(locate)?;
+        let value = self.call_simple_tag(node).map_err(self.locate(node.span))?;
         match &node.target {
             Some(target) => self.scope.set(target, value),
             None => {
@@ -180,6 +167,19 @@ impl Renderer<'_> {
             }
         }
         Ok(())
+    }
+
+    fn call_simple_tag(&self, node: &SimpleTagNode) -> Result<Value, Error> {
+        let mut args = Vec::with_capacity(node.args.len());
+        for arg in &node.args {
+            args.push(self.eval_expression(arg, false)?);
+        }
+        let mut kwargs = Vec::with_capacity(node.kwargs.len());
+        for (key, arg) in &node.kwargs {
+            kwargs.push((key.to_string(), self.eval_expression(arg, false)?));
+        }
+        self.host
+            .call_simple_tag(&node.library, &node.name, args, kwargs)
     }
 }
 
