@@ -1,1 +1,27 @@
-//! placeholder
+//! `djust._core`: the Rust runtime (template engine, VDOM, wire protocol) as a Python module.
+//!
+//! Private to the `djust` package, which wraps it in the documented API; the stub
+//! `python/djust/_core.pyi` describes it and is checked against it.
+
+mod errors;
+mod protocol;
+mod template;
+mod values;
+mod vdom;
+
+use pyo3::prelude::*;
+
+/// djust's Rust runtime: template engine, VDOM differ and wire protocol.
+#[pymodule(name = "_core")]
+mod core_module {
+    #[pymodule_export]
+    use crate::errors::{ProtocolError, TemplateError, VdomError};
+    #[pymodule_export]
+    use crate::protocol::{
+        frame_error, frame_mounted, frame_patch, frame_pong, parse_client_message,
+    };
+    #[pymodule_export]
+    use crate::template::Template;
+    #[pymodule_export]
+    use crate::vdom::{diff_html, LiveTree};
+}

@@ -1,0 +1,50 @@
+//! `_core.diff_html` and `_core.LiveTree`: DOM patches between renders, with the GIL released.
+
+use pyo3::prelude::*;
+
+use crate::errors::VdomError;
+
+fn patches_json(patches: &[djust_vdom::Patch]) -> PyResult<String> {
+    serde_json::to_string(patches).map_err(|err| VdomError::new_err(err.to_string()))
+}
+
+/// The patches (a JSON list) that turn the `dj-root` region of `old` into that of `new`.
+#[pyfunction]
+pub fn diff_html(py: Python<'_>, old: &str, new: &str) -> PyResult<String> {
+    let (old, new) = (old.to_owned(), new.to_owned());
+    let patches = py.detach(|| djust_vdom::diff_html(&old, &new));
+    patches_json(&patches)
+}
+
+/// A page's `dj-root` tree as the browser last received it.
+#[pyclass(module = "djust._core")]
+pub struct LiveTree {
+    inner: djust_vdom::LiveTree,
+}
+
+#[pymethods]
+impl LiveTree {
+    /// Parse the page `html` and keep its `dj-root` tree.
+    #[new]
+    fn new(py: Python<'_>, html: &str) -> PyResult<Self> {
+        let html = html.to_owned();
+        py.detach(|| djust_vdom::LiveTree::new(&html))
+            .map(|inner| LiveTree { inner })
+            .map_err(|err| VdomError::new_err(err.to_string()))
+    }
+
+    /// Diff against the page `html`, keep its tree, and return the patches as JSON.
+    fn update(&mut self, py: Python<'_>, html: &str) -> PyResult<String> {
+        let html = html.to_owned();
+        let inner = &mut self.inner;
+        let patches = py
+            .detach(|| inner.update(&html))
+            .map_err(|err| VdomError::new_err(err.to_string()))?;
+        patches_json(&patches)
+    }
+
+    /// The HTML of the root's children, as the browser should hold it.
+    fn root_inner_html(&self) -> String {
+        self.inner.root_inner_html()
+    }
+}
