@@ -14,13 +14,14 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYO3_PYTHON := $(CURDIR)/$(PY)
 export CARGO_TERM_COLOR := never
 
-.PHONY: help demo test build build-release lint test-rust test-python test-js clean
+.PHONY: help demo test build build-release lint test-rust test-python test-js bench clean
 
 help:
 	@echo "make demo   - build djust and serve the demo project at http://127.0.0.1:$(DEMO_PORT)/"
 	@echo "make test   - every test: Rust, Python, JavaScript, browser"
 	@echo "make build  - build the extension (debug) into .venv"
-	@echo "make lint   - rustfmt, clippy, ruff"
+	@echo "make lint   - rustfmt, clippy, ruff, mypy, stubtest"
+	@echo "make bench  - run benchmarks/ against the release build, write BENCHMARKS.md"
 
 # --- environment ----------------------------------------------------------------------------
 
@@ -80,9 +81,12 @@ test-python: build $(STAMPS)/system-packages
 lint: build
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
-	ruff check python tests examples
+	ruff check python tests examples benchmarks
 	mypy python/djust
 	python -m mypy.stubtest djust._core
+
+bench: build-release
+	python benchmarks/run.py $(ONLY)
 
 clean:
 	rm -rf $(STAMPS) target node_modules

@@ -56,6 +56,15 @@ class LiveView:
 
     request: HttpRequest
 
+    def __init__(self, **initkwargs: Any) -> None:
+        for name, value in initkwargs.items():
+            if not hasattr(type(self), name):
+                raise TypeError(
+                    f"{type(self).__name__}.as_live_view() got {name!r}, which is not an "
+                    f"attribute of the class."
+                )
+            setattr(self, name, value)
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         _registry[view_key(cls)] = cls
@@ -101,7 +110,7 @@ class LiveView:
         context["dj_view_id"] = TOKEN_PLACEHOLDER
         html = self.get_template().render(context)
         if "dj-root" not in html:
-            html = _wrap_fragment(type(self).__name__, html)
+            html = _wrap_fragment(type(self).__name__, html, context["request"])
         return html
 
     # --- events ----------------------------------------------------------------------------
@@ -142,15 +151,6 @@ class LiveView:
         view.__module__ = cls.__module__
         return view
 
-    def __init__(self, **initkwargs: Any) -> None:
-        for name, value in initkwargs.items():
-            if not hasattr(type(self), name):
-                raise TypeError(
-                    f"{type(self).__name__}.as_live_view() got {name!r}, which is not an "
-                    f"attribute of the class."
-                )
-            setattr(self, name, value)
-
 
 def page_digest(html: str) -> str:
     """A short digest of a rendered page, to tell whether a socket mount renders the same."""
@@ -160,10 +160,7 @@ def page_digest(html: str) -> str:
 def page_response(live: LiveView, request: HttpRequest) -> HttpResponse:
     """The full-page HTTP response for a mounted LiveView, its token bound to the visitor."""
     html = live.render_page()
-    visitor = tokens.visitor_from_cookies(request.COOKIES)
-    new_visitor = visitor is None
-    if visitor is None:
-        visitor = tokens.new_visitor_id()
+    visitor, new_visitor = tokens.visitor_for_request(request)
     token = tokens.sign(
         tokens.ViewToken(
             view=view_key(type(live)),
@@ -176,23 +173,16 @@ def page_response(live: LiveView, request: HttpRequest) -> HttpResponse:
     response = HttpResponse(html.replace(TOKEN_PLACEHOLDER, token))
     response["Cache-Control"] = "no-store"
     if new_visitor:
-        response.set_signed_cookie(
-            tokens.VISITOR_COOKIE,
-            visitor,
-            salt=tokens.VISITOR_SALT,
-            max_age=tokens.VISITOR_MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
+        tokens.set_visitor_cookie(response, request, visitor)
     return response
 
 
-def _wrap_fragment(title: str, content: str) -> str:
+def _wrap_fragment(title: str, content: str, request: HttpRequest | None) -> str:
+    """A minimal page around a template that is not a page of its own."""
     from djust.templatetags.djust_tags import djust_scripts
 
     return (
         "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<title>{title}</title>\n{djust_scripts({})}\n</head>\n<body>\n"
+        f"<title>{title}</title>\n{djust_scripts({'request': request})}\n</head>\n<body>\n"
         f'<div dj-view="{TOKEN_PLACEHOLDER}" dj-root>{content}</div>\n</body>\n</html>\n'
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from djust import config
 from djust.exceptions import TokenError
@@ -63,13 +63,38 @@ def verify(value: Any, visitor: str | None) -> ViewToken:
     return token
 
 
-def new_visitor_id() -> str:
-    """A fresh random visitor id."""
-    return secrets.token_urlsafe(18)
+def visitor_for_request(request: HttpRequest) -> tuple[str, bool]:
+    """The visitor an HTTP request comes from, and whether that visitor is new (no cookie yet).
+
+    A new visitor's id must be set on the response with :func:`set_visitor_cookie`.
+    """
+    visitor = _visitor_from_cookies(request.COOKIES)
+    if visitor is None:
+        return secrets.token_urlsafe(18), True
+    return visitor, False
 
 
-def visitor_from_cookies(cookies: dict[str, str]) -> str | None:
-    """The visitor id carried by the signed visitor cookie, or None if absent or forged."""
+def set_visitor_cookie(response: HttpResponse, request: HttpRequest, visitor: str) -> None:
+    """Give the browser its signed visitor cookie."""
+    response.set_signed_cookie(
+        VISITOR_COOKIE,
+        visitor,
+        salt=VISITOR_SALT,
+        max_age=VISITOR_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+def visitor_for_scope(scope: dict[str, Any]) -> str | None:
+    """The visitor a socket comes from (by the cookie its handshake carried), if known."""
+    from djust.socket_request import scope_cookies
+
+    return _visitor_from_cookies(scope_cookies(scope))
+
+
+def _visitor_from_cookies(cookies: dict[str, str]) -> str | None:
     request = HttpRequest()
     request.COOKIES = cookies
     return request.get_signed_cookie(

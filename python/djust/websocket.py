@@ -11,7 +11,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from djust.socket_request import origin_allowed, request_from_scope, scope_cookies
+from djust.socket_request import origin_allowed, request_from_scope
 
 # Close codes in the 4000-4999 range are free for applications.
 CLOSE_FORBIDDEN_ORIGIN = 4403
@@ -25,12 +25,11 @@ class LiveViewConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN_ORIGIN)
             return
         from djust.session import LiveSession
-        from djust.tokens import visitor_from_cookies
+        from djust.tokens import visitor_for_scope
 
-        cookies = scope_cookies(self.scope)
         self.session = LiveSession(
             make_request=lambda path, query: request_from_scope(self.scope, path, query),
-            visitor=visitor_from_cookies(cookies),
+            visitor=visitor_for_scope(self.scope),
         )
         self._handle = database_sync_to_async(self.session.handle_frame)
         await self.accept()
