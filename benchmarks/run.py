@@ -36,11 +36,31 @@ def commit() -> str:
     return result.stdout.strip() or "unknown"
 
 
+MARK = "<!-- {} -->"
+
+
+def existing_sections() -> dict[str, str]:
+    """The sections of the current BENCHMARKS.md, by the script that wrote them."""
+    path = ROOT / "BENCHMARKS.md"
+    if not path.exists():
+        return {}
+    sections: dict[str, str] = {}
+    name = None
+    for line in path.read_text().splitlines(keepends=True):
+        if line.startswith("<!-- bench_") and line.rstrip().endswith("-->"):
+            name = line.strip()[5:-4].strip()
+            sections[name] = ""
+        elif name is not None:
+            sections[name] += line
+    return {key: value.strip() for key, value in sections.items()}
+
+
 def main(selected: list[str]) -> int:
     scripts = sorted((ROOT / "benchmarks").glob("bench_*.py"))
     if selected:
         scripts = [s for s in scripts if any(name in s.stem for name in selected)]
-    sections = []
+    # A partial run (make bench ONLY=...) keeps the other scripts' sections as they were.
+    sections = existing_sections() if selected else {}
     for script in scripts:
         print(f"running {script.name} ...", file=sys.stderr, flush=True)
         result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
@@ -48,14 +68,15 @@ def main(selected: list[str]) -> int:
         if result.returncode != 0:
             print(result.stdout, result.stderr, sep="\n", file=sys.stderr)
             return result.returncode
-        sections.append(result.stdout.strip())
+        sections[script.stem] = result.stdout.strip()
     header = (
         "# Benchmarks\n\n"
         f"Written by `make bench` on {datetime.date.today().isoformat()} at commit "
         f"`{commit()}`, on {machine()}. Release build. Each section says what it measures "
         "and how; timings are medians, compared as ratios within the same run.\n"
     )
-    (ROOT / "BENCHMARKS.md").write_text(header + "\n" + "\n\n".join(sections) + "\n")
+    body = "\n\n".join(f"{MARK.format(name)}\n{sections[name]}" for name in sorted(sections))
+    (ROOT / "BENCHMARKS.md").write_text(header + "\n" + body + "\n")
     print("wrote BENCHMARKS.md", file=sys.stderr)
     return 0
 
