@@ -44,7 +44,7 @@ pub const ERROR_CODES: [&str; 4] = [
 ];
 
 /// Every patch kind inside a `patch` message (see [`djust_vdom::Patch`]).
-pub const PATCH_KINDS: [&str; 5] = djust_vdom::Patch::KINDS;
+pub const PATCH_KINDS: [&str; djust_vdom::Patch::KINDS.len()] = djust_vdom::Patch::KINDS;
 
 #[cfg(test)]
 mod tests {
