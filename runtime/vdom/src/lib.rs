@@ -14,6 +14,7 @@ mod apply;
 mod diff;
 #[cfg(test)]
 mod diff_properties;
+mod entities;
 mod error;
 mod keys;
 mod live_tree;
@@ -22,6 +23,9 @@ mod parse;
 mod patch;
 mod serialize;
 mod tree;
+mod well_formed;
+#[cfg(test)]
+mod well_formed_properties;
 
 pub use apply::{apply, ApplyError, ApplyProblem};
 pub use diff::{diff, Diff, DuplicateKey};

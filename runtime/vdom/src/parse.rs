@@ -23,6 +23,14 @@ const ROOT_ATTRIBUTE: &str = "dj-root";
 /// document, anything else as the children of a `<body>`. The root is the first element with a
 /// `dj-root` attribute; without one, the document's body or the fragment itself.
 pub fn parse(html: &str) -> Tree {
+    if let Some(tree) = crate::well_formed::parse(html) {
+        return tree;
+    }
+    parse_with_html5ever(html)
+}
+
+/// [`parse`], always through html5ever's tree builder.
+pub(crate) fn parse_with_html5ever(html: &str) -> Tree {
     if looks_like_document(html) {
         let sink = html5ever::parse_document(Sink::new(), Default::default()).one(html);
         sink.into_tree(None)
@@ -48,7 +56,7 @@ pub(crate) fn parse_fragment(html: &str, context: &QualName) -> Tree {
 }
 
 /// Whether the input begins, after whitespace and comments, with `<!doctype` or `<html`.
-fn looks_like_document(html: &str) -> bool {
+pub(crate) fn looks_like_document(html: &str) -> bool {
     let mut rest = html.strip_prefix('\u{feff}').unwrap_or(html);
     loop {
         rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
