@@ -17,6 +17,8 @@ use crate::tree::{Attribute, Node, NodeData, Tree};
 /// Stops at the first patch that cannot apply; the patches before it stay applied. Nodes are
 /// copied on write: other trees sharing them are not affected.
 pub fn apply(tree: &mut Tree, patches: &[Patch]) -> Result<(), ApplyError> {
+    // The patched tree no longer matches any source its nodes could be reused from.
+    tree.origin = None;
     for (index, patch) in patches.iter().enumerate() {
         apply_one(&mut tree.root, patch).map_err(|problem| ApplyError {
             index,

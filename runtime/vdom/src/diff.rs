@@ -243,7 +243,21 @@ impl Differ {
         pairs: &mut Pairs<'t>,
     ) {
         let (a, b) = (&old.children, &new.children);
-        let matches = match_middle(a, b, keys, start, end_a, end_b);
+        // Identical unkeyed siblings (the newlines between list items) can pair in order, or
+        // each with the item before it; whichever leaves fewer moves wins.
+        let in_order = match_middle(a, b, keys, start, (end_a, end_b), false);
+        let mixed = (start..end_b).any(|j| keys.of_new(j).is_some())
+            && (start..end_b).any(|j| keys.of_new(j).is_none());
+        let matches = if mixed {
+            let attached = match_middle(a, b, keys, start, (end_a, end_b), true);
+            if moves_needed(&attached) < moves_needed(&in_order) {
+                attached
+            } else {
+                in_order
+            }
+        } else {
+            in_order
+        };
         let mut old_kept = vec![false; end_a - start];
         for m in &matches {
             if let Match::Update(i) | Match::Replace(i) = *m {
@@ -342,39 +356,80 @@ impl Differ {
     }
 }
 
+/// How many moves a matching needs: the matched children off a longest increasing run.
+fn moves_needed(matches: &[Match]) -> usize {
+    let old: Vec<usize> = matches
+        .iter()
+        .filter_map(|m| match *m {
+            Match::Update(i) | Match::Replace(i) => Some(i),
+            Match::New => None,
+        })
+        .collect();
+    let stay = longest_increasing(&old).into_iter().filter(|s| *s).count();
+    old.len() - stay
+}
+
 /// How each new child in `start..end_b` matches an old one in `start..end_a`: keyed children
-/// by key (and tag), the others by their order among the unkeyed.
+/// by key (and tag); unkeyed ones by their order among the unkeyed — or, when `attach`, first
+/// by the old node right after the one their previous sibling matched (so that the newline
+/// after a list item goes where the item goes).
 fn match_middle(
     a: &[Arc<Node>],
     b: &[Arc<Node>],
     keys: &Keys<'_>,
     start: usize,
-    end_a: usize,
-    end_b: usize,
+    (end_a, end_b): (usize, usize),
+    attach: bool,
 ) -> Vec<Match> {
     let mut matches = vec![Match::New; end_b - start];
+    let mut used = vec![false; end_a - start];
     let mut keyed_old: HashMap<&str, usize> = HashMap::new();
-    let mut unkeyed_old = Vec::new();
     for i in start..end_a {
-        match keys.of_old(i) {
-            Some(key) => {
-                keyed_old.insert(key, i);
-            }
-            None => unkeyed_old.push(i),
+        if let Some(key) = keys.of_old(i) {
+            keyed_old.insert(key, i);
         }
     }
-    let mut unkeyed_old = unkeyed_old.into_iter();
     for (slot, j) in matches.iter_mut().zip(start..end_b) {
-        *slot = match keys.of_new(j) {
-            Some(key) => match keyed_old.get(key) {
-                Some(&i) if same_tag(&a[i], &b[j]) => Match::Update(i),
-                _ => Match::New,
+        if let Some(&i) = keys.of_new(j).and_then(|key| keyed_old.get(key)) {
+            if same_tag(&a[i], &b[j]) {
+                *slot = Match::Update(i);
+                used[i - start] = true;
+            }
+        }
+    }
+    let unkeyed_old = |i: usize| i >= start && i < end_a && keys.of_old(i).is_none();
+    let mut unmatched = Vec::new();
+    for j in start..end_b {
+        if keys.of_new(j).is_some() {
+            continue;
+        }
+        if !attach {
+            unmatched.push(j);
+            continue;
+        }
+        // The old node after the one the previous sibling matched (in the prefix: itself).
+        let previous = match j.checked_sub(1) {
+            Some(p) if p < start => Some(p),
+            Some(p) => match matches[p - start] {
+                Match::Update(i) | Match::Replace(i) => Some(i),
+                Match::New => None,
             },
-            None => match unkeyed_old.next() {
-                Some(i) if same_kind(&a[i], &b[j]) => Match::Update(i),
-                Some(i) => Match::Replace(i),
-                None => Match::New,
-            },
+            None => None,
+        };
+        let next = previous.map_or(start, |i| i + 1);
+        if unkeyed_old(next) && !used[next - start] && same_kind(&a[next], &b[j]) {
+            matches[j - start] = Match::Update(next);
+            used[next - start] = true;
+        } else {
+            unmatched.push(j);
+        }
+    }
+    let mut free_old = (start..end_a).filter(|&i| unkeyed_old(i) && !used[i - start]);
+    for j in unmatched {
+        matches[j - start] = match free_old.next() {
+            Some(i) if same_kind(&a[i], &b[j]) => Match::Update(i),
+            Some(i) => Match::Replace(i),
+            None => Match::New,
         };
     }
     matches

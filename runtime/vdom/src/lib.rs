@@ -40,7 +40,13 @@ pub use tree::{RootKind, Tree};
 /// Unlike [`LiveTree::update`] it accepts any two inputs: roots found differently or nested
 /// past [`MAX_DEPTH`] are diffed all the same.
 pub fn diff_html(old: &str, new: &str) -> Diff {
-    diff(&parse(old), &parse(new))
+    let old_tree = parse(old);
+    // The new page is parsed knowing the old one: what did not change is not parsed twice.
+    let previous = well_formed::Previous {
+        source: old,
+        tree: &old_tree,
+    };
+    diff(&old_tree, &parse::parse_after(new, Some(previous)))
 }
 
 #[cfg(test)]

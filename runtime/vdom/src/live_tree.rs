@@ -2,8 +2,9 @@
 
 use crate::diff::{diff, Diff};
 use crate::error::VdomError;
-use crate::parse::parse;
+use crate::parse::{parse, parse_after};
 use crate::tree::{RootKind, Tree};
+use crate::well_formed::Previous;
 
 /// The deepest element nesting a [`LiveTree`] accepts, counted from `<html>`.
 ///
@@ -23,6 +24,9 @@ pub const MAX_DEPTH: usize = 512;
 #[derive(Clone, Debug)]
 pub struct LiveTree {
     tree: Tree,
+    /// The HTML the tree was parsed from: the next render's unchanged parts are found in it
+    /// byte for byte, and their subtrees reused instead of parsed again.
+    source: String,
 }
 
 impl LiveTree {
@@ -30,7 +34,10 @@ impl LiveTree {
     pub fn new(html: &str) -> Result<Self, VdomError> {
         let tree = parse(html);
         check_depth(&tree)?;
-        Ok(LiveTree { tree })
+        Ok(LiveTree {
+            tree,
+            source: html.to_owned(),
+        })
     }
 
     /// Parses the next render and returns the patches from the current one, which it replaces.
@@ -42,7 +49,11 @@ impl LiveTree {
     /// with [`VdomError::RootChanged`]; the host should have the client reload the page. On any
     /// error the current tree is kept, so the page can go on with later renders.
     pub fn update(&mut self, new_html: &str) -> Result<Diff, VdomError> {
-        let new = parse(new_html);
+        let previous = Previous {
+            source: &self.source,
+            tree: &self.tree,
+        };
+        let new = parse_after(new_html, Some(previous));
         check_depth(&new)?;
         let (previous, current) = (self.tree.root_kind(), new.root_kind());
         if (previous == RootKind::DjRoot) != (current == RootKind::DjRoot) {
@@ -50,6 +61,7 @@ impl LiveTree {
         }
         let diff = diff(&self.tree, &new);
         self.tree = new;
+        new_html.clone_into(&mut self.source);
         Ok(diff)
     }
 

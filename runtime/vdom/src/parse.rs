@@ -13,6 +13,7 @@ use markup5ever::tendril::{StrTendril, TendrilSink};
 use markup5ever::{local_name, ns, Attribute as ParsedAttribute, LocalName, Namespace, QualName};
 
 use crate::tree::{Attribute, Element, Node, NodeData, RootKind, Tree};
+use crate::well_formed::Previous;
 
 /// The attribute that marks the element whose children djust patches.
 const ROOT_ATTRIBUTE: &str = "dj-root";
@@ -23,7 +24,12 @@ const ROOT_ATTRIBUTE: &str = "dj-root";
 /// document, anything else as the children of a `<body>`. The root is the first element with a
 /// `dj-root` attribute; without one, the document's body or the fragment itself.
 pub fn parse(html: &str) -> Tree {
-    if let Some(tree) = crate::well_formed::parse(html) {
+    parse_after(html, None)
+}
+
+/// [`parse`], reusing the unchanged subtrees of a previous render's tree.
+pub(crate) fn parse_after(html: &str, previous: Option<Previous<'_>>) -> Tree {
+    if let Some(tree) = crate::well_formed::parse(html, previous) {
         return tree;
     }
     parse_with_html5ever(html)
@@ -252,6 +258,7 @@ impl Sink {
         let root = build(&mut nodes, root, root_element);
         Tree {
             root,
+            origin: None,
             root_depth,
             root_kind,
         }

@@ -8,7 +8,7 @@
 
 use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use markup5ever::{local_name, ns, LocalName, Namespace};
@@ -18,9 +18,54 @@ pub(crate) struct Node {
     pub(crate) data: NodeData,
     /// A `<template>` element's children are its template contents.
     pub(crate) children: Vec<Arc<Node>>,
+    /// Where the node came from in the HTML it was parsed from (the next render reuses it when
+    /// the same bytes come back); unknown for nodes html5ever built.
+    pub(crate) source: Source,
     /// A hash of the whole subtree, 0 until computed (see [`subtree_hash`]). Whoever changes a
     /// node in place resets it with [`Node::touch`].
     hash: AtomicU64,
+    /// How many levels of elements the subtree holds (this one included), computed on demand;
+    /// `u32::MAX` until then.
+    height: AtomicU32,
+}
+
+/// A node's bytes in its source: the direct parser records them, the next parse compares them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Source {
+    /// The node's length in bytes (an element from its start tag through its end tag); 0 when
+    /// unknown.
+    pub(crate) len: u32,
+    /// For an element: where its first child starts, counted from its own start.
+    pub(crate) content: u32,
+    /// The bytes are all of it: an element closed by its own end tag (or void), not one that
+    /// content after it could have continued (an implied `<tbody>`).
+    pub(crate) whole: bool,
+}
+
+impl Source {
+    /// A node whose bytes are all of it. Lengths past 4 GiB are recorded as unknown.
+    pub(crate) fn whole(len: usize, content: usize) -> Self {
+        Source::partial(len, content).with_whole()
+    }
+
+    /// A node that ends where something else begins.
+    pub(crate) fn partial(len: usize, content: usize) -> Self {
+        match (u32::try_from(len), u32::try_from(content)) {
+            (Ok(len), Ok(content)) => Source {
+                len,
+                content,
+                whole: false,
+            },
+            _ => Source::default(),
+        }
+    }
+
+    fn with_whole(self) -> Self {
+        Source {
+            whole: self.len > 0,
+            ..self
+        }
+    }
 }
 
 impl Clone for Node {
@@ -28,7 +73,9 @@ impl Clone for Node {
         Node {
             data: self.data.clone(),
             children: self.children.clone(),
+            source: self.source,
             hash: AtomicU64::new(self.hash.load(Ordering::Relaxed)),
+            height: AtomicU32::new(self.height.load(Ordering::Relaxed)),
         }
     }
 }
@@ -60,10 +107,17 @@ pub(crate) struct Attribute {
 impl Node {
     /// A node with its children.
     pub(crate) fn new(data: NodeData, children: Vec<Arc<Node>>) -> Node {
+        Node::from_source(data, children, Source::default())
+    }
+
+    /// A node with its children and where it came from.
+    pub(crate) fn from_source(data: NodeData, children: Vec<Arc<Node>>, source: Source) -> Node {
         Node {
             data,
             children,
+            source,
             hash: AtomicU64::new(0),
+            height: AtomicU32::new(u32::MAX),
         }
     }
 
@@ -72,9 +126,11 @@ impl Node {
         Arc::new(Node::new(data, Vec::new()))
     }
 
-    /// Forgets the subtree hash of a node about to change in place.
+    /// Forgets what a node knew of its subtree (hash, height, source) before it changes in place.
     pub(crate) fn touch(&mut self) {
         *self.hash.get_mut() = 0;
+        *self.height.get_mut() = u32::MAX;
+        self.source = Source::default();
     }
 
     /// The element data of this node, if it is an element.
@@ -128,6 +184,15 @@ impl Element {
     }
 }
 
+/// Where a tree's root sits in the HTML it was parsed from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Origin {
+    /// The byte offset of the root's first child.
+    pub(crate) content_start: usize,
+    /// The open elements' names from `<html>` through the root: the parser's state there.
+    pub(crate) context: Vec<LocalName>,
+}
+
 /// How a tree's root element was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RootKind {
@@ -145,6 +210,9 @@ pub enum RootKind {
 pub struct Tree {
     /// Always an element.
     pub(crate) root: Arc<Node>,
+    /// Where the root's content starts in the source and which elements enclose it, when the
+    /// direct parser built the tree: what the next parse needs to reuse its nodes.
+    pub(crate) origin: Option<Origin>,
     /// How many elements the document nests from `<html>` down to the root, the root included.
     pub(crate) root_depth: usize,
     pub(crate) root_kind: RootKind,
@@ -164,18 +232,10 @@ impl Tree {
     /// How deep elements nest, counted from the document's `<html>` element (depth 1).
     ///
     /// A fragment counts as if it were inside `<html><body>`, which is where a page puts it.
+    ///
+    /// Heights are cached in the nodes, so after an update this costs what changed.
     pub fn depth(&self) -> usize {
-        let mut deepest = 0;
-        let mut stack = vec![(self.root(), self.root_depth)];
-        while let Some((node, depth)) = stack.pop() {
-            deepest = deepest.max(depth);
-            for child in &node.children {
-                if child.element().is_some() {
-                    stack.push((child, depth + 1));
-                }
-            }
-        }
-        deepest
+        self.root_depth + subtree_height(self.root()) as usize - 1
     }
 
     /// Whether two trees hold the same content under their roots, node for node.
@@ -233,6 +293,43 @@ pub(crate) fn same_subtree(a: &Arc<Node>, b: &Arc<Node>) -> bool {
         pending.extend(a.children.iter().zip(&b.children));
     }
     true
+}
+
+/// How many levels of elements a subtree holds (its root included), computed once per node
+/// (bottom up, without recursing).
+pub(crate) fn subtree_height(node: &Node) -> u32 {
+    let unknown = |n: &Node| n.height.load(Ordering::Relaxed) == u32::MAX;
+    if !unknown(node) {
+        return node.height.load(Ordering::Relaxed);
+    }
+    let mut pending = vec![(node, false)];
+    while let Some((node, children_done)) = pending.pop() {
+        if !unknown(node) {
+            continue;
+        }
+        if !children_done {
+            pending.push((node, true));
+            pending.extend(
+                node.children
+                    .iter()
+                    .filter(|c| unknown(c))
+                    .map(|c| (&**c, false)),
+            );
+            continue;
+        }
+        let height = match node.data {
+            NodeData::Element(_) => {
+                let deepest = node
+                    .children
+                    .iter()
+                    .map(|c| c.height.load(Ordering::Relaxed));
+                1 + deepest.max().unwrap_or(0)
+            }
+            _ => 0,
+        };
+        node.height.store(height, Ordering::Relaxed);
+    }
+    node.height.load(Ordering::Relaxed)
 }
 
 const HASH_SEED: foldhash::quality::FixedState =

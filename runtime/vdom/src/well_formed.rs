@@ -13,17 +13,23 @@
 
 use std::sync::Arc;
 
+use foldhash::{HashMap, HashMapExt};
 use markup5ever::{local_name, ns, LocalName};
 
 use crate::entities::decode_into;
 use crate::parse::looks_like_document;
-use crate::tree::{Attribute, Element, Node, NodeData, RootKind, Tree};
+use crate::tree::{Attribute, Element, Node, NodeData, Origin, RootKind, Source, Tree};
 
 /// The attribute that marks the root (see `parse.rs`).
 const ROOT_ATTRIBUTE: &str = "dj-root";
 
 /// The tree of `html`, when it is markup this parser reads exactly; `None` otherwise.
-pub(crate) fn parse(html: &str) -> Option<Tree> {
+///
+/// With the previous render and its tree, every element whose bytes come back unchanged (in the
+/// same place, or found by its key) is taken from the previous tree as it is, not parsed again:
+/// the same bytes in the same context parse to the same subtree. The cost then follows what
+/// changed, not the page.
+pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> {
     // Input stream preprocessing (CR, NUL) and a byte order mark: left to html5ever.
     if html.contains(['\r', '\0', '\u{feff}']) {
         return None;
@@ -39,15 +45,111 @@ pub(crate) fn parse(html: &str) -> Option<Tree> {
         after_body: false,
         finished: None,
         open_counts: [0; WATCHED.len()],
+        previous: previous.filter(|p| p.tree.origin.is_some()),
+        origin: None,
     };
     parser.run()
 }
 
+/// A previous render and its tree, whose unchanged subtrees a parse may take over.
+#[derive(Clone, Copy)]
+pub(crate) struct Previous<'p> {
+    pub(crate) source: &'p str,
+    pub(crate) tree: &'p Tree,
+}
+
 /// An element on the stack of open elements.
-struct Open {
+struct Open<'p> {
     name: LocalName,
     /// The node being built, for elements inside the root.
     building: Option<Building>,
+    /// Where its start tag begins (an implied element: its first child).
+    start: usize,
+    /// Where its first child begins.
+    content: usize,
+    /// The previous render's element it corresponds to, if any.
+    guide: Option<Guide<'p>>,
+}
+
+impl<'p> Open<'p> {
+    fn outside(name: LocalName, at: usize) -> Self {
+        Open {
+            name,
+            building: None,
+            start: at,
+            content: at,
+            guide: None,
+        }
+    }
+}
+
+/// The previous render's element matching an open element: its children, where each began in
+/// the previous source, and which one the next token is expected to match.
+struct Guide<'p> {
+    node: &'p Node,
+    /// The start of each child, as far as their lengths are known.
+    offsets: Vec<usize>,
+    cursor: usize,
+    /// Children by key (`data-key`, `dj-key`), gathered when first needed.
+    keyed: Option<HashMap<&'p str, usize>>,
+}
+
+impl<'p> Guide<'p> {
+    fn new(node: &'p Node, content_start: usize) -> Self {
+        let mut offsets = Vec::with_capacity(node.children.len());
+        let mut at = content_start;
+        for child in &node.children {
+            if child.source.len == 0 {
+                break;
+            }
+            offsets.push(at);
+            at += child.source.len as usize;
+        }
+        Guide {
+            node,
+            offsets,
+            cursor: 0,
+            keyed: None,
+        }
+    }
+
+    /// The child at `index` and its start, when known.
+    fn child(&self, index: usize) -> Option<(&'p Arc<Node>, usize)> {
+        Some((self.node.children.get(index)?, *self.offsets.get(index)?))
+    }
+
+    /// The index of the child carrying `key`.
+    fn keyed(&mut self, key: &str) -> Option<usize> {
+        let node = self.node;
+        let known = self.offsets.len();
+        let keyed = self.keyed.get_or_insert_with(|| {
+            let mut keyed = HashMap::with_capacity(known);
+            for (index, child) in node.children[..known].iter().enumerate() {
+                if let Some(key) = child.element().and_then(key_of) {
+                    keyed.insert(key, index);
+                }
+            }
+            keyed
+        });
+        keyed.get(key).copied()
+    }
+
+    /// Steps past the child at the cursor when it is of the kind just parsed.
+    fn passed(&mut self, kind: fn(&NodeData) -> bool) {
+        if self
+            .node
+            .children
+            .get(self.cursor)
+            .is_some_and(|c| kind(&c.data))
+        {
+            self.cursor += 1;
+        }
+    }
+}
+
+/// The key a list item carries, for finding it again.
+fn key_of(element: &Element) -> Option<&str> {
+    element.attr("data-key").or_else(|| element.attr("dj-key"))
 }
 
 struct Building {
@@ -62,10 +164,10 @@ struct Root {
     kind: RootKind,
 }
 
-struct Parser<'h> {
+struct Parser<'h, 'p> {
     html: &'h str,
     at: usize,
-    stack: Vec<Open>,
+    stack: Vec<Open<'p>>,
     root: Option<Root>,
     /// The page mentions `dj-root`: nothing is built before an element carrying it.
     wants_dj_root: bool,
@@ -77,6 +179,9 @@ struct Parser<'h> {
     /// How many elements of each [`WATCHED`] name are open: most checks end at a zero here
     /// instead of walking the stack.
     open_counts: [u32; WATCHED.len()],
+    previous: Option<Previous<'p>>,
+    /// Where the root's content starts and what encloses it, for the next parse.
+    origin: Option<Origin>,
 }
 
 /// The element names whose presence on the stack the start tag checks ask about.
@@ -112,16 +217,13 @@ enum Mode {
     Row,
 }
 
-impl<'h> Parser<'h> {
+impl<'h, 'p> Parser<'h, 'p> {
     fn run(&mut self) -> Option<Tree> {
         if self.document {
             self.prologue()?;
         } else {
             // A fragment is parsed as the children of a <body> (stack: the fragment's <html>).
-            self.stack.push(Open {
-                name: local_name!("html"),
-                building: None,
-            });
+            self.stack.push(Open::outside(local_name!("html"), 0));
             if !self.wants_dj_root {
                 self.start_root(
                     Element {
@@ -131,6 +233,7 @@ impl<'h> Parser<'h> {
                     },
                     RootKind::Fragment,
                     false,
+                    0,
                 );
             }
         }
@@ -177,10 +280,7 @@ impl<'h> Parser<'h> {
                 return None;
             }
         }
-        self.stack.push(Open {
-            name: local_name!("html"),
-            building: None,
-        });
+        self.stack.push(Open::outside(local_name!("html"), self.at));
         self.skip_whitespace_and_comments()?;
         let explicit_head = self.peek_start_tag("head")?.is_some();
         self.head(explicit_head)?;
@@ -201,12 +301,9 @@ impl<'h> Parser<'h> {
             } else {
                 RootKind::Body
             };
-            self.start_root(element, kind, false);
+            self.start_root(element, kind, false, self.at);
         } else {
-            self.stack.push(Open {
-                name: local_name!("body"),
-                building: None,
-            });
+            self.stack.push(Open::outside(local_name!("body"), self.at));
         }
         Some(())
     }
@@ -249,7 +346,7 @@ impl<'h> Parser<'h> {
             // Whitespace after </body> still belongs to the body.
             let text = &rest[..whitespace];
             self.at += whitespace;
-            self.append_text(text.to_owned());
+            self.append_text(text.to_owned(), whitespace);
             return Some(());
         }
         if rest.starts_with("<!--") {
@@ -328,7 +425,7 @@ impl<'h> Parser<'h> {
         if self.mode() != Mode::Body && !text.chars().all(is_html_whitespace) {
             return None; // foster parenting
         }
-        self.append_text(text);
+        self.append_text(text, raw.len());
         Some(())
     }
 
@@ -345,14 +442,32 @@ impl<'h> Parser<'h> {
         }
         self.at += 4 + end + 3;
         if keep {
-            self.append(Node::leaf(NodeData::Comment(data.to_owned())));
+            let source = Source::whole(4 + end + 3, 0);
+            let node = Node::from_source(NodeData::Comment(data.to_owned()), Vec::new(), source);
+            self.append(Arc::new(node));
+            if let Some(guide) = self.guide() {
+                guide.passed(|d| matches!(d, NodeData::Comment(_)));
+            }
         }
         Some(())
     }
 
     fn start_tag(&mut self) -> Option<()> {
+        if self.reuse_in_place() {
+            return Some(());
+        }
+        let start = self.at;
         let rest = &self.html[self.at..];
         let (tag, length, _) = read_start_tag(rest)?;
+        let key = tag
+            .attrs
+            .iter()
+            .find(|a| matches!(&*a.name, "data-key" | "dj-key"));
+        if let Some(key) = key {
+            if self.reuse_keyed(&key.value.clone()) {
+                return Some(());
+            }
+        }
         self.at += length;
         let content = self.check_start_tag(&tag.name)?;
         let is_root = self.root.is_none()
@@ -360,27 +475,31 @@ impl<'h> Parser<'h> {
             && tag.attrs.iter().any(|a| &*a.name == ROOT_ATTRIBUTE);
         let implied_tbody = tag.name == local_name!("tr") && self.mode() == Mode::Table;
         if implied_tbody {
-            self.open(local_name!("tbody"), Vec::new());
+            self.open(local_name!("tbody"), Vec::new(), start, start);
         }
         let void = content == Content::Void;
         if is_root {
             let element = html_element(tag.name.clone(), tag.attrs);
-            self.start_root(element, RootKind::DjRoot, void);
+            self.start_root(element, RootKind::DjRoot, void, start);
         } else if void {
-            let node = Node::new(
-                NodeData::Element(html_element(tag.name, tag.attrs)),
-                Vec::new(),
-            );
-            self.append(Arc::new(node));
+            let source = Source::whole(length, length);
+            let element = NodeData::Element(html_element(tag.name, tag.attrs));
+            self.append(Arc::new(Node::from_source(element, Vec::new(), source)));
+            if let Some(guide) = self.guide() {
+                guide.passed(|d| matches!(d, NodeData::Element(_)));
+            }
             return Some(());
         } else {
-            self.open(tag.name.clone(), tag.attrs);
+            self.open(tag.name.clone(), tag.attrs, start, self.at);
         }
         match content {
             Content::Text { decode } => self.raw_text(&tag.name, decode, true),
             Content::Void | Content::Elements => {
                 if matches!(&*tag.name, "pre" | "listing") {
                     self.skip_newline()?;
+                    if let Some(open) = self.stack.last_mut() {
+                        open.content = self.at;
+                    }
                 }
                 Some(())
             }
@@ -505,6 +624,7 @@ impl<'h> Parser<'h> {
             return None;
         }
         let name = LocalName::from(rest[2..name_end].to_ascii_lowercase());
+        let tag_start = self.at;
         self.at += name_end + 1;
         if self.document && matches!(&*name, "body" | "html") {
             // The body stays open after </body>: it must be all that is left.
@@ -518,12 +638,13 @@ impl<'h> Parser<'h> {
             return None;
         }
         if name == local_name!("table") && self.mode() == Mode::TableBody {
-            self.close();
+            // The table body ends where </table> begins: not by an end tag of its own.
+            self.close(Some(tag_start), false);
         }
         if self.current() != &*name || self.stack.len() <= 1 || name == local_name!("br") {
             return None;
         }
-        self.close();
+        self.close(Some(self.at), true);
         Some(())
     }
 
@@ -549,10 +670,19 @@ impl<'h> Parser<'h> {
         if &**name == "script" && raw.contains("<!--") {
             return None; // the script data escape states
         }
+        let mut skipped = 0;
         if &**name == "textarea" {
-            raw = raw.strip_prefix('\n').unwrap_or(raw);
+            if let Some(stripped) = raw.strip_prefix('\n') {
+                raw = stripped;
+                skipped = 1;
+            }
             if raw.starts_with('&') {
                 return None;
+            }
+        }
+        if opened {
+            if let Some(open) = self.stack.last_mut() {
+                open.content = self.at + skipped;
             }
         }
         self.at += end + 2 + name.len() + 1;
@@ -564,10 +694,10 @@ impl<'h> Parser<'h> {
             } else {
                 raw.to_owned()
             };
-            self.append_text(text);
+            self.append_text(text, raw.len());
         }
         if opened {
-            self.close();
+            self.close(Some(self.at), true);
         }
         Some(())
     }
@@ -638,7 +768,7 @@ impl<'h> Parser<'h> {
         false
     }
 
-    fn start_root(&mut self, element: Element, kind: RootKind, void: bool) {
+    fn start_root(&mut self, element: Element, kind: RootKind, void: bool, start: usize) {
         let index = self.stack.len();
         self.root = Some(Root { index, kind });
         // A fragment's root stands for its context, which is not on the parser's stack: no end
@@ -648,29 +778,131 @@ impl<'h> Parser<'h> {
             _ => element.name.clone(),
         };
         self.count(&name, 1);
+        let content = self.at;
+        let mut context: Vec<LocalName> = self.stack.iter().map(|o| o.name.clone()).collect();
+        context.push(name.clone());
+        // The previous root guides this one only where the same elements enclose it.
+        let guide = self
+            .previous
+            .filter(|p| p.tree.origin.as_ref().is_some_and(|o| o.context == context))
+            .map(|p| {
+                let origin = p.tree.origin.as_ref().map_or(0, |o| o.content_start);
+                Guide::new(p.tree.root(), origin)
+            });
+        self.origin = Some(Origin {
+            content_start: content,
+            context,
+        });
         self.stack.push(Open {
             name,
             building: Some(Building {
                 element,
                 children: Vec::new(),
             }),
+            start,
+            content,
+            guide,
         });
         if void {
-            self.close();
+            self.close(Some(self.at), true);
         }
     }
 
-    fn open(&mut self, name: LocalName, attrs: Vec<Attribute>) {
+    fn open(&mut self, name: LocalName, attrs: Vec<Attribute>, start: usize, content: usize) {
         let building = self.building().then(|| Building {
             element: html_element(name.clone(), attrs),
             children: Vec::new(),
         });
+        let guide = self.guide_for(&name);
         self.count(&name, 1);
-        self.stack.push(Open { name, building });
+        self.stack.push(Open {
+            name,
+            building,
+            start,
+            content,
+            guide,
+        });
+    }
+
+    /// The guide for an element about to open: the previous element at the cursor, if it has
+    /// the same name (the cursor then moves past it).
+    fn guide_for(&mut self, name: &LocalName) -> Option<Guide<'p>> {
+        let parent = self.stack.last_mut()?.guide.as_mut()?;
+        let (child, start) = parent.child(parent.cursor)?;
+        let element = child.element()?;
+        if element.name != *name {
+            return None;
+        }
+        parent.cursor += 1;
+        Some(Guide::new(child, start + child.source.content as usize))
+    }
+
+    fn guide(&mut self) -> Option<&mut Guide<'p>> {
+        self.stack.last_mut()?.guide.as_mut()
+    }
+
+    /// Takes the previous render's element near the cursor when the bytes at the cursor are
+    /// exactly its bytes.
+    fn reuse_in_place(&mut self) -> bool {
+        let (html, at) = (self.html.as_bytes(), self.at);
+        let Some(source) = self.previous.map(|p| p.source.as_bytes()) else {
+            return false;
+        };
+        let Some(guide) = self.stack.last_mut().and_then(|o| o.guide.as_mut()) else {
+            return false;
+        };
+        // The cursor, then a step either way: an element added or removed just before.
+        let cursor = guide.cursor;
+        let candidates = [
+            cursor,
+            cursor + 1,
+            cursor + 2,
+            cursor.wrapping_sub(1),
+            cursor.wrapping_sub(2),
+        ];
+        for index in candidates {
+            let Some((child, start)) = guide.child(index) else {
+                continue;
+            };
+            if same_bytes(child, source, start, html, at) {
+                guide.cursor = index + 1;
+                let node = Arc::clone(child);
+                self.at += node.source.len as usize;
+                self.append(node);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Takes the previous render's element with this key when its bytes come back unchanged.
+    fn reuse_keyed(&mut self, key: &str) -> bool {
+        let (html, at) = (self.html.as_bytes(), self.at);
+        let Some(source) = self.previous.map(|p| p.source.as_bytes()) else {
+            return false;
+        };
+        let Some(guide) = self.stack.last_mut().and_then(|o| o.guide.as_mut()) else {
+            return false;
+        };
+        let Some(index) = guide.keyed(key) else {
+            return false;
+        };
+        let Some((child, start)) = guide.child(index) else {
+            return false;
+        };
+        if !same_bytes(child, source, start, html, at) {
+            return false;
+        }
+        guide.cursor = index + 1;
+        let node = Arc::clone(child);
+        self.at += node.source.len as usize;
+        self.append(node);
+        true
     }
 
     /// Pops the current element into its parent (or, for the root, keeps it for `finish`).
-    fn close(&mut self) {
+    /// `end`: where its bytes end, when known; `whole`: its end tag is among them.
+    fn close(&mut self, end: Option<usize>, whole: bool) {
         let Some(open) = self.stack.pop() else {
             return;
         };
@@ -678,9 +910,15 @@ impl<'h> Parser<'h> {
         let Some(building) = open.building else {
             return;
         };
-        let node = Arc::new(Node::new(
+        let source = match end {
+            Some(end) if whole => Source::whole(end - open.start, open.content - open.start),
+            Some(end) => Source::partial(end - open.start, open.content - open.start),
+            None => Source::default(),
+        };
+        let node = Arc::new(Node::from_source(
             NodeData::Element(building.element),
             building.children,
+            source,
         ));
         match self.stack.last_mut().and_then(|o| o.building.as_mut()) {
             Some(parent) => parent.children.push(node),
@@ -698,29 +936,43 @@ impl<'h> Parser<'h> {
         }
     }
 
-    /// Appends text, merged into a text node just before it as the DOM never has two.
-    fn append_text(&mut self, text: String) {
+    /// Appends text (`raw_len` bytes of source), merged into a text node just before it as
+    /// the DOM never has two.
+    fn append_text(&mut self, text: String, raw_len: usize) {
         if text.is_empty() {
             return;
         }
-        let Some(building) = self.stack.last_mut().and_then(|o| o.building.as_mut()) else {
+        let Some(open) = self.stack.last_mut() else {
+            return;
+        };
+        let Some(building) = open.building.as_mut() else {
             return;
         };
         if let Some(last) = building.children.last_mut() {
             if let NodeData::Text(previous) = &last.data {
                 let mut merged = previous.clone();
                 merged.push_str(&text);
-                *last = Node::leaf(NodeData::Text(merged));
+                let source = Source::whole(last.source.len as usize + raw_len, 0);
+                *last = Arc::new(Node::from_source(
+                    NodeData::Text(merged),
+                    Vec::new(),
+                    source,
+                ));
                 return;
             }
         }
-        building.children.push(Node::leaf(NodeData::Text(text)));
+        let source = Source::whole(raw_len, 0);
+        let node = Node::from_source(NodeData::Text(text), Vec::new(), source);
+        building.children.push(Arc::new(node));
+        if let Some(guide) = open.guide.as_mut() {
+            guide.passed(|d| matches!(d, NodeData::Text(_)));
+        }
     }
 
     fn finish(&mut self) -> Option<Tree> {
         let root = self.root?;
         while !self.root_closed() {
-            self.close();
+            self.close(None, false);
         }
         let node = self.finished.take()?;
         // A fragment's content sits in <html><body>: one level more than the stack shows (and
@@ -731,6 +983,7 @@ impl<'h> Parser<'h> {
         };
         Some(Tree {
             root: node,
+            origin: self.origin.take(),
             root_depth,
             root_kind: root.kind,
         })
@@ -741,6 +994,18 @@ impl<'h> Parser<'h> {
 enum Scope {
     Default,
     Button,
+}
+
+/// Whether the previous render's `node`, which began at `start` in `source`, has exactly the
+/// bytes at `at` in `html` — and ends with its own end tag, so that nothing after it could
+/// have joined it.
+fn same_bytes(node: &Node, source: &[u8], start: usize, html: &[u8], at: usize) -> bool {
+    let len = node.source.len as usize;
+    node.source.whole
+        && node.element().is_some()
+        && html
+            .get(at..at + len)
+            .is_some_and(|new| source.get(start..start + len) == Some(new))
 }
 
 fn html_element(name: LocalName, attrs: Vec<Attribute>) -> Element {

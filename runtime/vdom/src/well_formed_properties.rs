@@ -3,14 +3,16 @@
 
 use proptest::prelude::*;
 
+use std::sync::Arc;
+
 use crate::diff_properties::{pair, renders, PAGES};
-use crate::parse::parse_with_html5ever;
+use crate::parse::{parse, parse_with_html5ever};
 use crate::tree::Tree;
-use crate::well_formed;
+use crate::well_formed::{self, Previous};
 
 /// `Err` with both trees when the direct parse differs from html5ever's.
 fn agrees(html: &str) -> Result<bool, String> {
-    let Some(direct) = well_formed::parse(html) else {
+    let Some(direct) = well_formed::parse(html, None) else {
         return Ok(false);
     };
     let reference = parse_with_html5ever(html);
@@ -79,6 +81,73 @@ proptest! {
         agrees(&old).map_err(TestCaseError::fail)?;
         agrees(&new).map_err(TestCaseError::fail)?;
     }
+
+    #[test]
+    fn reusing_the_previous_tree_changes_nothing_in_the_result((old, new) in renders()) {
+        let old_tree = parse(&old);
+        let previous = Previous { source: &old, tree: &old_tree };
+        if let Some(guided) = well_formed::parse(&new, Some(previous)) {
+            let fresh = parse_with_html5ever(&new);
+            prop_assert!(
+                guided.same_content(&fresh)
+                    && guided.root_kind() == fresh.root_kind()
+                    && guided.depth() == fresh.depth(),
+                "old: {:?}\nnew: {:?}\nguided: {:?}\nfresh:  {:?}", old, new, guided, fresh
+            );
+        }
+    }
+}
+
+/// How many of the new tree's root children are the previous tree's nodes themselves.
+fn shared_children(old: &Tree, new: &Tree) -> usize {
+    let (a, b) = (&old.root().children, &new.root().children);
+    b.iter()
+        .filter(|n| a.iter().any(|o| Arc::ptr_eq(o, n)))
+        .count()
+}
+
+#[test]
+fn unchanged_elements_are_taken_from_the_previous_tree() {
+    let page = |rows: &[u32], changed: u32| {
+        let rows: String = rows
+            .iter()
+            .map(|k| {
+                let note = if *k == changed { "!" } else { "" };
+                format!("\n<p data-key=\"{k}\">row {k}{note}</p>")
+            })
+            .collect();
+        format!("<!DOCTYPE html><html><body><div dj-root>{rows}\n</div></body></html>")
+    };
+    let keys: Vec<u32> = (0..100).collect();
+    let old = page(&keys, u32::MAX);
+    let old_tree = parse(&old);
+    let previous = Previous {
+        source: &old,
+        tree: &old_tree,
+    };
+    // One row changed: the 99 others (and the whitespace) come from the old tree.
+    let new_tree = well_formed::parse(&page(&keys, 40), Some(previous)).unwrap();
+    assert_eq!(shared_children(&old_tree, &new_tree), 99);
+    // Reversed: every row is found again by its key.
+    let reversed: Vec<u32> = keys.iter().rev().copied().collect();
+    let new_tree = well_formed::parse(&page(&reversed, u32::MAX), Some(previous)).unwrap();
+    assert_eq!(shared_children(&old_tree, &new_tree), 100);
+    // A row inserted without a key, and one removed: the rest realign by position.
+    let unkeyed = |rows: &[u32]| {
+        let rows: String = rows.iter().map(|k| format!("\n<p>row {k}</p>")).collect();
+        format!("<div dj-root>{rows}\n</div>")
+    };
+    let old = unkeyed(&keys);
+    let old_tree = parse(&old);
+    let previous = Previous {
+        source: &old,
+        tree: &old_tree,
+    };
+    let mut edited: Vec<u32> = keys.clone();
+    edited.insert(30, 1000);
+    edited.remove(70);
+    let new_tree = well_formed::parse(&unkeyed(&edited), Some(previous)).unwrap();
+    assert_eq!(shared_children(&old_tree, &new_tree), 99);
 }
 
 #[test]
@@ -125,6 +194,6 @@ fn markup_that_needs_the_tree_builders_repairs_is_declined() {
         "<!-- a --!>",
         "<select><div>x</div></select>",
     ] {
-        assert!(well_formed::parse(html).is_none(), "{html}");
+        assert!(well_formed::parse(html, None).is_none(), "{html}");
     }
 }
