@@ -390,7 +390,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         if rest.len() < 2 || !rest.as_bytes()[1].is_ascii_alphabetic() || !rest.starts_with('<') {
             return Some(None);
         }
-        let (tag, _, _) = read_start_tag(rest)?;
+        let (tag, _) = read_start_tag(rest)?;
         Some(Some(tag))
     }
 
@@ -458,7 +458,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         }
         let start = self.at;
         let rest = &self.html[self.at..];
-        let (tag, length, _) = read_start_tag(rest)?;
+        let (tag, length) = read_start_tag(rest)?;
         let key = tag
             .attrs
             .iter()
@@ -1016,8 +1016,9 @@ fn html_element(name: LocalName, attrs: Vec<Attribute>) -> Element {
     }
 }
 
-/// Reads `<name attr=value …>`: the tag, its length, and whether it ended with `/>`.
-fn read_start_tag(rest: &str) -> Option<(StartTag, usize, bool)> {
+/// Reads `<name attr=value …>` (a trailing `/` changes nothing for HTML elements): the tag and
+/// its length.
+fn read_start_tag(rest: &str) -> Option<(StartTag, usize)> {
     let bytes = rest.as_bytes();
     let mut i = 1;
     while i < bytes.len() && !is_tag_end(bytes[i]) {
@@ -1030,10 +1031,10 @@ fn read_start_tag(rest: &str) -> Option<(StartTag, usize, bool)> {
             i += 1;
         }
         match bytes.get(i)? {
-            b'>' => return Some((StartTag { name, attrs }, i + 1, false)),
+            b'>' => return Some((StartTag { name, attrs }, i + 1)),
             b'/' => {
                 return match bytes.get(i + 1)? {
-                    b'>' => Some((StartTag { name, attrs }, i + 2, true)),
+                    b'>' => Some((StartTag { name, attrs }, i + 2)),
                     _ => None,
                 };
             }
@@ -1095,7 +1096,7 @@ fn read_start_tag(rest: &str) -> Option<(StartTag, usize, bool)> {
 
 /// The length of the start tag at the start of `rest`.
 fn tag_length(rest: &str) -> Option<usize> {
-    read_start_tag(rest).map(|(_, length, _)| length)
+    read_start_tag(rest).map(|(_, length)| length)
 }
 
 fn is_tag_end(b: u8) -> bool {
