@@ -4,8 +4,19 @@ Nothing here reads Django settings at import time, so ``djust`` (and ``djust.web
 imported before ``DJANGO_SETTINGS_MODULE`` is set, as the README's ``asgi.py`` does.
 """
 
-from djust.decorators import event_handler
+from djust.components.base import Component, LiveComponent, register_component
+from djust.decorators import event_handler, live_view, reactive
 from djust.live_view import LiveView
 from djust.templates import diff_html, render_template
 
-__all__ = ["LiveView", "diff_html", "event_handler", "render_template"]
+__all__ = [
+    "Component",
+    "LiveComponent",
+    "LiveView",
+    "diff_html",
+    "event_handler",
+    "live_view",
+    "reactive",
+    "register_component",
+    "render_template",
+]
