@@ -9,9 +9,11 @@ import zlib
 
 import pytest
 from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
+from django.db import connections
 from django.test import Client
 
 from djust import tokens
@@ -131,6 +133,10 @@ def test_a_logged_in_page_mounts_over_an_authenticated_socket(client, django_use
     async def both():
         replies["ada"] = await mount(ada_cookie)
         replies["bob"] = await mount(bob_cookie)
+        # The consumer's worker thread outlives this test. Its connection to the in-memory
+        # test database cannot be closed (SQLite would drop the database), so forget it there,
+        # or the next test without database access trips over it.
+        await database_sync_to_async(connections.__delitem__)("default")
 
     run_async(both())
     assert replies["ada"]["t"] == "mounted", replies
