@@ -161,13 +161,15 @@ def _run_coroutine(func: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
 
     from asgiref.sync import async_to_sync
 
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
+    suspended = asyncio._get_running_loop()
+    if suspended is None:
         return async_to_sync(func)(**kwargs)
-    # An event loop is running in this very thread (a caller's own loop, or Playwright's sync
-    # API): async_to_sync refuses that, so the coroutine gets a thread of its own.
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: async_to_sync(func)(**kwargs)).result()
+    # We were called synchronously, so the loop marked as running in this thread is suspended
+    # (Playwright's sync API, for one, parks its loop that way). Unmark it while asgiref runs
+    # the coroutine on a loop of its own: thread-sensitive calls (the ORM) still come back to
+    # this thread and its database connection.
+    asyncio._set_running_loop(None)
+    try:
+        return async_to_sync(func)(**kwargs)
+    finally:
+        asyncio._set_running_loop(suspended)

@@ -543,9 +543,9 @@ class LiveViewTestClient:
 
     # --- interacting -----------------------------------------------------------------------
 
-    def event(self, name: str, target: str | None = None, **params: Any) -> list[Any]:
+    def event(self, name: str, /, target: str | None = None, **params: Any) -> list[Any]:
         """Send the event ``name`` with ``params`` (to component ``target``); returns the
-        patches it produced."""
+        patches it produced. (A parameter called ``target`` goes through ``send_event``.)"""
         return self.send_event(name, params, target=target)
 
     def send_event(self, name: str, params: Mapping[str, Any] | None = None,

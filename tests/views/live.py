@@ -203,7 +203,6 @@ class ComponentsView(LiveView):
       {{ panel }}
       <button id="outside" dj-click="inc" dj-target="second">second +</button>
       <p id="log">{{ log|join:";" }}</p>
-      <p id="badge">{% load djust_components %}{% component "test-badge" label="new" %}</p>
     </div>
     """
 
@@ -283,3 +282,8 @@ class TodoView(LiveView):
     @event_handler
     def reverse(self):
         self.todos.reverse()
+
+
+class BadgeView(LiveView):
+    template_string = ('<p id="badge">{% load djust_components %}'
+                       '{% component "test-badge" label="new" %}</p>')

@@ -128,9 +128,21 @@ def test_alert_refuses_an_unknown_type():
         AlertComponent(message="m", type="loud")
 
 
-def test_registered_components_render_from_the_component_tag(page):
-    assert page.find("#badge span.badge").text == "new"
+@pytest.mark.xfail(strict=True, reason=(
+    "needs issue 3: a template that loads a tag library the Rust engine does not run natively "
+    "(djust_components) must go to Django's engine instead of failing"))
+def test_registered_components_render_from_the_component_tag():
     assert get_component("test-badge") is live.Badge
+    assert LiveViewTestClient(live.BadgeView).find("#badge span.badge").text == "new"
+
+
+def test_the_component_tag_renders_through_djangos_engine():
+    from django.template import Context, Template
+
+    html = Template('{% load djust_components %}{% component "test-badge" label="new" %}'
+                    ).render(Context({}))
+    assert html == '<span class="badge">new</span>'
+
 
 
 def test_register_component_checks_its_tag():
