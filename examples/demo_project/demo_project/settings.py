@@ -53,7 +53,8 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
+        # DJUST_DEMO_DB lets the browser tests use a database of their own.
+        "NAME": os.environ.get("DJUST_DEMO_DB", BASE_DIR / "db.sqlite3"),
     }
 }
 
