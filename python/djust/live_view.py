@@ -168,8 +168,7 @@ class LiveView:
 
     def render_page(self) -> str:
         """The whole page as HTML, with the view token still a placeholder."""
-        for _component in assign_ids(self):
-            pass
+        assign_ids(self)
         context = self.get_context_data()
         context.setdefault("request", getattr(self, "request", None))
         context["dj_view_id"] = TOKEN_PLACEHOLDER

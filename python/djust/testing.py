@@ -494,9 +494,11 @@ class LiveViewTestClient:
             )
         url = url or "/"
         kwargs = url_kwargs or self._resolved_kwargs(url, cls)
-        self._mount(cls, url, kwargs, getattr(view, "view_initkwargs", {}))
+        redirect = self._mount(cls, url, kwargs, getattr(view, "view_initkwargs", {}))
         self._history = [_HistoryEntry(self.url, cls)]
         self._position = 0
+        if redirect is not None:
+            self._open(redirect, push=False)
 
     # --- reading the page ------------------------------------------------------------------
 
@@ -742,7 +744,10 @@ class LiveViewTestClient:
         return {}
 
     def _mount(self, cls: type[LiveView], url: str, kwargs: Mapping[str, Any],
-               initkwargs: Mapping[str, Any]) -> None:
+               initkwargs: Mapping[str, Any]) -> str | None:
+        """Mount ``cls`` at ``url``. Navigation the view asked for while mounting acts as an
+        HTTP redirect would (no history entry of its own): a patch becomes the URL, a live
+        redirect is returned for the caller to open in place of this entry."""
         request = self._request(url)
         self.view = mount_view(cls, request, kwargs, initkwargs)
         self._url = request.get_full_path()
@@ -753,7 +758,18 @@ class LiveViewTestClient:
         self.page_html = page_html
         self.patches = []
         self.title = _title(page_html)
-        self._apply_commands(commands)
+        for command in commands:
+            kind = command["t"]
+            if kind == "push_event":
+                self.pushed_events.append((command["event"], command["payload"]))
+            elif kind == "live_patch":
+                self._url = command["to"]
+            elif kind == "live_redirect":
+                return urljoin(self._url, command["to"])
+            elif kind == "redirect":
+                self.redirected_to = command["to"]
+                return None
+        return None
 
     def _open(self, url: str, *, push: bool) -> None:
         """Mount whatever LiveView ``url`` routes to, as a navigate frame does."""
@@ -772,13 +788,14 @@ class LiveViewTestClient:
             # Not a LiveView: the browser loads the page.
             self.redirected_to = url
             return
-        self._mount(cls, url, match.kwargs, getattr(match.func, "view_initkwargs", {}))
-        if push:
+        redirect = self._mount(cls, url, match.kwargs,
+                               getattr(match.func, "view_initkwargs", {}))
+        if push or not self._history:
             self._push_history(cls)
-        elif self._history:
-            self._history[self._position] = _HistoryEntry(self._url, cls)
         else:
-            self._push_history(cls)
+            self._history[self._position] = _HistoryEntry(self._url, cls)
+        if redirect is not None:
+            self._open(redirect, push=False)
 
     def _push_history(self, cls: type[LiveView]) -> None:
         del self._history[self._position + 1:]
@@ -798,8 +815,11 @@ class LiveViewTestClient:
             self._render()
             self._follow_commands()
         else:
-            self._mount(entry.view_class, entry.url, self._resolved_kwargs(
+            redirect = self._mount(entry.view_class, entry.url, self._resolved_kwargs(
                 entry.url, entry.view_class), {})
+            self._history[position] = _HistoryEntry(self._url, entry.view_class)
+            if redirect is not None:
+                self._open(redirect, push=False)
 
     def _render(self) -> None:
         page_html = self.view.render_page()

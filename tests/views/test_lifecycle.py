@@ -171,3 +171,31 @@ def test_views_made_in_tests_can_be_driven_without_urls():
     view.event("bump")
     assert view.text("p") == "1"
     assert view.url == "/"
+
+
+def test_a_live_patch_during_mount_redirects_the_first_request(client, settings):
+    from djust.mixins.navigation import NavigationMixin
+
+    class Defaulting(NavigationMixin, LiveView):
+        """Puts a default filter in the URL."""
+
+        template_string = "<p>{{ sort }}</p>"
+
+        def mount(self, request, **kwargs):
+            self.push_event("ignored-over-http", {})
+
+        def handle_params(self, params, uri):
+            self.sort = params.get("sort")
+            if self.sort is None:
+                self.live_patch(params={"sort": "name"})
+
+    view = Defaulting.as_live_view()
+    from django.test import RequestFactory
+
+    response = view(RequestFactory().get("/list/"))
+    assert response.status_code == 302 and response["Location"] == "/list/?sort=name"
+    response = view(RequestFactory().get("/list/?sort=price"))
+    assert response.status_code == 200 and "<p>price</p>" in response.content.decode()
+    live = LiveViewTestClient(Defaulting, "/list/")
+    assert live.url == "/list/?sort=name" and live.text("p") == "name"
+    assert live.pushed_events == [("ignored-over-http", {})]

@@ -143,3 +143,16 @@ def test_commands_keep_their_order():
     view.live_redirect("/next/")
     assert [c["t"] for c in view.drain_commands()] == [
         "push_event", "live_patch", "push_event", "live_redirect"]
+
+
+def test_a_live_redirect_while_mounting_replaces_the_entry():
+    class Moved(NavigationMixin, LiveView):
+        template_string = "<p>old</p>"
+
+        def mount(self, request, **kwargs):
+            self.live_redirect("/views/counter/?start=5")
+
+    moved = LiveViewTestClient(Moved, "/views/old/")
+    assert isinstance(moved.view, live.CounterView)
+    assert moved.text("#count") == "Count: 5"
+    assert moved.history == ["/views/counter/?start=5"]

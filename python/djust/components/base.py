@@ -246,11 +246,15 @@ def components_in(owner: object) -> Iterator[tuple[str, Component]]:
                     yield f"{name}.{key}", item
 
 
-def assign_ids(owner: object, prefix: str = "", taken: set[str] | None = None
-               ) -> Iterator[Component]:
-    """Give every component under ``owner`` an id (keeping ids already given) and yield them,
+def assign_ids(owner: object) -> list[Component]:
+    """Give every component under ``owner`` an id (keeping ids already given); returns them,
     parents before children."""
-    taken = set() if taken is None else taken
+    found: list[Component] = []
+    _assign(owner, "", set(), found)
+    return found
+
+
+def _assign(owner: object, prefix: str, taken: set[str], found: list[Component]) -> None:
     for path, component in components_in(owner):
         if component.component_id is None:
             wanted = prefix + path
@@ -261,5 +265,5 @@ def assign_ids(owner: object, prefix: str = "", taken: set[str] | None = None
         elif component.parent is None:
             component.attach(owner, component.component_id)
         taken.add(component.component_id)  # type: ignore[arg-type]
-        yield component
-        yield from assign_ids(component, f"{component.component_id}.", taken)
+        found.append(component)
+        _assign(component, f"{component.component_id}.", taken, found)
