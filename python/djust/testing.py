@@ -391,19 +391,12 @@ def event_params(element: Element) -> dict[str, Any]:
     return params
 
 
-def event_target(element: Element, page: Element) -> str | None:
-    """The component an event from ``element`` goes to: its ``dj-target`` (a component id, or a
-    selector of an element inside the component), else the enclosing ``data-component-id``."""
-    source = element.closest("[dj-target]")
-    if source is not None:
-        target = source.attrs["dj-target"]
-        if target and target[0] in "#.[":
-            found = page.find(target)
-            if found is None:
-                raise AssertionError(f"dj-target={target!r} matches nothing on the page")
-            holder = found.closest("[data-component-id]")
-            return holder.attrs["data-component-id"] if holder is not None else None
-        return target or None
+def event_target(element: Element) -> str | None:
+    """The component an event from ``element`` goes to, as the client decides: the element's
+    own ``dj-target`` (a component id), else the enclosing ``data-component-id``."""
+    target = element.attrs.get("dj-target")
+    if target:
+        return target
     holder = element.closest("[data-component-id]")
     return holder.attrs["data-component-id"] if holder is not None else None
 
@@ -444,6 +437,14 @@ def form_values(form: Element) -> dict[str, Any]:
             for option in chosen:
                 put(name, option.attrs.get("value", option.text))
     return values
+
+
+def form_values_of_field(field_: Element) -> str:
+    """The value a single field holds in the page (its ``value``, a textarea's text)."""
+    if field_.tag == "textarea":
+        text = field_.raw_text
+        return text[1:] if text.startswith("\n") else text
+    return field_.attrs.get("value", "")
 
 
 # --- the client -------------------------------------------------------------------------------
@@ -590,23 +591,15 @@ class LiveViewTestClient:
         return self._element_event(clickable, "dj-click", params)
 
     def input(self, selector: str, value: Any) -> list[Any]:
-        """Type ``value`` into the field ``selector``: sends its ``dj-input`` (else
-        ``dj-change``) event with ``value``; the value is also what a submit of its form
-        sends."""
-        element = self.find(selector)
-        self._remember_typed(element, value)
-        binding = "dj-input" if "dj-input" in element.attrs else "dj-change"
-        if binding not in element.attrs:
-            return []
-        return self._element_event(element, binding, {"value": value})
+        """Type ``value`` into the field ``selector``: sends the ``dj-input`` event of the
+        field (or of its form: then with every field of the form) with ``value``; the value is
+        also what a later submit of its form sends."""
+        return self._field_event(selector, value, "dj-input", required=False)
 
     def change(self, selector: str, value: Any) -> list[Any]:
-        """Change the field ``selector`` to ``value``: sends its ``dj-change`` event."""
-        element = self.find(selector)
-        self._remember_typed(element, value)
-        if "dj-change" not in element.attrs:
-            raise AssertionError(f"{selector!r} ({element!r}) has no dj-change")
-        return self._element_event(element, "dj-change", {"value": value})
+        """Change the field ``selector`` to ``value``: sends the ``dj-change`` event of the
+        field (or of its form) as ``input`` does."""
+        return self._field_event(selector, value, "dj-change", required=True)
 
     def submit(self, selector: str, **values: Any) -> list[Any]:
         """Submit the form ``selector`` (or the form around it): its ``dj-submit`` event with
@@ -623,7 +616,7 @@ class LiveViewTestClient:
         self._typed = {k: v for k, v in self._typed.items() if k[0] != _form_key(form, self.page)}
         params = {**event_params(form), **data}
         return self.send_event(form.attrs["dj-submit"], params,
-                               target=event_target(form, self.page))
+                               target=event_target(form))
 
     def keydown(self, selector: str, key: str, value: Any = None) -> list[Any]:
         """Press ``key`` in ``selector``: its ``dj-keydown`` event (if its ``dj-key`` filter
@@ -852,7 +845,24 @@ class LiveViewTestClient:
                        ) -> list[Any]:
         params = {**event_params(element), **extra}
         return self.send_event(element.attrs[binding], params,
-                               target=event_target(element, self.page))
+                               target=event_target(element))
+
+    def _field_event(self, selector: str, value: Any, binding: str, *, required: bool
+                     ) -> list[Any]:
+        element = self.find(selector)
+        self._remember_typed(element, value)
+        bound = element.closest(f"[{binding}]")
+        if bound is None:
+            if required:
+                raise AssertionError(f"{selector!r} ({element!r}) has no {binding}, nor a form "
+                                     f"with one")
+            return []
+        if bound.tag == "form":
+            data = form_values(bound)
+            key = _form_key(bound, self.page)
+            data.update({name: v for (form, name), v in self._typed.items() if form == key})
+            return self._element_event(bound, binding, data)
+        return self._element_event(element, binding, {"value": value})
 
     def _remember_typed(self, element: Element, value: Any) -> None:
         name = element.attrs.get("name")
@@ -867,9 +877,13 @@ class LiveViewTestClient:
         wanted = element.attrs.get("dj-key")
         if wanted and wanted.lower() != key.lower():
             return []
-        if value is None:
-            value = element.attrs.get("value", "")
-        return self._element_event(element, binding, {"key": key, "value": value})
+        extra: dict[str, Any] = {"key": key}
+        if value is not None:
+            extra["value"] = value
+        elif element.tag in ("input", "textarea", "select"):
+            # A field sends its value with the key, as the client does.
+            extra["value"] = form_values_of_field(element)
+        return self._element_event(element, binding, extra)
 
 
 def _contains(outer: Element, inner: Element) -> bool:

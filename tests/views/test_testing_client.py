@@ -152,3 +152,37 @@ def test_a_logged_in_user_and_session(django_user_model, db):
     ada = django_user_model(username="ada")
     assert LiveViewTestClient(Who, user=ada, session={"theme": "dark"}).text("p") == "ada dark"
     assert LiveViewTestClient(Who).text("p") == "anon light"
+
+
+def test_form_level_change_sends_every_field():
+    class Validate(LiveView):
+        template_string = """
+        <form dj-change="validate" dj-submit="save">
+          <input id="email" name="email" value="">
+          <input name="plan" value="free">
+        </form><p>{{ seen }}</p>
+        """
+        seen = ""
+
+        @event_handler
+        def validate(self, email: str = "", plan: str = ""):
+            self.seen = f"{email}|{plan}"
+
+        @event_handler
+        def save(self, **data):
+            self.seen = "saved " + data["email"]
+
+    form = LiveViewTestClient(Validate)
+    form.change("#email", "ada@example.com")
+    assert form.text("p") == "ada@example.com|free"
+    form.submit("#email")
+    assert form.text("p") == "saved ada@example.com"
+
+
+def test_dj_target_is_read_from_the_element_itself():
+    from djust.testing import event_target, parse_html
+
+    tree = parse_html('<div data-component-id="outer"><p dj-target="other">'
+                      '<button id="b">x</button></p><i id="i" dj-target="mine">y</i></div>')
+    assert event_target(tree.find("#b")) == "outer"
+    assert event_target(tree.find("#i")) == "mine"
