@@ -457,7 +457,8 @@
           this.settle(message.ref, message);
           return this.patch(message.patches);
         case MSG.ERROR: {
-          const entry = this.pending.get(message.ref);
+          // A handler that raised answers with its patch first, then this error.
+          const entry = this.pending.get(message.ref) || (this.settled && this.settled.ref === message.ref && this.settled);
           this.settle(message.ref, message);
           console.error("[djust] " + message.code + (entry ? " in " + entry.name : "") + ": " + message.message);
           // A page whose token no longer works (expired, new SECRET_KEY) needs a fresh one.
@@ -486,6 +487,7 @@
       const entry = this.pending.get(ref);
       if (!entry) return;
       this.pending.delete(ref);
+      this.settled = Object.assign(entry, { ref });
       entry.done();
       if (entry.reply) entry.reply(message);
     }
