@@ -781,6 +781,7 @@
     keyMatches,
     startLoading,
     rateLimit,
+    flushDebounced,
     backoff,
     View,
     start,
