@@ -39,7 +39,8 @@ def test_updated_is_called_when_the_hooked_element_changes(bindings, page):
         const root = document.createElement("div");
         root.innerHTML = "<p></p>";
         let seen = null;
-        djust.applyPatches(root, [["attr", [0], "class", "x"]], { updated: (el) => { seen = el; } });
+        const callbacks = { updated: (el) => { seen = el; } };
+        djust.applyPatches(root, [["attr", [0], "class", "x"]], callbacks);
         return seen === root.firstChild;
     }""")
     if not reports_updates:

@@ -61,7 +61,9 @@ class CounterView(BindingView):
     <button id="inc" dj-click="increment">+</button>
     <button id="dec" dj-click="decrement">-</button>
     <button id="add" dj-click="add" dj-value-amount="5" data-note="from data">+5</button>
-    {% if count >= 5 %}<button id="late" dj-click="add" data-amount="10">+10 (added later)</button>{% endif %}
+    {% if count >= 5 %}
+      <button id="late" dj-click="add" data-amount="10">+10 (added later)</button>
+    {% endif %}
     <p id="note">{{ note }}</p>
     """
 
