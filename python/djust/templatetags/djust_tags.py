@@ -22,10 +22,35 @@ register = template.Library()
 CLIENT_JS = Path(__file__).resolve().parent.parent / "static" / "djust" / "client.js"
 
 
+def compact(source: str) -> str:
+    """JavaScript source without its comment lines and indentation: what pages load.
+
+    Only whole lines go (lines that are ``//`` comments, and ``/* ... */`` blocks that start a
+    line), so statements and line breaks stay as written. Template literals could hold such
+    lines, so a source using backticks outside comments is refused.
+    """
+    lines = []
+    in_block = False
+    for line in source.splitlines():
+        text = line.strip()
+        if in_block or text.startswith("/*"):
+            in_block = "*/" not in text
+            if in_block:
+                continue
+            text = text.split("*/", 1)[1].strip()
+        if text and not text.startswith("//"):
+            lines.append(text)
+    compacted = "\n".join(lines) + "\n"
+    if "`" in compacted or any(line.endswith("\\") for line in lines):
+        raise RuntimeError("the script uses a template literal or a line continuation, which "
+                           "compact() cannot strip safely; use string concatenation instead")
+    return compacted
+
+
 @functools.cache
 def client_source() -> str:
-    """The client runtime's source, read once per process."""
-    source = CLIENT_JS.read_text(encoding="utf-8")
+    """The client runtime as pages load it (see :func:`compact`), read once per process."""
+    source = compact(CLIENT_JS.read_text(encoding="utf-8"))
     if "</script" in source.lower():
         raise RuntimeError(f"{CLIENT_JS} contains '</script' and cannot be inlined in a page")
     return source
