@@ -345,6 +345,7 @@
         this.element.removeAttribute("dj-connected");
         for (const entry of this.hooks.values()) callHook(entry, "disconnected");
       }
+      this.navigating = null;
       // Sent but unanswered: the server may or may not have run them; stop showing them busy.
       for (const ref of this.pending.keys()) this.settle(ref);
       this.reconnectTimer = setTimeout(() => this.connect(), backoff(this.retries++));
@@ -636,7 +637,7 @@
 
     /** dj-navigate: another LiveView over the same connection (a page load without one). */
     navigate(url, replace, pop) {
-      if (this.http) return pop ? global.location.reload() : global.location.assign(url);
+      if (this.http || !this.connected) return pop ? global.location.reload() : global.location.assign(url);
       this.navigating = { url, replace, pop };
       this.sendUrl(MSG.NAVIGATE, url);
     }
