@@ -238,3 +238,11 @@ class TestSnapshots:
             deep = [deep]
         with pytest.raises(state.Unserialisable, match="nested too deeply"):
             state.encode_value(deep)
+
+
+def test_resync_asks_for_the_whole_root(db):
+    browser = Browser("/counter/")
+    browser.event("increment")
+    frames = browser.post({"t": "event", "name": "increment"}, resync=True)["frames"]
+    assert frames[0] == {"t": "mounted", "html": "\n<h1>Count: 1</h1>\n\n"}
+    assert frames[1]["patches"] == [["text", [1, 0], "Count: 2"]]

@@ -3,7 +3,8 @@
 Used when ``LIVEVIEW_CONFIG['use_websocket']`` is False, or when the browser cannot open the
 socket. The browser POSTs one client frame as JSON (an ``event`` or ``params`` message) to the
 page's URL, with Django's CSRF header, plus two fields: ``token`` (the page's view token) and
-``state`` (the snapshot from the previous reply, absent on the first POST). The reply is JSON:
+``state`` (the snapshot from the previous reply, absent on the first POST); ``"resync": true``
+asks for the root's HTML (the browser's DOM no longer matched a patch). The reply is JSON:
 ``{"frames": [...server frames...], "state": "<snapshot>"}`` — the same frames a socket would
 send, so the browser handles both transports with one code path.
 
@@ -69,7 +70,7 @@ def handle_post(cls: type[LiveView], request: HttpRequest, initkwargs: dict[str,
         tree = _core.LiveTree(html)
         if shown is not None and page_digest(tree.root_inner_html()) != shown:
             stale = True
-        if stale:
+        if stale or extra.get("resync") is True:
             # The browser shows something else than this render: start it from this one.
             frames.append(_core.frame_mounted(tree.root_inner_html()))
         frames.extend(_run(view, tree, message))

@@ -388,3 +388,41 @@ test("readConfig takes the script's data attributes, with defaults", () => {
   assert.equal(config.transport, "http");
   assert.equal(config.csrfToken, "t");
 });
+
+test("over HTTP, frames are POSTed one at a time with the token, state and CSRF header", async () => {
+  const posts = [];
+  let answer = 0;
+  globalThis.fetch = async (url, init) => {
+    posts.push({ url, headers: init.headers, body: JSON.parse(init.body) });
+    answer += 1;
+    if (answer === 3) return { ok: false, status: 403 };
+    return {
+      ok: true,
+      json: async () => ({
+        frames: [{ t: "patch", ref: answer, patches: [["text", [0, 0], "n" + answer]] }],
+        state: "S" + answer,
+      }),
+    };
+  };
+  try {
+    const { view, document } = liveView("<p>n0</p>", { transport: "http", csrfCookie: "csrftoken", csrfHeader: "X-CSRFToken" });
+    document.cookie = "csrftoken=abc%2F1";
+    view.pushEvent("a", {});
+    view.pushEvent("b", { x: 1 });
+    view.pushEvent("c", {});
+    await view.posting;
+    assert.equal(FakeSocket.all.length, 0, "no socket at all");
+    assert.deepEqual(posts.map((p) => [p.url, p.body.name, p.body.token, p.body.state ?? null]), [
+      ["/counter/?a=1", "a", "TOKEN", null],
+      ["/counter/?a=1", "b", "TOKEN", "S1"],
+      ["/counter/?a=1", "c", "TOKEN", "S2"],
+    ]);
+    assert.equal(posts[0].headers["X-CSRFToken"], "abc/1");
+    assert.equal(view.root.innerHTML, "<p>n2</p>");
+    assert.equal(view.state, "S2", "a refused POST keeps the last state");
+    assert.match(errors[0], /the server refused c: HTTP 403/);
+    assert.equal(view.pending.size, 0);
+  } finally {
+    delete globalThis.fetch;
+  }
+});

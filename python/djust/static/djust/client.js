@@ -402,7 +402,12 @@
 
     /** HTTP fallback: one POST at a time, in order, each carrying the last state snapshot. */
     post(frame) {
-      this.posting = this.posting.then(() => this.postNow(frame));
+      this.posting = this.posting
+        .then(() => this.postNow(frame))
+        .catch((err) => {
+          console.error("[djust] unreadable reply to " + (frame.name || frame.t), err);
+          this.settle(frame.ref);
+        });
       return this.posting;
     }
 
@@ -470,7 +475,14 @@
           return this.settle(message.ref);
         case MSG.PUSH_EVENT:
           for (const entry of this.hooks.values()) {
-            for (const [name, fn] of entry.listeners) if (name === message.event) fn(message.payload);
+            for (const [name, fn] of entry.listeners) {
+              if (name !== message.event) continue;
+              try {
+                fn(message.payload);
+              } catch (err) {
+                console.error("[djust] hook " + entry.name + " handleEvent(" + name + ") failed", err);
+              }
+            }
           }
           return global.dispatchEvent(new global.CustomEvent("djust:" + message.event, { detail: message.payload }));
         case MSG.LIVE_PATCH:
