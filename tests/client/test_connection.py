@@ -26,6 +26,7 @@ def test_a_server_restart_keeps_what_the_user_typed_and_the_next_event_works(bin
     page.fill("#email", "typed@example.com")
     page.fill("#bio", "typed, never sent")
     page.check("#news")
+    page.evaluate("document.getElementById('terms').scrollTop = 120")
 
     bindings.stop()
     page.wait_for_function("!document.querySelector('[dj-view]').hasAttribute('dj-connected')",
@@ -39,6 +40,8 @@ def test_a_server_restart_keeps_what_the_user_typed_and_the_next_event_works(bin
     assert page.input_value("#email") == "typed@example.com"
     assert page.input_value("#bio") == "typed, never sent, and more while offline"
     assert page.is_checked("#news")
+    assert page.evaluate("document.getElementById('terms').scrollTop") == 120
+    assert page.evaluate("document.activeElement.id") == "bio", "focus came back to the field"
     # ... and what the server had (through dj-input) was sent to it again.
     wait_text(page, "#drafted", "draft: sent before the restart")
     page.click("#save")

@@ -173,6 +173,9 @@ class FormView(BindingView):
       <button id="save" type="submit" name="action" value="save">Save</button>
     </form>
     <input id="draft" name="draft" dj-input="drafted">
+    <div id="terms" style="height: 60px; overflow: auto">
+      {% for n in lines %}<p>term {{ n }}</p>{% endfor %}
+    </div>
     <p id="saved">{{ saved }}</p>
     <p id="drafted">draft: {{ draft }}</p>
     """
@@ -180,6 +183,7 @@ class FormView(BindingView):
     def mount(self, request, **kwargs):
         self.saved = ""
         self.draft = ""
+        self.lines = list(range(30))
 
     @event_handler
     def save(self, **fields):

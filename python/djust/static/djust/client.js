@@ -520,6 +520,8 @@
       }
       const saved = reconnected && this.readForm();
       if (typeof message.html === "string") this.replaceRoot(message.html, reconnected);
+      // A new view starts at the top, as a new page would.
+      if (nav && !nav.pop && global.scrollTo) global.scrollTo(0, 0);
       this.mountedOnce = true;
       this.retries = 0;
       this.connected = true;
@@ -550,17 +552,26 @@
       this.send({ t: MSG.PING, ref: this.nextRef++ });
     }
 
-    /** Replaces the root's children, keeping focus and caret, and the hooks of elements whose
-     * id and hook survive. */
+    /** Replaces the root's children, keeping focus and caret, the scroll positions of elements
+     * with an id, and the hooks of elements whose id and hook survive. */
     replaceRoot(html, reconnected) {
-      const active = global.document.activeElement;
+      const doc = global.document;
+      const active = doc.activeElement;
       const focus = active && this.root.contains(active) && (active.id || fieldKey(active));
       const caret = focus && [active.selectionStart, active.selectionEnd];
       const kept = new Map();
       for (const entry of this.hooks.values()) if (entry.hook.el.id) kept.set(entry.hook.el.id, entry);
+      const scrolled = [];
+      for (const el of this.root.querySelectorAll("[id]")) {
+        if (el.scrollTop || el.scrollLeft) scrolled.push([el.id, el.scrollTop, el.scrollLeft]);
+      }
       this.root.innerHTML = html;
+      for (const [id, top, left] of scrolled) {
+        const el = doc.getElementById(id);
+        if (el) el.scrollTo(left, top);
+      }
       for (const [id, entry] of kept) {
-        const el = global.document.getElementById(id);
+        const el = doc.getElementById(id);
         if (!reconnected || !el || !this.root.contains(el) || el.getAttribute("dj-hook") !== entry.name) continue;
         this.hooks.delete(entry.hook.el);
         entry.hook.el = el;
