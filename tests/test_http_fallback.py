@@ -120,7 +120,10 @@ def test_a_token_for_another_view_is_refused(db):
         (b"\xff\xfe", "malformed_frame"),
         (b'{"t": "event", "ref": 1}', "invalid_field"),
         (b'{"t": "mount", "token": "x"}', "invalid_token"),
+        (b'{"t": "ping", "ref": 1, "pad": "' + b"x" * 1_500_000 + b'"}', "frame_too_large"),
+        (b'{"t": "ping", "ref": 1, "pad": "' + b"x" * 3_000_000 + b'"}', "frame_too_large"),
     ],
+    ids=["not-json", "not-utf8", "no-name", "bad-token", "over-frame-limit", "over-django-limit"],
 )
 def test_bad_bodies_get_an_error_frame(db, body, code):
     browser = Browser("/counter/", csrf_checks=False)

@@ -20,6 +20,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, QueryDict
 
 from djust import _core, config, state
@@ -49,6 +50,12 @@ def handle_post(cls: type[LiveView], request: HttpRequest, initkwargs: dict[str,
             text = request.body.decode("utf-8")
         except UnicodeDecodeError:
             raise EventError("malformed_frame", "the request body is not UTF-8 JSON") from None
+        except RequestDataTooBig:
+            raise EventError(
+                "frame_too_large",
+                "the request body is over Django's DATA_UPLOAD_MAX_MEMORY_SIZE. Instead of "
+                "sending that much in one event, send less or raise that setting",
+            ) from None
         message = _core.parse_client_message(text, int(config.get("max_frame_bytes")))
         ref = message.get("ref")
         extra = json.loads(text)
