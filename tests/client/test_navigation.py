@@ -37,6 +37,15 @@ def test_dj_patch_pushes_the_url_and_runs_handle_params_without_a_remount(bindin
     assert same_document(page), "a dj-patch or back/forward reloaded the page"
 
 
+def test_dj_replace_patches_without_a_new_history_entry(bindings, page):
+    open_live(page, bindings.url + "/bindings/nav/")
+    entries = page.evaluate("history.length")
+    page.click("#replace")
+    page.wait_for_function("document.querySelector('#page').textContent.startsWith('page 99 ')")
+    assert page.url.endswith("/bindings/nav/?page=99")
+    assert page.evaluate("history.length") == entries
+
+
 def test_dj_navigate_mounts_another_view_over_the_same_socket(bindings, page):
     open_live(page, bindings.url + "/bindings/nav/?page=4")
     mark_page(page)

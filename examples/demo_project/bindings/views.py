@@ -281,6 +281,7 @@ class NavView(BindingView):
     template_string = """
     <p id="page">page {{ page }} ({{ params_calls }} handle_params)</p>
     <a id="next" dj-patch="?page={{ next_page }}" href="?page={{ next_page }}">next</a>
+    <a id="replace" dj-patch="?page=99" dj-replace>page 99, replacing this entry</a>
     <a id="other" dj-navigate="/bindings/nav/other/?from={{ page }}">other view</a>
     <button id="server-patch" dj-click="jump">server live_patch to 10</button>
     <button id="server-redirect" dj-click="leave">server live_redirect</button>
