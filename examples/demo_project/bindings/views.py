@@ -53,6 +53,18 @@ class _Commands(LiveView):
 BindingView: type[LiveView] = LiveView if hasattr(LiveView, "drain_commands") else _Commands
 
 
+def _with_navigation() -> type[LiveView]:
+    """BindingView with live_patch/live_redirect: djust's NavigationMixin where it exists."""
+    try:
+        from djust.mixins.navigation import NavigationMixin
+    except ImportError:
+        return BindingView
+    return type("NavigationView", (NavigationMixin, BindingView), {})
+
+
+NavigationView = _with_navigation()
+
+
 class CounterView(BindingView):
     """dj-click, and the counter the HTTP fallback test runs."""
 
@@ -275,7 +287,7 @@ class LoadingView(BindingView):
         self.done += 1
 
 
-class NavView(BindingView):
+class NavView(NavigationView):
     """dj-patch, dj-navigate, back/forward, and the server's live_patch/live_redirect/redirect."""
 
     template_string = """
@@ -300,15 +312,15 @@ class NavView(BindingView):
 
     @event_handler
     def jump(self):
-        self.live_patch(params={"page": 10})  # type: ignore[attr-defined]
+        self.live_patch(params={"page": 10})
 
     @event_handler
     def leave(self):
-        self.live_redirect("/bindings/nav/other/?from=server")  # type: ignore[attr-defined]
+        self.live_redirect("/bindings/nav/other/?from=server")
 
     @event_handler
     def full(self):
-        self.redirect("/bindings/plain/")  # type: ignore[attr-defined]
+        self.redirect("/bindings/plain/")
 
 
 class OtherView(BindingView):
@@ -340,7 +352,7 @@ class HooksView(BindingView):
     @event_handler
     def bump(self):
         self.count += 1
-        self.push_event("bumped", {"count": self.count})  # type: ignore[attr-defined]
+        self.push_event("bumped", {"count": self.count})
 
     @event_handler
     def from_hook(self, text: str):
