@@ -138,8 +138,12 @@ class LiveView:
         """A Django view function serving this LiveView's page, for ``urlpatterns``."""
 
         def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                from djust import http_fallback
+
+                return http_fallback.handle_post(cls, request, initkwargs, kwargs)
             if request.method not in ("GET", "HEAD"):
-                return HttpResponseNotAllowed(["GET", "HEAD"])
+                return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
             live = cls(**initkwargs)
             live.request = request
             live.mount(request, **kwargs)
