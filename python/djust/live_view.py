@@ -291,8 +291,12 @@ class LiveView:
                 )
 
         def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                from djust import http_fallback
+
+                return http_fallback.handle_post(cls, request, initkwargs, kwargs)
             if request.method not in ("GET", "HEAD"):
-                return HttpResponseNotAllowed(["GET", "HEAD"])
+                return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
             live = mount_view(cls, request, kwargs, initkwargs)
             return page_response(live, request)
 

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "channels",
     "djust",
     "demo_app",
+    "bindings",
 ]
 
 MIDDLEWARE = [
@@ -66,5 +67,7 @@ STATIC_URL = "static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LIVEVIEW_CONFIG = {
-    "use_websocket": True,
+    # DJUST_USE_WEBSOCKET=0 serves the demo over the HTTP fallback.
+    "use_websocket": os.environ.get("DJUST_USE_WEBSOCKET", "1") == "1",
+    "websocket_path": os.environ.get("DJUST_WEBSOCKET_PATH", "/ws/live/"),
 }

@@ -1,5 +1,5 @@
 from demo_app import views
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("", views.IndexView.as_live_view(), name="index"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("shop/", views.ShopListView.as_live_view(), name="shop"),
     path("shop/<int:pk>/", views.ShopDetailView.as_live_view(), name="shop-detail"),
     path("components/", views.ComponentsView.as_live_view(), name="components"),
+    path("bindings/", include("bindings.urls")),
 ]
