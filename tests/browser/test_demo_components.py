@@ -12,8 +12,6 @@ pytestmark = pytest.mark.browser
 # Each step is a local round trip (milliseconds); a missed one fails fast.
 WAIT = 3_000
 
-NEEDS_TARGETS = pytest.mark.xfail(strict=True, reason=(
-    "needs issue 5's client: events inside data-component-id (or dj-target) sent with target"))
 
 
 def test_the_first_response_marks_every_component(demo_url, page):
@@ -31,7 +29,6 @@ def test_the_parent_resets_its_children(demo_url, page):
         "Counters reset.")
 
 
-@NEEDS_TARGETS
 def test_counters_keep_their_own_state_and_tell_the_parent(demo_url, page):
     open_page(page, demo_url + "/components/")
     page.click("[data-component-id=apples] .inc")
@@ -46,7 +43,6 @@ def test_counters_keep_their_own_state_and_tell_the_parent(demo_url, page):
     expect(page.locator("[data-component-id=apples] .count")).to_have_text("0")
 
 
-@NEEDS_TARGETS
 def test_the_alert_dismisses_itself(demo_url, page):
     open_page(page, demo_url + "/components/")
     page.click("[data-component-id=notice] button.btn-close")

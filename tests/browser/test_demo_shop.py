@@ -15,8 +15,6 @@ pytestmark = pytest.mark.browser
 # Each step is a local round trip (milliseconds); a missed one fails fast.
 WAIT = 3_000
 
-NEEDS_NAVIGATION = pytest.mark.xfail(strict=True, reason=(
-    "needs issue 5's client and session: dj-patch, dj-navigate, live_patch frames, back/forward"))
 
 
 def test_filters_in_the_url_render_on_the_first_request(demo_url):
@@ -32,7 +30,6 @@ def test_a_detail_page_adds_to_the_cart_with_a_flash(demo_url, page):
     expect(page.locator("#flash")).to_have_text(f"{name} × 1 in your cart.", timeout=WAIT)
 
 
-@NEEDS_NAVIGATION
 def test_dj_patch_filters_without_a_reload(demo_url, page):
     open_page(page, demo_url + "/shop/")
     page.evaluate("window.__sameDocument = true")
@@ -50,7 +47,6 @@ def test_dj_patch_filters_without_a_reload(demo_url, page):
     assert page.evaluate("window.__sameDocument") is True
 
 
-@NEEDS_NAVIGATION
 def test_live_patch_from_a_handler_moves_the_address_bar(demo_url, page):
     open_page(page, demo_url + "/shop/?category=kitchen")
     page.click("#cheapest")
@@ -59,7 +55,6 @@ def test_live_patch_from_a_handler_moves_the_address_bar(demo_url, page):
     page.wait_for_url("**/shop/?category=kitchen&sort=price", timeout=WAIT)
 
 
-@NEEDS_NAVIGATION
 def test_dj_navigate_mounts_the_detail_view_and_back(demo_url, page):
     open_page(page, demo_url + "/shop/?category=garden")
     page.evaluate("window.__sameDocument = true")

@@ -17,9 +17,8 @@ pytestmark = pytest.mark.browser
 # Each step is a local round trip (milliseconds); a missed one fails fast.
 WAIT = 3_000
 
-NEEDS_SUBMIT = pytest.mark.xfail(strict=True, reason="needs issue 5's client: dj-submit")
 NEEDS_KEYED = pytest.mark.xfail(strict=True, reason=(
-    "needs issue 5's client (dj-submit) and issue 4's keyed moves (rows and the re-keyed field)"))
+    "needs issue 4's keyed diff: rows moved (not rewritten) and the re-keyed field replaced"))
 
 
 def add(page, text: str, count: int) -> None:
@@ -40,7 +39,6 @@ def test_the_first_response_has_the_fixed_markup(demo_url, page):
     expect(page.locator("p#summary")).to_have_text("0 items, 0 done")
 
 
-@NEEDS_SUBMIT
 def test_add_toggle_delete_and_reverse(demo_url, page):
     open_page(page, demo_url + "/todo/")
     add(page, "milk", 1)
@@ -61,7 +59,6 @@ def test_add_toggle_delete_and_reverse(demo_url, page):
     expect(page.locator("#todo-2")).not_to_have_class("done")
 
 
-@NEEDS_SUBMIT
 def test_blank_text_adds_nothing(demo_url, page):
     open_page(page, demo_url + "/todo/")
     add(page, "milk", 1)
