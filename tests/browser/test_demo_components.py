@@ -45,5 +45,5 @@ def test_counters_keep_their_own_state_and_tell_the_parent(demo_url, page):
 
 def test_the_alert_dismisses_itself(demo_url, page):
     open_page(page, demo_url + "/components/")
-    page.click("[data-component-id=notice] button.btn-close")
+    page.click("[data-component-id=notice] button")
     expect(page.locator("[role=alert]")).to_have_count(0, timeout=WAIT)

@@ -80,7 +80,8 @@ class TodoView(LiveView):
     def mount(self, request, **kwargs):
         self.todos = []
         self.added = 0  # keys the text field: a new one (empty) after each add
-        self._next_id = 1
+        # Public, not `_next_id`: the HTTP fallback carries public state between requests.
+        self.next_id = 1
 
     @reactive
     def done_count(self):
@@ -90,8 +91,8 @@ class TodoView(LiveView):
     def add(self, text: str = "", **kwargs):
         text = text.strip()
         if text:
-            self.todos.append({"id": self._next_id, "text": text, "done": False})
-            self._next_id += 1
+            self.todos.append({"id": self.next_id, "text": text, "done": False})
+            self.next_id += 1
             self.added += 1
 
     @event_handler

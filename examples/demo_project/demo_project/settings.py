@@ -70,4 +70,6 @@ LIVEVIEW_CONFIG = {
     # DJUST_USE_WEBSOCKET=0 serves the demo over the HTTP fallback.
     "use_websocket": os.environ.get("DJUST_USE_WEBSOCKET", "1") == "1",
     "websocket_path": os.environ.get("DJUST_WEBSOCKET_PATH", "/ws/live/"),
+    # The demo loads no CSS framework: components use djust's own class names.
+    "css_framework": None,
 }
