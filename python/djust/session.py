@@ -192,10 +192,7 @@ def run_event(view: LiveView, tree: Any, message: dict[str, Any]) -> list[str]:
     target = message.get("target")
     failure: Exception | None = None
     try:
-        if target is None:
-            view.handle_event(name, params)
-        else:
-            view.handle_event(name, params, target)  # type: ignore[call-arg]
+        view.handle_event(name, params, target)
     except EventError:
         raise
     except Exception as err:
