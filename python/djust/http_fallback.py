@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import json
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -26,15 +25,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from djust import _core, config, state
 from djust import tokens as view_tokens
 from djust.exceptions import EventError, TokenError
-from djust.live_view import LiveView, page_digest, view_key
-from djust.session import (
-    call_handle_params,
-    check_same_view,
-    command_frames,
-    error_frame,
-    mount_view,
-    run_event,
-)
+from djust.live_view import LiveView, mount_view, page_digest, view_key
+from djust.session import command_frames, error_frame, run_event, run_params
 
 
 def handle_post(cls: type[LiveView], request: HttpRequest, initkwargs: dict[str, Any],
@@ -62,7 +54,7 @@ def handle_post(cls: type[LiveView], request: HttpRequest, initkwargs: dict[str,
         token = view_tokens.verify(extra.get("token"), visitor)
         if token.view != view_key(cls):
             raise TokenError("the view token belongs to another view than this URL's")
-        view = mount_view(cls, initkwargs, _page_request(request), kwargs)
+        view = mount_view(cls, _page_request(request), kwargs, initkwargs)
         # Commands from mount were delivered when the page was first served.
         command_frames(view)
         previous = extra.get("state")
@@ -98,12 +90,9 @@ def _run(view: LiveView, tree: Any, message: dict[str, Any]) -> list[str]:
     if kind == "event":
         return run_event(view, tree, message)
     if kind == "params":
-        parts = urlsplit(message["url"])
-        check_same_view(view, parts.path, message["url"])
-        view.request = _page_request(view.request, parts.path, parts.query)
-        call_handle_params(view, view.request)
-        return [_core.frame_patch(message["ref"], tree.update(view.render_page())),
-                *command_frames(view)]
+        base = view.request
+        return run_params(view, tree, message,
+                          lambda path, query: _page_request(base, path, query))
     if kind == "navigate":
         # Without a socket, going to another view is a page load.
         return [_core.frame_redirect(message["url"])]

@@ -23,7 +23,8 @@ from django.http import HttpRequest
 from djust import _core, config
 from djust import tokens as view_tokens
 from djust.exceptions import EventError, TemplateRenderError, TemplateSyntaxError, TokenError
-from djust.live_view import LiveView, lookup_view, page_digest, view_key
+from djust.live_view import LiveView, lookup_view, mount_view, page_digest, view_key
+from djust.params import query_params
 
 logger = logging.getLogger("djust")
 
@@ -79,7 +80,7 @@ class LiveSession:
                 path, query = moved.path, moved.query
         route = resolve_live_view(path)
         kwargs, initkwargs = (route[1], route[2]) if route and route[0] is cls else ({}, {})
-        view = mount_view(cls, initkwargs, self._make_request(path, query), kwargs)
+        view = mount_view(cls, self._make_request(path, query), kwargs, initkwargs)
         html = view.render_page()
         self._tree = _core.LiveTree(html)
         self.view = view
@@ -96,7 +97,7 @@ class LiveSession:
         if route is None:
             return [_core.frame_redirect(url)]
         cls, kwargs, initkwargs = route
-        view = mount_view(cls, initkwargs, self._make_request(parts.path, parts.query), kwargs)
+        view = mount_view(cls, self._make_request(parts.path, parts.query), kwargs, initkwargs)
         html = view.render_page()
         tree = _core.LiveTree(html)
         token = view_tokens.sign(view_tokens.ViewToken(
@@ -115,13 +116,7 @@ class LiveSession:
         return run_event(view, self._tree, message)
 
     def _params(self, message: dict[str, Any]) -> list[str]:
-        view = self._require_view()
-        parts = urlsplit(message["url"])
-        check_same_view(view, parts.path, message["url"])
-        view.request = self._make_request(parts.path, parts.query)
-        call_handle_params(view, view.request)
-        return [_core.frame_patch(message["ref"], self._tree.update(view.render_page())),
-                *command_frames(view)]
+        return run_params(self._require_view(), self._tree, message, self._make_request)
 
     def _require_view(self) -> LiveView:
         if self.view is None:
@@ -159,30 +154,16 @@ def check_same_view(view: LiveView, path: str, url: str) -> None:
         )
 
 
-def query_params(request: HttpRequest) -> dict[str, str | list[str]]:
-    """``request.GET`` as ``handle_params`` receives it: one value as a string, several as a
-    list."""
-    return {key: values[0] if len(values) == 1 else values for key, values in
-            request.GET.lists()}
-
-
-def call_handle_params(view: LiveView, request: HttpRequest) -> None:
-    """``view.handle_params(params, uri)`` for the URL of ``request``."""
-    handle_params = getattr(view, "handle_params", None)
-    if handle_params is not None:
-        query = request.META.get("QUERY_STRING", "")
-        uri = request.path + (f"?{query}" if query else "")
-        handle_params(query_params(request), uri)
-
-
-def mount_view(cls: type[LiveView], initkwargs: dict[str, Any], request: HttpRequest,
-               kwargs: dict[str, Any]) -> LiveView:
-    """A new view, mounted for ``request`` and given its URL's params."""
-    view = cls(**initkwargs)
-    view.request = request
-    view.mount(request, **kwargs)
-    call_handle_params(view, request)
-    return view
+def run_params(view: LiveView, tree: Any, message: dict[str, Any],
+               make_request: Callable[[str, str], HttpRequest]) -> list[str]:
+    """Move the view to a ``params`` message's URL (``handle_params``); the patch frame and
+    the view's commands."""
+    parts = urlsplit(message["url"])
+    check_same_view(view, parts.path, message["url"])
+    view.request = make_request(parts.path, parts.query)
+    view.handle_params(query_params(view.request.GET), view.request.get_full_path())
+    return [_core.frame_patch(message["ref"], tree.update(view.render_page())),
+            *command_frames(view)]
 
 
 def run_event(view: LiveView, tree: Any, message: dict[str, Any]) -> list[str]:
@@ -213,11 +194,8 @@ def run_event(view: LiveView, tree: Any, message: dict[str, Any]) -> list[str]:
 
 def command_frames(view: LiveView) -> list[str]:
     """The frames for the commands (push_event, live_patch, ...) the view queued, in order."""
-    drain = getattr(view, "drain_commands", None)
-    if drain is None:
-        return []
     frames = []
-    for command in drain():
+    for command in view.drain_commands():
         kind = command.get("t")
         if kind == "push_event":
             event = str(command.get("event"))

@@ -1,9 +1,6 @@
 """One page per client binding, each small enough to read at a glance; the browser tests in
 tests/client/ drive them.
 
-The pages use the view contract (``handle_params``, ``push_event``, ``live_patch``,
-``live_redirect``, ``redirect``, ``drain_commands``). ``BindingView`` supplies those that
-``LiveView`` itself does not have yet, so these pages keep working once it has them all.
 """
 
 from __future__ import annotations
@@ -12,60 +9,10 @@ import time
 from typing import Any
 
 from djust import LiveView, event_handler
+from djust.mixins.navigation import NavigationMixin
 
 
-class _Commands(LiveView):
-    """The server→client commands of the view contract, queued until the session drains them."""
-
-    def handle_params(self, params: dict[str, Any], uri: str) -> None:
-        pass
-
-    def _queue(self, command: dict[str, Any]) -> None:
-        self.__dict__.setdefault("_commands", []).append(command)
-
-    def push_event(self, event: str, payload: dict[str, Any]) -> None:
-        self._queue({"t": "push_event", "event": event, "payload": payload})
-
-    def live_patch(self, params: dict[str, Any] | None = None, path: str | None = None,
-                   replace: bool = False) -> None:
-        from django.http import QueryDict
-
-        query = QueryDict(mutable=True)
-        for key, value in (params or {}).items():
-            query[key] = str(value)
-        path = path or self.request.path
-        uri = path + (f"?{query.urlencode()}" if query else "")
-        self.handle_params({k: v for k, v in query.items()}, uri)
-        self._queue({"t": "live_patch", "to": uri, "replace": replace})
-
-    def live_redirect(self, path: str, replace: bool = False) -> None:
-        self._queue({"t": "live_redirect", "to": path, "replace": replace})
-
-    def redirect(self, url: str) -> None:
-        self._queue({"t": "redirect", "to": url})
-
-    def drain_commands(self) -> list[dict[str, Any]]:
-        commands = self.__dict__.get("_commands", [])
-        self._commands: list[dict[str, Any]] = []
-        return commands
-
-
-BindingView: type[LiveView] = LiveView if hasattr(LiveView, "drain_commands") else _Commands
-
-
-def _with_navigation() -> type[LiveView]:
-    """BindingView with live_patch/live_redirect: djust's NavigationMixin where it exists."""
-    try:
-        from djust.mixins.navigation import NavigationMixin
-    except ImportError:
-        return BindingView
-    return type("NavigationView", (NavigationMixin, BindingView), {})
-
-
-NavigationView = _with_navigation()
-
-
-class CounterView(BindingView):
+class CounterView(LiveView):
     """dj-click, and the counter the HTTP fallback test runs."""
 
     template_string = """
@@ -97,7 +44,7 @@ class CounterView(BindingView):
         self.note = note
 
 
-class FieldsView(BindingView):
+class FieldsView(LiveView):
     """dj-input and dj-change send `value`; a form-level dj-change sends the whole form."""
 
     template_string = """
@@ -140,7 +87,7 @@ class FieldsView(BindingView):
         self.prefs_seen = repr(sorted(fields.items()))
 
 
-class RateView(BindingView):
+class RateView(LiveView):
     """dj-debounce (milliseconds and "blur") and dj-throttle: the server counts what arrives."""
 
     template_string = """
@@ -170,7 +117,7 @@ class RateView(BindingView):
         self.ticks += 1
 
 
-class FormView(BindingView):
+class FormView(LiveView):
     """dj-submit sends the form's fields (files left out); the reconnect test types here."""
 
     template_string = """
@@ -206,7 +153,7 @@ class FormView(BindingView):
         self.draft = value
 
 
-class KeysView(BindingView):
+class KeysView(LiveView):
     """dj-keydown/dj-keyup with a dj-key filter, and window-level keys."""
 
     template_string = """
@@ -240,7 +187,7 @@ class KeysView(BindingView):
         self._note(f"wup:{key}")
 
 
-class FocusView(BindingView):
+class FocusView(LiveView):
     """dj-focus and dj-blur."""
 
     template_string = """
@@ -261,7 +208,7 @@ class FocusView(BindingView):
         self.log += f"blur:{field}={value} "
 
 
-class LoadingView(BindingView):
+class LoadingView(LiveView):
     """dj-loading modifiers while a slow handler runs, scoped to the sender or named events."""
 
     template_string = """
@@ -287,7 +234,7 @@ class LoadingView(BindingView):
         self.done += 1
 
 
-class NavView(NavigationView):
+class NavView(NavigationMixin, LiveView):
     """dj-patch, dj-navigate, back/forward, and the server's live_patch/live_redirect/redirect."""
 
     template_string = """
@@ -323,7 +270,7 @@ class NavView(NavigationView):
         self.redirect("/bindings/plain/")
 
 
-class OtherView(BindingView):
+class OtherView(LiveView):
     """Where dj-navigate goes."""
 
     template_string = """
@@ -335,7 +282,7 @@ class OtherView(BindingView):
         self.source = request.GET.get("from", "")
 
 
-class HooksView(BindingView):
+class HooksView(LiveView):
     """dj-hook lifecycles, pushEvent from a hook, and push_event from the server."""
 
     template_name = "bindings/hooks.html"
@@ -359,7 +306,7 @@ class HooksView(BindingView):
         self.pinged = text
 
 
-class ErrorsView(BindingView):
+class ErrorsView(LiveView):
     """A handler that raises and an unknown handler: error frames, and the page stays live."""
 
     template_string = """
@@ -382,7 +329,7 @@ class ErrorsView(BindingView):
         self.total += amount
 
 
-class ComponentsView(BindingView):
+class ComponentsView(LiveView):
     """dj-target and data-component-id route an event to a component."""
 
     template_string = """
@@ -409,7 +356,7 @@ class ComponentsView(BindingView):
             raise EventError("unknown_target", f"no component {target!r}")
 
 
-class FocusKeepView(BindingView):
+class FocusKeepView(LiveView):
     """Patches elsewhere on the page while the user types keep focus and caret."""
 
     template_string = """
