@@ -8,7 +8,8 @@ import logging
 import pytest
 from django.test import Client, override_settings
 
-from djust import state
+from djust import LiveView, event_handler, state
+from djust.components import LiveComponent
 from tests.conftest import TOKEN_RE
 
 
@@ -249,3 +250,51 @@ def test_resync_asks_for_the_whole_root(db):
     frames = browser.post({"t": "event", "name": "increment"}, resync=True)["frames"]
     assert frames[0] == {"t": "mounted", "html": "\n<h1>Count: 1</h1>\n\n"}
     assert frames[1]["patches"] == [["text", [1, 0], "Count: 2"]]
+
+
+class _Tally(LiveComponent):
+    template = '<span class="tally">{{ label }}: {{ count }}</span>'
+
+    def mount(self):
+        self.count = 0
+        self._mounted_by = "mount"
+
+    @event_handler
+    def inc(self):
+        self.count += 1
+
+
+class _Board(LiveView):
+    template_string = "<div>{{ first }} {% for t in extra %}{{ t }}{% endfor %}</div>"
+
+    def mount(self, request, **kwargs):
+        self.first = _Tally(label="first")
+        self.extra = []
+
+    @event_handler
+    def add(self):
+        self.extra = [*self.extra, _Tally(label=f"extra{len(self.extra)}")]
+
+
+def test_components_round_trip_through_snapshots():
+    board = _Board()
+    board.mount(None)
+    board.first.count = 3
+    board.add()
+    board.extra[0].count = 7
+    board.render_page()  # ids are given out when the page renders
+    text = state.snapshot(board, "board", "visitor", "digest")
+
+    fresh = _Board()
+    fresh.mount(None)
+    remade_first = fresh.first
+    assert state.restore(fresh, "board", "visitor", text) == "digest"
+    # The component mount() made again is updated in place: what its own mount set stays.
+    assert fresh.first is remade_first
+    assert fresh.first.count == 3 and fresh.first._mounted_by == "mount"
+    # One made by a handler is rebuilt from the snapshot, with the id it had, in its parent.
+    (extra,) = fresh.extra
+    assert isinstance(extra, _Tally) and extra.count == 7 and extra.label == "extra0"
+    assert extra.component_id == "extra.0"
+    assert '<span data-component-id="extra.0" class="tally">extra0: 7' in fresh.render_page()
+    assert extra.parent is fresh

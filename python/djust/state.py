@@ -10,7 +10,10 @@ A snapshot is signed, not encrypted: the visitor can read it, and can send an ol
 their own again. Keep secrets in ``_private`` attributes and authoritative data in the database.
 
 Values round-trip exactly: JSON's own types as they are, and tuples, sets, dicts with non-string
-keys, dates and times, ``Decimal``, ``UUID`` and safe strings under a type tag. Any other value
+keys, dates and times, ``Decimal``, ``UUID`` and safe strings under a type tag. Components carry
+their class, id and public attributes; on restore, a component that ``mount`` re-created in the
+same place is updated in place (so what its own ``mount`` computed stays), any other is rebuilt
+from the snapshot without calling its constructor. Any other value
 raises ``TypeError`` when ``LIVEVIEW_CONFIG['strict_serialization']`` is set; otherwise it is left
 out of the snapshot (and so recomputed by ``mount`` on each event), with a warning once per
 attribute.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import importlib
 import logging
 import math
 import uuid
@@ -29,6 +33,7 @@ from django.core import signing
 from django.utils.safestring import SafeString
 
 from djust import config
+from djust.components.base import Component, qualified_name
 from djust.exceptions import TokenError
 
 logger = logging.getLogger("djust")
@@ -43,6 +48,9 @@ class Unserialisable(TypeError):
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, Component):
+        return {TAG: "component", "c": qualified_name(type(value)), "id": value.component_id,
+                "v": {name: _encode(item) for name, item in _component_attrs(value)}}
     kind = type(value)
     if value is None or kind in (bool, int, str):
         return value
@@ -85,14 +93,49 @@ _DECODERS: dict[str, Any] = {
 }
 
 
-def _decode(value: Any) -> Any:
+def _decode(value: Any, current: Any = None) -> Any:
+    """The value ``value`` encodes; ``current`` is what a fresh ``mount`` put in its place,
+    reused where it is the same component."""
     if isinstance(value, list):
-        return [_decode(item) for item in value]
+        same = isinstance(current, list) and len(current) == len(value)
+        return [_decode(item, current[i] if same else None) for i, item in enumerate(value)]
     if isinstance(value, dict):
+        if value.get(TAG) == "component":
+            return _decode_component(value, current)
         if TAG in value:
             return _DECODERS[value[TAG]](value["v"])
-        return {key: _decode(item) for key, item in value.items()}
+        mounted: dict[Any, Any] = current if isinstance(current, dict) else {}
+        return {key: _decode(item, mounted.get(key)) for key, item in value.items()}
     return value
+
+
+def _component_attrs(component: Component) -> list[tuple[str, Any]]:
+    return [(name, item) for name, item in vars(component).items()
+            if not name.startswith("_") and name != "component_id"]
+
+
+def _decode_component(data: dict[str, Any], current: Any) -> Component:
+    cls = _component_class(data["c"])
+    if type(current) is cls:
+        component = current
+    else:
+        # Rebuilt as it was, without running __init__/mount again: the snapshot is its state.
+        component = cls.__new__(cls)
+        object.__setattr__(component, "_parent", None)
+        object.__setattr__(component, "component_id", data["id"])
+    for name, item in data["v"].items():
+        setattr(component, name, _decode(item, getattr(component, name, None)))
+    return component
+
+
+def _component_class(name: str) -> type[Component]:
+    module, _, qualname = name.rpartition(".")
+    target: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    if not (isinstance(target, type) and issubclass(target, Component)):
+        raise TypeError(f"{name} is not a component class")
+    return target
 
 
 def encode_value(value: Any) -> Any:
@@ -104,9 +147,9 @@ def encode_value(value: Any) -> Any:
         raise Unserialisable("a structure nested too deeply") from None
 
 
-def decode_value(data: Any) -> Any:
-    """The value :func:`encode_value` encoded."""
-    return _decode(data)
+def decode_value(data: Any, current: Any = None) -> Any:
+    """The value :func:`encode_value` encoded (see :func:`_decode` for ``current``)."""
+    return _decode(data, current)
 
 
 def snapshot(view: Any, view_name: str, visitor: str, digest: str) -> str:
@@ -146,13 +189,14 @@ def restore(view: Any, view_name: str, visitor: str, text: Any) -> str:
         payload = signing.loads(text, salt=SALT, max_age=config.get("token_max_age"))
         if payload["v"] != view_name or payload["u"] != visitor:
             raise TokenError("the state snapshot belongs to another view or visitor")
-        values = {name: decode_value(data) for name, data in payload["s"].items()}
+        values = {name: decode_value(data, getattr(view, name, None))
+                  for name, data in payload["s"].items()}
         digest = str(payload["h"])
     except signing.SignatureExpired:
         raise TokenError("the state snapshot has expired; reload the page") from None
     except signing.BadSignature:
         raise TokenError("the state snapshot is not valid (was SECRET_KEY changed?)") from None
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except (KeyError, TypeError, ValueError, AttributeError, ImportError):
         raise TokenError("the state snapshot is not a djust state snapshot") from None
     for name, value in values.items():
         setattr(view, name, value)

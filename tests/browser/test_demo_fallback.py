@@ -28,9 +28,6 @@ def test_todo_over_http(demo_fallback_url, page):
     expect(page.locator("#todo-3")).to_have_count(1, timeout=WAIT)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the HTTP fallback's snapshots (djust.state) carry plain values only: a component's state "
-    "is left out and remade by mount on every request"))
 def test_components_keep_their_state_over_http(demo_fallback_url, page):
     open_fallback(page, demo_fallback_url + "/components/")
     page.click("[data-component-id=apples] .inc")

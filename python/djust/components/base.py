@@ -200,10 +200,10 @@ def register_component(tag: str) -> Callable[[type[Component]], type[Component]]
         if not (isinstance(cls, type) and issubclass(cls, Component)):
             raise TypeError(f"@register_component({tag!r}) decorates a Component subclass.")
         existing = _registry.get(tag)
-        if existing is not None and _qualified(existing) != _qualified(cls):
+        if existing is not None and qualified_name(existing) != qualified_name(cls):
             raise ValueError(
-                f"the component tag {tag!r} is already registered to {_qualified(existing)}; "
-                f"instead of reusing it for {_qualified(cls)}, choose another tag."
+                f"the component tag {tag!r} is already registered to {qualified_name(existing)}; "
+                f"instead of reusing it for {qualified_name(cls)}, choose another tag."
             )
         cls.tag_name = tag
         _registry[tag] = cls
@@ -224,7 +224,8 @@ def get_component(tag: str) -> type[Component]:
         ) from None
 
 
-def _qualified(cls: type) -> str:
+def qualified_name(cls: type) -> str:
+    """The dotted import path of a class."""
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
