@@ -183,7 +183,7 @@ def run_event(view: LiveView, tree: Any, message: dict[str, Any]) -> list[str]:
         failure = err
     patches = tree.update(view.render_page())
     if config.get("debug_vdom"):
-        logger.info("djust: %s.%s patches %s", type(view).__name__, name, patches)
+        config.vdom_logger().debug("%s.%s() -> %s", type(view).__name__, name, patches)
     frames = [_core.frame_patch(message.get("ref"), patches), *command_frames(view)]
     if failure is not None:
         frames.append(_core.frame_error(

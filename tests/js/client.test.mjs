@@ -382,11 +382,15 @@ test("readConfig takes the script's data attributes, with defaults", () => {
     csrfCookie: "csrftoken",
     csrfHeader: "X-CSRFToken",
     csrfToken: undefined,
+    debugVdom: false,
   });
-  const config = djust.readConfig({ dataset: { wsPath: "/x/", transport: "http", csrfToken: "t" } });
+  const config = djust.readConfig({
+    dataset: { wsPath: "/x/", transport: "http", csrfToken: "t", debugVdom: "true" },
+  });
   assert.equal(config.wsPath, "/x/");
   assert.equal(config.transport, "http");
   assert.equal(config.csrfToken, "t");
+  assert.equal(config.debugVdom, true);
 });
 
 test("over HTTP, frames are POSTed one at a time with the token, state and CSRF header", async () => {

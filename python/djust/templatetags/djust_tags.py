@@ -95,9 +95,10 @@ def djust_scripts(context: Mapping[str, Any]) -> SafeString:
     """
     ws_path = escape(str(config.get("websocket_path")))
     transport = "" if config.get("use_websocket") else ' data-transport="http"'
+    debug = ' data-debug-vdom="true"' if config.get("debug_vdom") else ""
     return mark_safe(
-        f'<script data-djust-client data-ws-path="{ws_path}"{transport}{_csrf(context)}'
-        f"{_nonce(context)}>{client_source()}</script>"
+        f'<script data-djust-client data-ws-path="{ws_path}"{transport}{debug}'
+        f"{_csrf(context)}{_nonce(context)}>{client_source()}</script>"
     )
 
 

@@ -533,6 +533,7 @@
 
     patch(patches) {
       const updated = [];
+      if (this.config.debugVdom) console.debug("[djust] patches", patches);
       try {
         applyPatches(this.root, patches, {
           updated: (el) => this.hooks.has(el) && updated.push(this.hooks.get(el)),
@@ -772,6 +773,7 @@
       csrfCookie: data.csrfCookie || "csrftoken",
       csrfHeader: data.csrfHeader || "X-CSRFToken",
       csrfToken: data.csrfToken,
+      debugVdom: data.debugVdom === "true",
     };
   }
 
