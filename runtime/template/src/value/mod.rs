@@ -2,6 +2,7 @@
 
 mod format;
 mod lookup;
+pub(crate) mod number;
 mod object;
 mod ops;
 
@@ -11,10 +12,10 @@ use indexmap::IndexMap;
 
 use crate::error::Error;
 
-pub(crate) use format::{escape_into, to_output, to_text};
+pub(crate) use format::{escape_into, float_repr, py_repr_str, to_repr, to_text};
 pub(crate) use lookup::{lookup_member, python_index};
 pub use object::{AsAny, Object};
-pub(crate) use object::{DictView, LoopObject};
+pub(crate) use object::{DictView, GroupedResult, LoopObject};
 pub(crate) use ops::{compare, contains, identical, CompareOp};
 
 /// A map as templates see it: Python's `dict` with string keys, in insertion order.

@@ -28,9 +28,12 @@ pub trait Object: AsAny + Send + Sync + fmt::Debug {
     /// `str(obj)` and whether it is safe (a `SafeString`, or an object with `__html__`).
     fn to_text(&self) -> Result<(String, bool), Error>;
 
-    /// What `{{ obj }}` prints before escaping: Django localizes numbers and dates first.
-    /// Defaults to [`Object::to_text`], right for every type Django does not localize.
-    fn to_output(&self) -> Result<(String, bool), Error> {
+    /// What `{{ obj }}` prints before escaping: Django converts datetimes to the current
+    /// time zone and localizes numbers and dates (unless `use_l10n` is false, inside
+    /// `{% localize off %}`). Defaults to [`Object::to_text`], right for every type Django
+    /// does not localize.
+    fn to_output(&self, use_l10n: bool) -> Result<(String, bool), Error> {
+        let _ = use_l10n;
         self.to_text()
     }
 
@@ -195,6 +198,8 @@ pub(crate) struct LoopObject {
     pub(crate) parentloop: Value,
     pub(crate) counter0: usize,
     pub(crate) length: usize,
+    /// Which run of which `{% for %}` this is (`{% ifchanged %}` keeps its state per run).
+    pub(crate) run: usize,
 }
 
 /// The keys of Django's loop dict, in the order Django inserts them.
@@ -261,6 +266,50 @@ impl Object for LoopObject {
             }
         }
         format::to_repr(&Value::from(map))
+    }
+}
+
+/// One group of `{% regroup %}`: Django's `GroupedResult(grouper, list)` namedtuple.
+#[derive(Debug)]
+pub(crate) struct GroupedResult {
+    pub(crate) grouper: Value,
+    pub(crate) list: Value,
+}
+
+impl Object for GroupedResult {
+    fn lookup(&self, segment: &str) -> Result<Option<Value>, Error> {
+        Ok(match segment {
+            "grouper" | "0" => Some(self.grouper.clone()),
+            "list" | "1" => Some(self.list.clone()),
+            _ => {
+                lookup::reject_builtin_attribute("GroupedResult", segment, &["count", "index"])?;
+                None
+            }
+        })
+    }
+
+    fn iterate(&self) -> Result<Option<Vec<Value>>, Error> {
+        Ok(Some(vec![self.grouper.clone(), self.list.clone()]))
+    }
+
+    fn length(&self) -> Result<Option<usize>, Error> {
+        Ok(Some(2))
+    }
+
+    fn is_true(&self) -> Result<bool, Error> {
+        Ok(true)
+    }
+
+    fn to_text(&self) -> Result<(String, bool), Error> {
+        Ok((self.to_repr()?, false))
+    }
+
+    fn to_repr(&self) -> Result<String, Error> {
+        Ok(format!(
+            "GroupedResult(grouper={}, list={})",
+            format::to_repr(&self.grouper)?,
+            format::to_repr(&self.list)?
+        ))
     }
 }
 
@@ -336,6 +385,7 @@ mod tests {
             parentloop: Value::from(Map::new()),
             counter0: 0,
             length: 2,
+            run: 1,
         };
         assert_eq!(
             outer.to_repr().unwrap_or_default(),
@@ -346,6 +396,7 @@ mod tests {
             parentloop: Value::from_object(outer),
             counter0: 2,
             length: 3,
+            run: 2,
         };
         let counter = inner.lookup("counter").ok().flatten();
         assert_eq!(counter.map(|v| text(&v)), Some("3".into()));

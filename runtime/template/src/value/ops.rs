@@ -346,11 +346,13 @@ mod tests {
                 parentloop: Value::None,
                 counter0: 0,
                 length: 1,
+                run: 0,
             }),
             &Value::from_object(crate::value::LoopObject {
                 parentloop: Value::None,
                 counter0: 0,
                 length: 1,
+                run: 0,
             }),
         )
         .err();
