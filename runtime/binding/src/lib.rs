@@ -21,7 +21,7 @@ mod core_module {
         frame_error, frame_mounted, frame_patch, frame_pong, parse_client_message,
     };
     #[pymodule_export]
-    use crate::template::Template;
+    use crate::template::{Host, Libraries, RenderOptions, Template};
     #[pymodule_export]
     use crate::vdom::{diff_html, LiveTree};
 }

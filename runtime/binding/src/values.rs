@@ -1,15 +1,19 @@
-//! Python values as template values: plain data converted up front, everything else lazily.
+//! Python values as template values: plain data converted when a template first uses it,
+//! everything else lazily.
 //!
-//! `str`, numbers, `None`, and lists/tuples/dicts of them become native values. Any other
-//! object (a model instance, a queryset, a `SafeString`'s cousins) stays a Python object behind
-//! [`PyValue`] and is looked into only where the template asks, with Django's rules.
+//! The context is read one variable at a time ([`PyContext`]): a variable the template never
+//! names is never converted. `str`, numbers, `None`, and lists/tuples/dicts of them become
+//! native values. Any other object (a model instance, a queryset, a date) stays a Python
+//! object behind [`PyValue`] and is looked into only where the template asks, with Django's
+//! rules.
 
 use std::sync::Arc;
 
-use djust_template::{Error, Object, Value};
+use djust_template::{ContextSource, Error, Object, Value};
 use indexmap::IndexMap;
 use pyo3::exceptions::{PyAttributeError, PyIndexError, PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use crate::errors::PyHostError;
@@ -17,6 +21,49 @@ use crate::errors::PyHostError;
 /// Containers nested deeper than this stay lazy: converting them up front could recurse
 /// forever on a list that contains itself.
 const MAX_EAGER_DEPTH: usize = 32;
+
+/// The render context: a Python mapping whose variables are converted when first used.
+pub struct PyContext {
+    mapping: Py<PyAny>,
+    is_dict: bool,
+}
+
+impl PyContext {
+    /// Reads variables from `mapping` (a dict, or any mapping).
+    pub fn new(mapping: &Bound<'_, PyAny>) -> PyResult<PyContext> {
+        let is_dict = mapping.is_exact_instance_of::<PyDict>();
+        if !is_dict && !mapping.hasattr("__getitem__")? {
+            return Err(PyTypeError::new_err(format!(
+                "a template context must be a mapping, not {}. Instead of passing it, pass a \
+                 dict of the variables the template uses.",
+                mapping.get_type().name()?
+            )));
+        }
+        Ok(PyContext {
+            mapping: mapping.clone().unbind(),
+            is_dict,
+        })
+    }
+}
+
+impl ContextSource for PyContext {
+    fn get(&self, name: &str) -> Result<Option<Value>, Error> {
+        Python::attach(|py| {
+            let mapping = self.mapping.bind(py);
+            let found = if self.is_dict {
+                mapping.cast::<PyDict>()?.get_item(name)?
+            } else {
+                match mapping.get_item(name) {
+                    Ok(found) => Some(found),
+                    Err(err) if err.is_instance_of::<PyKeyError>(py) => None,
+                    Err(err) => return Err(err),
+                }
+            };
+            found.map(|value| to_value(&value)).transpose()
+        })
+        .map_err(host)
+    }
+}
 
 /// A Python value as a template value.
 pub fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
@@ -261,21 +308,24 @@ impl Object for PyValue {
         Python::attach(|py| self.0.bind(py).is_truthy().map_err(host))
     }
 
-    fn to_output(&self) -> Result<(String, bool), Error> {
-        // Django localizes what `{{ }}` prints (dates, decimals) before making it text.
+    fn to_output(&self, use_l10n: bool) -> Result<(String, bool), Error> {
+        // Django's render_value_in_context: template_localtime, then localize, then str().
+        static LOCALTIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        static LOCALIZE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
         Python::attach(|py| {
             let obj = self.0.bind(py);
-            let safe = obj.hasattr("__html__").map_err(host)?;
-            let text = if safe {
-                obj.call_method0("__html__").and_then(|h| h.str())
-            } else {
-                py.import("django.utils.formats")
-                    .and_then(|m| m.getattr("localize"))
-                    .and_then(|localize| localize.call1((obj,)))
-                    .and_then(|v| v.str())
-            };
-            let text = text.map_err(host)?;
-            Ok((text.to_str().map_err(host)?.to_owned(), safe))
+            let result = (|| -> PyResult<(String, bool)> {
+                let localtime = LOCALTIME.import(py, "django.utils.timezone", "template_localtime")?;
+                let localize = LOCALIZE.import(py, "django.utils.formats", "localize")?;
+                let value = localtime.call1((obj,))?;
+                let kwargs = PyDict::new(py);
+                kwargs.set_item("use_l10n", use_l10n)?;
+                let text = localize.call((value,), Some(&kwargs))?.str()?;
+                // str() may return a SafeString (forms' bound fields do): then it is safe.
+                let safe = text.hasattr("__html__")?;
+                Ok((text.to_str()?.to_owned(), safe))
+            })();
+            result.map_err(host)
         })
     }
 
@@ -295,15 +345,13 @@ impl Object for PyValue {
 
     fn to_text(&self) -> Result<(String, bool), Error> {
         Python::attach(|py| {
-            let obj = self.0.bind(py);
-            let safe = obj.hasattr("__html__").map_err(host)?;
-            let text = if safe {
-                obj.call_method0("__html__").and_then(|h| h.str())
-            } else {
-                obj.str()
-            };
-            let text = text.map_err(host)?;
-            Ok((text.to_str().map_err(host)?.to_owned(), safe))
+            let result = (|| -> PyResult<(String, bool)> {
+                let text = self.0.bind(py).str()?;
+                let safe = text.hasattr("__html__")?;
+                Ok((text.to_str()?.to_owned(), safe))
+            })();
+            result.map_err(host)
         })
     }
+
 }
