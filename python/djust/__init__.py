@@ -4,8 +4,9 @@ Nothing here reads Django settings at import time, so ``djust`` (and ``djust.web
 imported before ``DJANGO_SETTINGS_MODULE`` is set, as the README's ``asgi.py`` does.
 """
 
+from djust._core import diff_html
 from djust.decorators import event_handler
 from djust.live_view import LiveView
-from djust.templates import diff_html, render_template
+from djust.template import render_template
 
 __all__ = ["LiveView", "diff_html", "event_handler", "render_template"]

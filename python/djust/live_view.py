@@ -12,7 +12,7 @@ from djust import tokens
 from djust.decorators import is_event_handler
 from djust.exceptions import EventError
 from djust.params import bind
-from djust.templates import Template, compile_string, get_template
+from djust.template import Template, compile_string, get_template
 
 # Stands in for the view token while a page renders, so that the digest of a render does not
 # depend on the token (which itself carries that digest).

@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use djust_template::{
-    Context, Error, FilterCall, FilterSpec, NumberFormat, RenderOptions as CoreOptions,
+    Context, Error, ErrorKind, FilterCall, FilterSpec, NumberFormat, RenderOptions as CoreOptions,
     SimpleTagSpec, StaticUrl, TagCall, Translation, Value,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
-use crate::errors::{template_error, PyHostError};
+use crate::errors::{template_error, PyHostError, TemplateError};
 use crate::values::{to_python, to_value, PyContext};
 
 /// A template compiled by the Rust engine.
@@ -42,8 +42,7 @@ impl Template {
                 &default
             }
         };
-        let parsed =
-            py.detach(|| djust_template::Template::parse_from(name, origin, source, libs));
+        let parsed = py.detach(|| djust_template::Template::parse_from(name, origin, source, libs));
         match parsed {
             Ok(inner) => Ok(Template { inner }),
             Err(err) => Err(template_error(py, err)),
@@ -118,7 +117,12 @@ impl Libraries {
     }
 
     /// `tag` of `library` (`None`: a builtin) is Django's tag `django_name`, run natively.
-    fn add_django_tag(&mut self, library: Option<&str>, tag: &str, django_name: &str) -> PyResult<()> {
+    fn add_django_tag(
+        &mut self,
+        library: Option<&str>,
+        tag: &str,
+        django_name: &str,
+    ) -> PyResult<()> {
         self.inner
             .add_django_tag(library, tag, django_name)
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
@@ -158,7 +162,12 @@ impl Libraries {
 
     /// `filter` of `library` is Django's filter `django_name`, run natively (values it cannot
     /// handle go to the host's filter of that name).
-    fn add_django_filter(&mut self, library: Option<&str>, filter: &str, django_name: &str) -> PyResult<()> {
+    fn add_django_filter(
+        &mut self,
+        library: Option<&str>,
+        filter: &str,
+        django_name: &str,
+    ) -> PyResult<()> {
         self.inner
             .add_django_filter(library, filter, django_name, true)
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
@@ -212,12 +221,15 @@ impl RenderOptions {
     }
 }
 
+/// Templates a host loaded, by the names asked for and the origins skipped.
+type TemplateCache = Mutex<HashMap<(Vec<String>, Vec<Arc<str>>), djust_template::Template>>;
+
 /// The Python side of an engine: `callbacks` answers what only Django can do. With
 /// `cache_templates`, templates it loads are kept here (Django's cached loader, no DEBUG).
 #[pyclass(module = "djust._core", frozen)]
 pub struct Host {
     callbacks: Py<PyAny>,
-    cache: Option<Mutex<HashMap<(Vec<String>, Vec<Arc<str>>), djust_template::Template>>>,
+    cache: Option<TemplateCache>,
 }
 
 #[pymethods]
@@ -248,7 +260,17 @@ struct RenderHost<'h> {
     request: Option<Py<PyAny>>,
 }
 
-fn host_error(err: PyErr) -> Error {
+/// A Python exception as an engine error: `TemplateError(kind="unsupported")` (a template the
+/// host could only hand to Django) stays `Unsupported`; anything else propagates unchanged.
+fn host_error(py: Python<'_>, err: PyErr) -> Error {
+    if err.is_instance_of::<TemplateError>(py) {
+        let value = err.value(py);
+        let kind = value.getattr("kind").and_then(|k| k.extract::<String>());
+        if kind.is_ok_and(|k| k == "unsupported") {
+            let message = value.str().map(|s| s.to_string()).unwrap_or_default();
+            return Error::new(ErrorKind::Unsupported, message);
+        }
+    }
     Error::host(PyHostError(err))
 }
 
@@ -269,11 +291,12 @@ impl RenderHost<'_> {
             )));
         };
         Python::attach(|py| {
-            let args = args(py)?;
-            let out = host.callbacks.bind(py).call_method1(method, args)?;
-            convert(&out)
+            let result = args(py).and_then(|args| {
+                let out = host.callbacks.bind(py).call_method1(method, args)?;
+                convert(&out)
+            });
+            result.map_err(|err| host_error(py, err))
         })
-        .map_err(host_error)
     }
 
     fn request(&self, py: Python<'_>) -> Py<PyAny> {
@@ -400,10 +423,9 @@ impl djust_template::Host for RenderHost<'_> {
             "translate",
             |py| {
                 let (plural, count) = match message.plural {
-                    Some((plural, count)) => (
-                        PyString::new(py, plural).into_any(),
-                        to_python(py, count)?,
-                    ),
+                    Some((plural, count)) => {
+                        (PyString::new(py, plural).into_any(), to_python(py, count)?)
+                    }
                     None => (py.None().into_bound(py), py.None().into_bound(py)),
                 };
                 let context = match message.context {
@@ -428,7 +450,11 @@ impl djust_template::Host for RenderHost<'_> {
         if self.host.is_none() {
             return Ok("en-us".into());
         }
-        self.call("current_language", |py| Ok(PyTuple::empty(py)), |out| out.extract())
+        self.call(
+            "current_language",
+            |py| Ok(PyTuple::empty(py)),
+            |out| out.extract(),
+        )
     }
 
     fn reverse_url(

@@ -315,7 +315,8 @@ impl Object for PyValue {
         Python::attach(|py| {
             let obj = self.0.bind(py);
             let result = (|| -> PyResult<(String, bool)> {
-                let localtime = LOCALTIME.import(py, "django.utils.timezone", "template_localtime")?;
+                let localtime =
+                    LOCALTIME.import(py, "django.utils.timezone", "template_localtime")?;
                 let localize = LOCALIZE.import(py, "django.utils.formats", "localize")?;
                 let value = localtime.call1((obj,))?;
                 let kwargs = PyDict::new(py);
@@ -353,5 +354,4 @@ impl Object for PyValue {
             result.map_err(host)
         })
     }
-
 }

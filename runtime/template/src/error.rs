@@ -129,7 +129,11 @@ impl Error {
     pub fn char_range(&self) -> Option<(usize, usize)> {
         let span = self.inner.span?;
         let source = self.inner.source.as_deref()?;
-        let chars = |offset: usize| source.get(..offset.min(source.len())).map_or(0, |s| s.chars().count());
+        let chars = |offset: usize| {
+            source
+                .get(..offset.min(source.len()))
+                .map_or(0, |s| s.chars().count())
+        };
         Some((chars(span.start), chars(span.end)))
     }
 
