@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use djust_template::{ContextSource, Error, Object, Value};
+use djust_template::{ContextSource, Error, Object, Tuple, Value};
 use indexmap::IndexMap;
 use pyo3::exceptions::{PyAttributeError, PyIndexError, PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -106,7 +106,7 @@ fn convert(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
                 .iter()
                 .map(|item| convert(&item, depth + 1))
                 .collect::<PyResult<Vec<_>>>()?;
-            return Ok(Value::List(Arc::new(items)));
+            return Ok(Value::from_object(Tuple(items)));
         }
         if let Ok(dict) = obj.cast_exact::<PyDict>() {
             if let Some(map) = convert_str_dict(dict, depth)? {
@@ -164,6 +164,14 @@ pub fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyA
         }
         Value::Object(object) => match object.as_any().downcast_ref::<PyValue>() {
             Some(PyValue(obj)) => obj.bind(py).clone(),
+            None if object.as_any().is::<Tuple>() => {
+                let items = object.iterate().ok().flatten().unwrap_or_default();
+                let converted = items
+                    .iter()
+                    .map(|item| to_python(py, item))
+                    .collect::<PyResult<Vec<_>>>()?;
+                PyTuple::new(py, converted)?.into_any()
+            }
             None => {
                 PyString::new(py, &object.to_text().map(|(t, _)| t).unwrap_or_default()).into_any()
             }

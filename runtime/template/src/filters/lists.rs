@@ -20,7 +20,7 @@ const JOIN: Filter = Filter {
 pub(super) const FILTERS: &[Filter] = &[
     one("length", false, length),
     one("first", false, first),
-    one("last", false, last),
+    one("last", true, last),
     JOIN,
     two("slice", true, slice),
     one("make_list", false, make_list),
@@ -234,7 +234,8 @@ fn sort_by_key(
     for item in items.iter() {
         let key = if numeric {
             match item {
-                Value::Map(map) => map.get(&*path).cloned(),
+                // A missing key raises KeyError, which Django lets out: the host raises it.
+                Value::Map(map) => Some(map.get(&*path).cloned().ok_or_else(|| needs_host(name))?),
                 Value::List(_) | Value::Str(..) => return Ok(Value::from("")),
                 _ => return Err(needs_host(name)),
             }

@@ -156,6 +156,8 @@ pub(crate) fn py_int(value: &Value) -> Result<Option<i64>, Error> {
             let t = f.trunc();
             (t.abs() < 9.2e18).then_some(t as i64)
         }
+        // int(inf) raises OverflowError, which Django lets out: the host raises it.
+        Value::Float(f) if f.is_infinite() => return Err(Error::unsupported("int(inf)")),
         Value::Float(_) => None,
         Value::Str(text, _) => {
             let trimmed = text.trim_matches(crate::compiler::is_py_space);

@@ -86,20 +86,20 @@ fn floatformat(value: Value, arg: Option<Value>, env: &FilterEnv<'_>) -> Result<
         Value::Int(i) => i.to_string(),
         Value::Float(f) => float_repr(*f),
         Value::Str(text, _) => text.to_string(),
-        Value::Bool(_) | Value::None | Value::List(_) | Value::Map(_) => {
-            return Ok(Value::from(""))
-        }
+        Value::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
+        Value::None | Value::List(_) | Value::Map(_) => return Ok(Value::from("")),
         Value::Object(_) => return Err(needs_host("floatformat")),
     };
     let parsed = match parse_decimal(&input) {
         Some(parsed) => parsed,
         None => {
-            // Decimal() refused it: try float(), whose str() Decimal accepts.
-            match crate::compiler::parse_float(crate::compiler::py_strip(&input)) {
-                Some(f) => match parse_decimal(&float_repr(f)) {
-                    Some(parsed) => parsed,
-                    None => return Ok(Value::from("")),
-                },
+            // Decimal() refused it: try float(value), whose str() Decimal accepts.
+            let float = match &value {
+                Value::Bool(b) => Some(f64::from(u8::from(*b))),
+                _ => crate::compiler::parse_float(crate::compiler::py_strip(&input)),
+            };
+            match float.and_then(|f| parse_decimal(&float_repr(f))) {
+                Some(parsed) => parsed,
                 None => return Ok(Value::from("")),
             }
         }

@@ -346,13 +346,19 @@ fn stringformat(value: Value, arg: Option<Value>, _: &FilterEnv<'_>) -> Result<V
             _ => None,
         }
     };
-    let integer = |value: &Value| -> Option<i64> {
-        match value {
+    // %d and %i take int(float); %x, %X and %o want an integer.
+    let integer = |value: &Value| -> Result<Option<i64>, Error> {
+        Ok(match value {
             Value::Int(n) => Some(*n),
             Value::Bool(b) => Some(i64::from(*b)),
-            Value::Float(f) if f.is_finite() => Some(f.trunc() as i64),
+            Value::Float(f) if matches!(conversion, b'd' | b'i') => {
+                if !f.is_finite() {
+                    return Err(needs_host("stringformat"));
+                }
+                Some(f.trunc() as i64)
+            }
             _ => None,
-        }
+        })
     };
     let body = match conversion {
         b's' => {
@@ -371,7 +377,7 @@ fn stringformat(value: Value, arg: Option<Value>, _: &FilterEnv<'_>) -> Result<V
             }
         }
         b'd' | b'i' | b'x' | b'X' | b'o' => {
-            let Some(n) = integer(&value) else {
+            let Some(n) = integer(&value)? else {
                 return Ok(Value::from(""));
             };
             let magnitude = n.unsigned_abs();

@@ -145,9 +145,9 @@ impl Object for DictView {
     }
 }
 
-/// A Python tuple, as produced by `dict.items()`.
+/// A Python tuple (hosts convert theirs to it; `dict.items()` yields them).
 #[derive(Debug)]
-pub(crate) struct Tuple(Vec<Value>);
+pub struct Tuple(pub Vec<Value>);
 
 impl Object for Tuple {
     fn lookup(&self, segment: &str) -> Result<Option<Value>, Error> {
@@ -184,11 +184,22 @@ impl Object for Tuple {
     }
 
     fn equals(&self, other: &Value) -> Result<bool, Error> {
-        match other {
-            // A tuple never equals a list or a scalar; tuple-to-tuple needs the host's help.
-            Value::Object(_) => Err(Error::unsupported("comparing tuples")),
-            _ => Ok(false),
+        let Value::Object(object) = other else {
+            // A tuple never equals a list or a scalar.
+            return Ok(false);
+        };
+        let Some(other) = object.as_any().downcast_ref::<Tuple>() else {
+            return Err(Error::unsupported("comparing a tuple with a host object"));
+        };
+        if self.0.len() != other.0.len() {
+            return Ok(false);
         }
+        for (a, b) in self.0.iter().zip(&other.0) {
+            if !super::compare(super::CompareOp::Eq, a, b)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 }
 
