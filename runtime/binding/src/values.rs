@@ -345,6 +345,26 @@ impl Object for PyValue {
         })
     }
 
+    fn compare(&self, op: &str, other: &Value, reflected: bool) -> Result<bool, Error> {
+        use pyo3::basic::CompareOp;
+        let op = match op {
+            "<" => CompareOp::Lt,
+            "<=" => CompareOp::Le,
+            ">" => CompareOp::Gt,
+            _ => CompareOp::Ge,
+        };
+        Python::attach(|py| {
+            let other = to_python(py, other).map_err(host)?;
+            let obj = self.0.bind(py);
+            let result = if reflected {
+                other.rich_compare(obj, op)
+            } else {
+                obj.rich_compare(other, op)
+            };
+            result.and_then(|r| r.is_truthy()).map_err(host)
+        })
+    }
+
     fn equals(&self, other: &Value) -> Result<bool, Error> {
         Python::attach(|py| {
             let other = to_python(py, other).map_err(host)?;

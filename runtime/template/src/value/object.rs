@@ -51,6 +51,15 @@ pub trait Object: AsAny + Send + Sync + fmt::Debug {
             "comparing a host object needs Object::equals",
         ))
     }
+
+    /// Python's `obj <op> other` for `op` one of `<`, `<=`, `>`, `>=`; with `reflected`,
+    /// `other <op> obj` instead. Defaults to an `Unsupported` error.
+    fn compare(&self, op: &str, other: &Value, reflected: bool) -> Result<bool, Error> {
+        let _ = (op, other, reflected);
+        Err(Error::unsupported(
+            "ordering a host object needs Object::compare",
+        ))
+    }
 }
 
 /// Gives any `Object` as `&dyn Any`, so a host can recognise its own objects

@@ -227,10 +227,8 @@ fn order(op: CompareOp, left: &Value, right: &Value, depth: usize) -> Result<boo
         return Ok(compare_numbers(a, b).is_some_and(|ordering| op.holds(ordering)));
     }
     match (left, right) {
-        (Value::Object(_), _) | (_, Value::Object(_)) => Err(Error::unsupported(format!(
-            "the '{}' comparison of a host object",
-            op.symbol()
-        ))),
+        (Value::Object(object), other) => object.compare(op.symbol(), other, false),
+        (other, Value::Object(object)) => object.compare(op.symbol(), other, true),
         // UTF-8 byte order is code point order, which is how Python orders strings.
         (Value::Str(a, _), Value::Str(b, _)) => Ok(op.holds(a.as_bytes().cmp(b.as_bytes()))),
         (Value::List(a), Value::List(b)) => {
