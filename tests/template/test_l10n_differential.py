@@ -18,14 +18,15 @@ NUMBERS = (
     "{{ big|floatformat:'u' }} {{ big|filesizeformat }} {{ huge|filesizeformat }} "
     "{{ list }} {{ true }}"
 )
-DATES = ("{{ date }} {{ datetime }} {{ time }} {{ date|date }} {{ datetime|date:'DATETIME_FORMAT' }} "
-         "{{ datetime|time }} {{ date|date:'l jS F Y' }}")
+DATES = ("{{ date }} {{ datetime }} {{ time }} {{ date|date }} "
+         "{{ datetime|date:'DATETIME_FORMAT' }} {{ datetime|time }} {{ date|date:'l jS F Y' }}")
 L10N_TAGS = ("{% load l10n %}{{ big|localize }} {{ big|unlocalize }} {{ float|unlocalize }} "
              "{% localize off %}{{ big }} {{ float }} {{ huge }} {{ decimal }} {{ date }}"
              "{% endlocalize %}{% localize on %}{{ big }}{% endlocalize %}")
 I18N = (
     "{% load i18n %}{% translate 'Yes' %} {% trans 'No' context 'answer' %} "
-    "{% trans 'Home' as home %}{{ home }} {% blocktranslate %}Hello {{ text }}{% endblocktranslate %} "
+    "{% trans 'Home' as home %}{{ home }} "
+    "{% blocktranslate %}Hello {{ text }}{% endblocktranslate %} "
     "{% blocktrans count counter=list|length %}One item{% plural %}{{ counter }} items"
     "{% endblocktrans %} {% get_current_language as LANG %}{{ LANG }} {{ _('Yes') }} "
     "{{ true|yesno }} {{ text|truncatechars:4 }}"

@@ -45,7 +45,8 @@ MODEL_CASES = [
     "{{ g.list|length }} {% endfor %}",
     "{% with first.author as author %}{{ author.name }} {{ author.book_set.all|length }}"
     "{% endwith %}",
-    "{{ first.published }} {{ first.published|date:'D d M Y H:i' }} {{ first.price|stringformat:'s' }}",
+    "{{ first.published }} {{ first.published|date:'D d M Y H:i' }} "
+    "{{ first.price|stringformat:'s' }}",
     "{% if first.price > 10 %}pricey{% endif %}{% if first in books %}in{% endif %}",
     "{{ books.0.title }} {{ authors.1 }} {{ books|first }} {{ books|last }}",
     "{% for b in books %}{{ b.title|truncatechars:6 }}|{{ b.price|add:'1' }}|{% endfor %}",
