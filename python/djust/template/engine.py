@@ -25,6 +25,25 @@ logger = logging.getLogger("djust")
 # How many templates made from strings each engine keeps compiled.
 STRING_CACHE_SIZE = 512
 
+# Settings the render options depend on; changing one (in tests) bumps the version below.
+FORMAT_SETTINGS = frozenset({
+    "USE_THOUSAND_SEPARATOR", "DECIMAL_SEPARATOR", "THOUSAND_SEPARATOR", "NUMBER_GROUPING",
+    "LANGUAGE_CODE", "FORMAT_MODULE_PATH", "USE_I18N", "LANGUAGES",
+})
+_settings_version = 0
+
+
+def _settings_changed(*, setting: str, **kwargs: Any) -> None:
+    global _settings_version
+    if setting in FORMAT_SETTINGS:
+        _settings_version += 1
+
+
+def _watch_settings() -> None:
+    from django.core.signals import setting_changed
+
+    setting_changed.connect(_settings_changed, dispatch_uid="djust.template.engine")
+
 
 class Template:
     """A compiled template. ``render(context, request=None)`` gives the page as a string."""
@@ -70,18 +89,21 @@ class Template:
     def render(self, context: Mapping[str, Any] | None = None, request: Any = None) -> str:
         """Render with ``context``; with ``request``, the engine's context processors run
         (as for Django's ``RequestContext``) and ``{% csrf_token %}`` works."""
-        if context is not None and not isinstance(context, Mapping):
+        if type(context) is not dict and context is not None and not isinstance(context, Mapping):
             raise TypeError(
                 f"context must be a dict rather than {type(context).__name__}. Instead of "
                 f"passing it, pass a dict of the variables the template uses."
             )
-        if self._django is None and self._native is not None:
-            values = self.engine.context_for(context, request)
-            if request is None and context is not None:
-                request = context.get("request")
+        native = self._native
+        if self._django is None and native is not None:
+            engine = self.engine
+            if request is None:
+                values = context if context is not None else {}
+                request = values.get("request")
+            else:
+                values = engine.context_for(context, request)
             try:
-                return self._native.render(values, self.engine.host, self.engine.options(),
-                                           request)
+                return native.render(values, engine.host, engine.options(), request)
             except _core.TemplateError as err:
                 if err.kind != "unsupported":
                     raise errors.convert(err) from None
@@ -109,6 +131,7 @@ class Engine:
         self._strings: OrderedDict[str, Template] = OrderedDict()
         self._options: dict[tuple[Any, ...], _core.RenderOptions] = {}
         self._processors: list[Any] | None = None
+        _watch_settings()
 
     @classmethod
     def from_settings(cls, dirs: Iterable[str] = (), app_dirs: bool = False,
@@ -211,12 +234,10 @@ class Engine:
 
     def options(self) -> _core.RenderOptions:
         """The render options for the active language (its number format)."""
-        from django.conf import settings
-        from django.utils import translation
+        from django.utils.translation import get_language
 
-        language = translation.get_language()
-        key = (language, settings.USE_THOUSAND_SEPARATOR, settings.DECIMAL_SEPARATOR,
-               settings.THOUSAND_SEPARATOR, settings.NUMBER_GROUPING)
+        language = get_language()
+        key = (language, _settings_version)
         options = self._options.get(key)
         if options is None:
             options = _core.RenderOptions(

@@ -9,8 +9,7 @@
 
 use std::sync::Arc;
 
-use djust_template::{ContextSource, Error, Object, Tuple, Value};
-use indexmap::IndexMap;
+use djust_template::{ContextSource, Error, Map, Object, Tuple, Value};
 use pyo3::exceptions::{PyAttributeError, PyIndexError, PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -67,70 +66,99 @@ impl ContextSource for PyContext {
 
 /// A Python value as a template value.
 pub fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    convert(obj, 0)
+    Converter::default().convert(obj, 0)
 }
 
-fn convert(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
-    if obj.is_none() {
-        return Ok(Value::None);
-    }
-    if let Ok(b) = obj.cast_exact::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
-    if let Ok(s) = obj.cast_exact::<PyString>() {
-        return Ok(Value::from(s.to_str()?));
-    }
-    if let Ok(i) = obj.cast_exact::<PyInt>() {
-        if let Ok(n) = i.extract::<i64>() {
-            return Ok(Value::Int(n));
+/// How many distinct dict keys one conversion remembers (rows of a table share theirs).
+const KEY_CACHE_SIZE: usize = 32;
+
+/// One conversion: remembers the `Arc<str>` made for each dict key object, so a list of
+/// dicts with the same keys allocates each key once.
+#[derive(Default)]
+struct Converter {
+    keys: Vec<(*mut pyo3::ffi::PyObject, Arc<str>)>,
+}
+
+impl Converter {
+    fn convert(&mut self, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
+        if let Ok(s) = obj.cast_exact::<PyString>() {
+            return Ok(Value::from(s.to_str()?));
         }
-    }
-    if let Ok(f) = obj.cast_exact::<PyFloat>() {
-        return Ok(Value::Float(f.value()));
-    }
-    if obj.is_instance_of::<PyString>() && obj.hasattr("__html__")? {
-        // SafeString and other str subclasses that declare themselves HTML.
-        let html = obj.call_method0("__html__")?;
-        return Ok(Value::safe_str(html.str()?.to_str()?));
-    }
-    if depth < MAX_EAGER_DEPTH {
-        if let Ok(list) = obj.cast_exact::<PyList>() {
-            let items = list
-                .iter()
-                .map(|item| convert(&item, depth + 1))
-                .collect::<PyResult<Vec<_>>>()?;
-            return Ok(Value::List(Arc::new(items)));
-        }
-        if let Ok(tuple) = obj.cast_exact::<PyTuple>() {
-            let items = tuple
-                .iter()
-                .map(|item| convert(&item, depth + 1))
-                .collect::<PyResult<Vec<_>>>()?;
-            return Ok(Value::from_object(Tuple(items)));
-        }
-        if let Ok(dict) = obj.cast_exact::<PyDict>() {
-            if let Some(map) = convert_str_dict(dict, depth)? {
-                return Ok(Value::Map(Arc::new(map)));
+        if let Ok(i) = obj.cast_exact::<PyInt>() {
+            if let Ok(n) = i.extract::<i64>() {
+                return Ok(Value::Int(n));
             }
         }
+        if obj.is_none() {
+            return Ok(Value::None);
+        }
+        if let Ok(b) = obj.cast_exact::<PyBool>() {
+            return Ok(Value::Bool(b.is_true()));
+        }
+        if let Ok(f) = obj.cast_exact::<PyFloat>() {
+            return Ok(Value::Float(f.value()));
+        }
+        if obj.is_instance_of::<PyString>() && obj.hasattr("__html__")? {
+            // SafeString and other str subclasses that declare themselves HTML.
+            let html = obj.call_method0("__html__")?;
+            return Ok(Value::safe_str(html.str()?.to_str()?));
+        }
+        if depth < MAX_EAGER_DEPTH {
+            if let Ok(dict) = obj.cast_exact::<PyDict>() {
+                if depth > 0 {
+                    return Ok(Value::Object(Arc::new(PyValue(obj.clone().unbind()))));
+                }
+                if let Some(map) = self.convert_str_dict(dict, depth)? {
+                    return Ok(Value::Map(Arc::new(map)));
+                }
+            } else if let Ok(list) = obj.cast_exact::<PyList>() {
+                let mut items = Vec::with_capacity(list.len());
+                for item in list.iter() {
+                    items.push(self.convert(&item, depth + 1)?);
+                }
+                return Ok(Value::List(Arc::new(items)));
+            } else if let Ok(tuple) = obj.cast_exact::<PyTuple>() {
+                let mut items = Vec::with_capacity(tuple.len());
+                for item in tuple.iter() {
+                    items.push(self.convert(&item, depth + 1)?);
+                }
+                return Ok(Value::from_object(Tuple(items)));
+            }
+        }
+        Ok(Value::Object(Arc::new(PyValue(obj.clone().unbind()))))
     }
-    Ok(Value::Object(Arc::new(PyValue(obj.clone().unbind()))))
-}
 
-/// A dict with only `str` keys as a map; `None` if any key is not a `str` (then Django's lookup
-/// rules, which can reach int keys, need the dict itself).
-fn convert_str_dict(
-    dict: &Bound<'_, PyDict>,
-    depth: usize,
-) -> PyResult<Option<IndexMap<Arc<str>, Value>>> {
-    let mut map = IndexMap::with_capacity(dict.len());
-    for (key, value) in dict.iter() {
-        let Ok(key) = key.cast_exact::<PyString>() else {
-            return Ok(None);
-        };
-        map.insert(Arc::from(key.to_str()?), convert(&value, depth + 1)?);
+    /// A dict with only `str` keys as a map; `None` if any key is not a `str` (then Django's
+    /// lookup rules, which can reach int keys, need the dict itself).
+    fn convert_str_dict(
+        &mut self,
+        dict: &Bound<'_, PyDict>,
+        depth: usize,
+    ) -> PyResult<Option<Map>> {
+        let mut map = Map::with_capacity_and_hasher(dict.len(), Default::default());
+        for (key, value) in dict.iter() {
+            let Ok(key) = key.cast_exact::<PyString>() else {
+                return Ok(None);
+            };
+            let key = self.key(key)?;
+            map.insert(key, self.convert(&value, depth + 1)?);
+        }
+        Ok(Some(map))
     }
-    Ok(Some(map))
+
+    /// The `Arc<str>` for a dict key, shared with earlier dicts that have the same key object.
+    fn key(&mut self, key: &Bound<'_, PyString>) -> PyResult<Arc<str>> {
+        let pointer = key.as_ptr();
+        if let Some((_, known)) = self.keys.iter().find(|(p, _)| *p == pointer) {
+            return Ok(known.clone());
+        }
+        let text: Arc<str> = Arc::from(key.to_str()?);
+        if self.keys.len() < KEY_CACHE_SIZE {
+            // The dict being converted holds the key, so the pointer stays valid meanwhile.
+            self.keys.push((pointer, text.clone()));
+        }
+        Ok(text)
+    }
 }
 
 /// A template value as a Python value (for simple tag arguments).
@@ -185,6 +213,43 @@ fn mark_safe<'py>(py: Python<'py>, s: Bound<'py, PyAny>) -> PyResult<Bound<'py, 
         .call1((s,))
 }
 
+/// How many variable segments (`name` in `row.name`) keep their Python string per thread.
+const SEGMENT_CACHE_SIZE: usize = 64;
+
+thread_local! {
+    /// Python strings for the segments templates look up, by the address of the template's
+    /// own text, so a table's thousands of `row.name` lookups reuse one (hashed once) string.
+    static SEGMENTS: std::cell::RefCell<Vec<(usize, Py<PyString>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The Python string for a lookup segment, from the per-thread cache when it is there.
+fn segment_string<'py>(py: Python<'py>, segment: &str) -> Bound<'py, PyString> {
+    let address = segment.as_ptr() as usize;
+    let cached = SEGMENTS.with(|cache| {
+        cache
+            .borrow()
+            .iter()
+            .find(|(a, _)| *a == address)
+            .map(|(_, s)| s.bind(py).clone())
+            // The address may have been reused by another string since: check the text.
+            .filter(|s| s.to_str().is_ok_and(|t| t == segment))
+    });
+    if let Some(found) = cached {
+        return found;
+    }
+    let key = PyString::intern(py, segment);
+    SEGMENTS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        cache.retain(|(a, _)| *a != address);
+        if cache.len() >= SEGMENT_CACHE_SIZE {
+            cache.remove(0);
+        }
+        cache.push((address, key.clone().unbind()));
+    });
+    key
+}
+
 /// A Python object looked into lazily, following Django's variable resolution.
 #[derive(Debug)]
 pub struct PyValue(pub Py<PyAny>);
@@ -216,7 +281,14 @@ impl PyValue {
         current: &Bound<'py, PyAny>,
         segment: &str,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        match current.get_item(segment) {
+        let key = segment_string(py, segment);
+        // A dict's own lookup first: the common case, without a Python exception on a miss.
+        if let Ok(dict) = current.cast_exact::<PyDict>() {
+            if let Some(found) = dict.get_item(&key)? {
+                return Ok(Some(found));
+            }
+        }
+        match current.get_item(&key) {
             Ok(found) => return Ok(Some(found)),
             Err(err) if is_lookup_miss(py, &err) => {}
             Err(err) => return Err(err),

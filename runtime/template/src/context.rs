@@ -2,10 +2,8 @@
 
 use std::sync::Arc;
 
-use indexmap::IndexMap;
-
 use crate::error::Error;
-use crate::value::Value;
+use crate::value::{Map, Value};
 
 /// Where variables not set in a [`Context`] come from, looked up only when a template uses
 /// them (the binding reads them from the Python dict, so unused ones are never converted).
@@ -21,7 +19,7 @@ pub trait ContextSource: Send + Sync {
 /// defines variables of those names, as in Django.
 #[derive(Clone, Default)]
 pub struct Context {
-    vars: IndexMap<Arc<str>, Value>,
+    vars: Map,
     source: Option<Arc<dyn ContextSource>>,
 }
 
@@ -41,7 +39,7 @@ impl Context {
     }
 
     /// A context holding the variables of `map` (what `Context(dict)` does in Django).
-    pub fn from_map(map: IndexMap<Arc<str>, Value>) -> Context {
+    pub fn from_map(map: Map) -> Context {
         Context {
             vars: map,
             source: None,
@@ -51,7 +49,7 @@ impl Context {
     /// A context whose variables are looked up in `source` when first used.
     pub fn from_source(source: Arc<dyn ContextSource>) -> Context {
         Context {
-            vars: IndexMap::new(),
+            vars: Map::default(),
             source: Some(source),
         }
     }
@@ -122,7 +120,7 @@ mod tests {
 
     #[test]
     fn builds_from_a_map_or_pairs() {
-        let map: IndexMap<Arc<str>, Value> = [(Arc::from("x"), Value::from("y"))].into();
+        let map: Map = [(Arc::from("x"), Value::from("y"))].into_iter().collect();
         let context = Context::from_map(map);
         assert!(context.get("x").is_some());
         let context: Context = [("n", Value::None)].into_iter().collect();

@@ -70,7 +70,7 @@ impl Object for Model {
 }
 
 fn model_context() -> Context {
-    let mut map = Map::new();
+    let mut map = Map::default();
     map.insert(Arc::from("m"), Value::from_object(Model));
     map.insert(
         Arc::from("ms"),

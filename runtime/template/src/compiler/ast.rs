@@ -159,6 +159,8 @@ pub(crate) struct ForNode {
     pub(crate) reversed: bool,
     pub(crate) body: Vec<Node>,
     pub(crate) empty: Vec<Node>,
+    /// Whether the body may read `forloop` (else the renderer does not make one).
+    pub(crate) needs_forloop: bool,
     pub(crate) span: Span,
 }
 

@@ -25,7 +25,7 @@ pub(crate) struct Parser<'s, 'l> {
     /// The template's name, as `{% include %}` and errors show it (`None` for a string).
     pub(super) template_name: Option<&'s str>,
     name: &'s str,
-    source: &'s str,
+    pub(super) source: &'s str,
     pub(super) tokens: std::iter::Peekable<std::vec::IntoIter<Token<'s>>>,
     libraries: &'l Libraries,
     /// The tags usable at this point: builtins, then what `{% load %}` added.

@@ -82,6 +82,27 @@ fn floatformat(value: Value, arg: Option<Value>, env: &FilterEnv<'_>) -> Result<
         Some(other @ (Value::Int(_) | Value::Float(_) | Value::Bool(_))) => other,
         Some(_) => return Err(needs_host("floatformat")),
     };
+    // Plain floats in the usual range: Rust prints the same shortest digits as Python's
+    // repr(), positionally, so they can be rounded as Decimal(repr(f)) would be.
+    if let Value::Float(f) = value {
+        if f == 0.0 || (1e-6..1e15).contains(&f.abs()) {
+            if let Some(p) = py_int(&places)?.filter(|p| p.unsigned_abs() <= 30) {
+                let format = if use_l10n {
+                    &env.options.localized
+                } else {
+                    &env.options.unlocalized
+                };
+                let grouping = (use_l10n && format.use_thousand_separator) || force_grouping;
+                let (number, places) = round_float(f, p);
+                return Ok(Value::safe_str(format_text(
+                    &number,
+                    format,
+                    Some(places),
+                    grouping,
+                )));
+            }
+        }
+    }
     let input = match &value {
         Value::Int(i) => i.to_string(),
         Value::Float(f) => float_repr(*f),
@@ -104,14 +125,34 @@ fn floatformat(value: Value, arg: Option<Value>, env: &FilterEnv<'_>) -> Result<
             }
         }
     };
-    let Some(p) = py_int(&places)? else {
-        return Ok(Value::from(input));
+    floatformat_decimal(
+        parsed,
+        &places,
+        || input.clone(),
+        force_grouping,
+        use_l10n,
+        env,
+    )
+}
+
+/// The rest of `floatformat` once the value is a `Decimal`; `input` is `str(value)`, what
+/// Django returns for values it cannot round.
+fn floatformat_decimal(
+    parsed: ParsedDecimal,
+    places: &Value,
+    input: impl Fn() -> String,
+    force_grouping: bool,
+    use_l10n: bool,
+    env: &FilterEnv<'_>,
+) -> Result<Value, Error> {
+    let Some(p) = py_int(places)? else {
+        return Ok(Value::from(input()));
     };
     let ParsedDecimal::Finite(decimal) = parsed else {
-        return Ok(Value::from(input));
+        return Ok(Value::from(input()));
     };
     if decimal.digits.len() as u64 + decimal.exponent.unsigned_abs() > 200 {
-        return Ok(Value::from(input));
+        return Ok(Value::from(input()));
     }
     let format = if use_l10n {
         &env.options.localized
@@ -134,6 +175,50 @@ fn floatformat(value: Value, arg: Option<Value>, env: &FilterEnv<'_>) -> Result<
         Some(places),
         grouping,
     )))
+}
+
+/// A float's shortest digits rounded half up to `|p|` places (none when `p <= 0` and the
+/// value is whole), as `floatformat` rounds `Decimal(repr(f))`; and the places kept.
+fn round_float(f: f64, p: i64) -> (String, usize) {
+    let text = format!("{}", f.abs());
+    let (int_part, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let negative = f.is_sign_negative();
+    if p <= 0 && fraction.bytes().all(|b| b == b'0') {
+        let sign = if negative && int_part != "0" { "-" } else { "" };
+        return (format!("{sign}{int_part}"), 0);
+    }
+    let places = usize::try_from(p.unsigned_abs()).unwrap_or(0);
+    let mut digits: Vec<u8> = int_part.bytes().collect();
+    let int_len = digits.len();
+    digits.extend(fraction.bytes().take(places));
+    digits.resize(int_len + places, b'0');
+    if fraction.as_bytes().get(places).is_some_and(|d| *d >= b'5') {
+        let mut carry = true;
+        for digit in digits.iter_mut().rev() {
+            if *digit == b'9' {
+                *digit = b'0';
+            } else {
+                *digit += 1;
+                carry = false;
+                break;
+            }
+        }
+        if carry {
+            digits.insert(0, b'1');
+        }
+    }
+    let int_len = digits.len() - places;
+    let nonzero = digits.iter().any(|d| *d != b'0');
+    let mut number = String::with_capacity(digits.len() + 2);
+    if negative && nonzero {
+        number.push('-');
+    }
+    number.extend(digits[..int_len].iter().map(|d| char::from(*d)));
+    if places > 0 {
+        number.push('.');
+        number.extend(digits[int_len..].iter().map(|d| char::from(*d)));
+    }
+    (number, places)
 }
 
 /// `text` without its last `n` characters.

@@ -43,11 +43,14 @@ impl Renderer<'_> {
         node: &ForNode,
         out: &mut String,
     ) -> Result<(), Error> {
-        let parentloop = self
-            .scope
-            .get("forloop")
-            .map_err(located(template, node.span))?
-            .unwrap_or_else(|| Value::from(Map::new()));
+        let parentloop = if node.needs_forloop {
+            self.scope
+                .get("forloop")
+                .map_err(located(template, node.span))?
+                .unwrap_or_else(|| Value::from(Map::default()))
+        } else {
+            Value::None
+        };
         self.scope.push();
         let result = self.for_loop(template, node, parentloop, out);
         self.scope.pop();
@@ -80,13 +83,15 @@ impl Renderer<'_> {
         let length = items.len();
         let forloop = self.names.forloop.clone();
         for (counter0, item) in items.into_iter().enumerate() {
-            let loop_object = LoopObject {
-                parentloop: parentloop.clone(),
-                counter0,
-                length,
-                run,
-            };
-            self.scope.set(&forloop, Value::from_object(loop_object));
+            if node.needs_forloop {
+                let loop_object = LoopObject {
+                    parentloop: parentloop.clone(),
+                    counter0,
+                    length,
+                    run,
+                };
+                self.scope.set(&forloop, Value::from_object(loop_object));
+            }
             match node.targets.as_slice() {
                 [target] => {
                     self.scope.set(target, item);

@@ -201,21 +201,23 @@ pub(crate) fn float_repr(f: f64) -> String {
 
 /// Appends `text` HTML-escaped as Django's `escape()` does (`html.escape` with quotes).
 pub(crate) fn escape_into(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
-        let (plain, special) = rest.split_at(i);
-        out.push_str(plain);
-        let mut chars = special.chars();
-        out.push_str(match chars.next() {
-            Some('&') => "&amp;",
-            Some('<') => "&lt;",
-            Some('>') => "&gt;",
-            Some('"') => "&quot;",
-            _ => "&#x27;",
-        });
-        rest = chars.as_str();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, byte) in bytes.iter().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        // The five characters are ASCII, so these are char boundaries.
+        out.push_str(text.get(start..i).unwrap_or(""));
+        out.push_str(replacement);
+        start = i + 1;
     }
-    out.push_str(rest);
+    out.push_str(text.get(start..).unwrap_or(""));
 }
 
 #[cfg(test)]

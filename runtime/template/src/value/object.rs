@@ -279,7 +279,7 @@ impl Object for LoopObject {
     }
 
     fn to_repr(&self) -> Result<String, Error> {
-        let mut map = Map::with_capacity(LOOP_KEYS.len());
+        let mut map = Map::with_capacity_and_hasher(LOOP_KEYS.len(), Default::default());
         for key in LOOP_KEYS {
             if let Some(value) = self.get(key) {
                 map.insert(Arc::from(key), value);
@@ -402,7 +402,7 @@ mod tests {
     #[test]
     fn loop_object_matches_djangos_loop_dict() {
         let outer = LoopObject {
-            parentloop: Value::from(Map::new()),
+            parentloop: Value::from(Map::default()),
             counter0: 0,
             length: 2,
             run: 1,

@@ -327,7 +327,7 @@ mod tests {
         assert!(contains(&map, &items).is_err());
         assert!(contains(&Value::Int(5), &Value::Int(5)).is_err());
         assert!(contains(&Value::None, &Value::Int(5)).is_err());
-        assert!(contains(&Value::from(Map::new()), &Value::None).is_ok());
+        assert!(contains(&Value::from(Map::default()), &Value::None).is_ok());
     }
 
     #[test]

@@ -16,6 +16,20 @@ use super::token_kwargs;
 use crate::error::Error;
 use crate::value::py_repr_str;
 
+/// Whether `nodes` hold a tag that can see variables its source does not name (an included
+/// template, a tag taking the context, `ifchanged`'s per-loop state, inherited blocks).
+fn reads_context(nodes: &[Node]) -> bool {
+    let mut found = false;
+    super::super::ast::walk(nodes, &mut |node| {
+        found |= match node {
+            Node::Include(_) | Node::IfChanged(_) | Node::Block(_) | Node::Extends(_) => true,
+            Node::SimpleTag(tag) => tag.takes_context,
+            _ => false,
+        };
+    });
+    found
+}
+
 /// The names `{% templatetag %}` accepts and what each prints, in Django's order.
 const TEMPLATETAGS: [(&str, &str); 8] = [
     ("openblock", "{%"),
@@ -88,6 +102,11 @@ impl<'s> Parser<'s, '_> {
         let sequence =
             compile_filter(bits.get(in_index + 1).copied().unwrap_or(""), &self.filters)?;
         let (body, end) = self.parse_to_end(&["empty", "endfor"])?;
+        let needs_forloop = self
+            .source
+            .get(token.span.end..end.span.start)
+            .is_none_or(|text| text.contains("forloop"))
+            || reads_context(&body);
         // Django takes any other end tag (even "empty x" or "endfor x") as the end.
         let empty = if end.contents == "empty" {
             self.parse_to_end(&["endfor"])?.0
@@ -100,6 +119,7 @@ impl<'s> Parser<'s, '_> {
             reversed,
             body,
             empty,
+            needs_forloop,
             span: token.span,
         })))
     }
