@@ -65,24 +65,30 @@ impl Renderer<'_> {
         out: &mut String,
     ) -> Result<(), Error> {
         let sequence = self.eval_expression(&node.sequence, true)?;
-        let mut items = match sequence {
-            Value::None => Vec::new(),
-            Value::List(items) => items.as_ref().clone(),
-            other => other.iterate()?.ok_or_else(|| {
+        // A list is iterated in place (no copy of its items); anything else is listed first.
+        let items: Arc<Vec<Value>> = match sequence {
+            Value::None => Arc::new(Vec::new()),
+            Value::List(items) => items,
+            other => Arc::new(other.iterate()?.ok_or_else(|| {
                 Error::render(format!("'{}' object is not iterable", other.type_name()))
-            })?,
+            })?),
         };
         if items.is_empty() {
             return self.render_nodes(template, &node.empty, out);
-        }
-        if node.reversed {
-            items.reverse();
         }
         self.loop_runs += 1;
         let run = self.loop_runs;
         let length = items.len();
         let forloop = self.names.forloop.clone();
-        for (counter0, item) in items.into_iter().enumerate() {
+        for counter0 in 0..length {
+            let index = if node.reversed {
+                length - 1 - counter0
+            } else {
+                counter0
+            };
+            let Some(item) = items.get(index).cloned() else {
+                break;
+            };
             if node.needs_forloop {
                 let loop_object = LoopObject {
                     parentloop: parentloop.clone(),
