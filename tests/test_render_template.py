@@ -120,5 +120,5 @@ def test_self_referencing_lists_render_like_python():
 
 def test_djust_scripts_inlines_the_client():
     html = djust.render_template("{% load djust_tags %}{% djust_scripts %}", {})
-    assert html.startswith('<script data-djust-client data-ws-path="/ws/live/">')
+    assert html.startswith('<script data-djust-client data-ws-path="/ws/live/"')
     assert "applyPatches" in html and html.endswith("</script>")

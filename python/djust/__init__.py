@@ -4,9 +4,25 @@ Nothing here reads Django settings at import time, so ``djust`` (and ``djust.web
 imported before ``DJANGO_SETTINGS_MODULE`` is set, as the README's ``asgi.py`` does.
 """
 
+from djust import decorators
 from djust._core import diff_html
-from djust.decorators import event_handler
+from djust.components.base import Component, LiveComponent, register_component
+from djust.decorators import event_handler, reactive
 from djust.live_view import LiveView
 from djust.template import render_template
 
-__all__ = ["LiveView", "diff_html", "event_handler", "render_template"]
+# Bound after `djust.live_view` (the module) is imported, which sets the package attribute of
+# the same name: `from djust import live_view` must give the decorator.
+live_view = decorators.live_view
+
+__all__ = [
+    "Component",
+    "LiveComponent",
+    "LiveView",
+    "diff_html",
+    "event_handler",
+    "live_view",
+    "reactive",
+    "register_component",
+    "render_template",
+]

@@ -14,9 +14,13 @@ __all__ = [
     "VdomError",
     "diff_html",
     "frame_error",
+    "frame_live_patch",
+    "frame_live_redirect",
     "frame_mounted",
     "frame_patch",
     "frame_pong",
+    "frame_push_event",
+    "frame_redirect",
     "parse_client_message",
 ]
 
@@ -125,7 +129,14 @@ class LiveTree:
 def parse_client_message(text: str, max_bytes: int) -> dict[str, Any]:
     """A browser frame, validated, as a dict with key ``t``; raises ProtocolError."""
 
-def frame_mounted(html: str | None = None) -> str: ...
+def frame_mounted(
+    html: str | None = None, title: str | None = None, token: str | None = None
+) -> str: ...
 def frame_patch(ref: int | None, patches: str) -> str: ...
 def frame_error(ref: int | None, code: str, message: str) -> str: ...
 def frame_pong(ref: int) -> str: ...
+def frame_push_event(event: str, payload: str) -> str:
+    """``push_event`` frame; ``payload`` is a JSON object as text. Raises ProtocolError."""
+def frame_live_patch(to: str, replace: bool = False) -> str: ...
+def frame_live_redirect(to: str, replace: bool = False) -> str: ...
+def frame_redirect(to: str) -> str: ...

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from django.conf import settings
 from django.core import checks
 
-from djust.config import DEFAULTS
+from djust.config import DEFAULTS, unknown_option_hint
 
 
 @checks.register(checks.Tags.compatibility)
@@ -26,12 +25,9 @@ def check_liveview_config(app_configs: Any = None, **kwargs: Any) -> list[checks
     messages: list[checks.CheckMessage] = []
     for key in config:
         if key not in DEFAULTS:
-            close = difflib.get_close_matches(str(key), list(DEFAULTS), n=1)
-            hint = f"Did you mean {close[0]!r}?" if close else (
-                "Known options: " + ", ".join(sorted(DEFAULTS)) + ".")
             messages.append(checks.Warning(
                 f"LIVEVIEW_CONFIG has an unknown option {key!r}; djust ignores it.",
-                hint=hint,
+                hint=unknown_option_hint(key),
                 id="djust.W001",
             ))
     return messages

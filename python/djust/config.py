@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import logging
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
@@ -22,11 +24,65 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def get(name: str) -> Any:
-    """One ``LIVEVIEW_CONFIG`` value, falling back to djust's default."""
-    from django.conf import settings
+class Config:
+    """djust's settings: ``LIVEVIEW_CONFIG`` over djust's defaults, with in-process overrides.
 
-    config = getattr(settings, "LIVEVIEW_CONFIG", None) or {}
-    if name in config:
-        return config[name]
-    return DEFAULTS[name]
+    ``config.set('debug_vdom', True)`` turns an option on for this process without editing
+    settings (for a debugging session, or a test); ``config.reset()`` drops the overrides.
+    """
+
+    def __init__(self) -> None:
+        self._overrides: dict[str, Any] = {}
+
+    def get(self, name: str) -> Any:
+        """One option's value: an override, else ``LIVEVIEW_CONFIG``, else the default."""
+        _check_name(name)
+        if name in self._overrides:
+            return self._overrides[name]
+        from django.conf import settings
+
+        configured = getattr(settings, "LIVEVIEW_CONFIG", None) or {}
+        if name in configured:
+            return configured[name]
+        return DEFAULTS[name]
+
+    def set(self, name: str, value: Any) -> None:
+        """Override one option for this process."""
+        _check_name(name)
+        self._overrides[name] = value
+
+    def reset(self, name: str | None = None) -> None:
+        """Drop the override of ``name``, or of every option."""
+        if name is None:
+            self._overrides.clear()
+        else:
+            self._overrides.pop(name, None)
+
+
+def unknown_option_hint(name: object) -> str:
+    """What to say about an option djust does not know: the nearest known name, or the list."""
+    close = difflib.get_close_matches(str(name), list(DEFAULTS), n=1)
+    if close:
+        return f"Did you mean {close[0]!r}?"
+    return "Known options: " + ", ".join(sorted(DEFAULTS)) + "."
+
+
+def _check_name(name: str) -> None:
+    if name not in DEFAULTS:
+        raise KeyError(f"LIVEVIEW_CONFIG has no option {name!r}. {unknown_option_hint(name)}")
+
+
+config = Config()
+get = config.get
+
+
+def vdom_logger() -> logging.Logger:
+    """The logger for ``debug_vdom`` output; it reaches stderr even when the project has not
+    configured logging for djust."""
+    logger = logging.getLogger("djust.vdom")
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s djust.vdom %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    return logger

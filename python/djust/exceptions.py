@@ -30,9 +30,11 @@ class TemplateRenderError(_TemplatePosition):
 
 
 class EventError(Exception):
-    """An event the view cannot run: unknown handler or bad parameters.
+    """An event the view refuses to run; the session answers it with an error frame.
 
-    ``code`` is the error frame's code (``unknown_event``, ``invalid_params``).
+    ``code`` is the error frame's code: ``unknown_event`` (no ``@event_handler`` by that name),
+    ``invalid_params`` (a parameter missing or of the wrong type) or ``unknown_target`` (no
+    component with the id the event was sent to). The view's state is untouched.
     """
 
     def __init__(self, code: str, message: str) -> None:
@@ -43,3 +45,7 @@ class EventError(Exception):
 
 class TokenError(Exception):
     """A view token that is forged, expired, or belongs to another visitor."""
+
+
+class NavigationError(ValueError):
+    """A ``live_patch``/``live_redirect``/``redirect`` target djust will not send to a browser."""

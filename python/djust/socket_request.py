@@ -30,9 +30,13 @@ def scope_cookies(scope: dict[str, Any]) -> dict[str, str]:
     return parse_cookie(_headers(scope).get("cookie", ""))
 
 
+class SocketRequest(HttpRequest):
+    """A request built from a socket's scope: no response will carry cookies back."""
+
+
 def request_from_scope(scope: dict[str, Any], path: str, query: str) -> HttpRequest:
     """A GET ``HttpRequest`` for the page at ``path``/``query`` as seen by this socket."""
-    request = HttpRequest()
+    request = SocketRequest()
     request.method = "GET"
     script_name = scope.get("root_path", "")
     request.path_info = path

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "channels",
     "djust",
     "demo_app",
+    "bindings",
 ]
 
 MIDDLEWARE = [
@@ -53,7 +54,8 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
+        # DJUST_DEMO_DB lets the browser tests use a database of their own.
+        "NAME": os.environ.get("DJUST_DEMO_DB", BASE_DIR / "db.sqlite3"),
     }
 }
 
@@ -65,5 +67,9 @@ STATIC_URL = "static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LIVEVIEW_CONFIG = {
-    "use_websocket": True,
+    # DJUST_USE_WEBSOCKET=0 serves the demo over the HTTP fallback.
+    "use_websocket": os.environ.get("DJUST_USE_WEBSOCKET", "1") == "1",
+    "websocket_path": os.environ.get("DJUST_WEBSOCKET_PATH", "/ws/live/"),
+    # The demo loads no CSS framework: components use djust's own class names.
+    "css_framework": None,
 }

@@ -1,8 +1,14 @@
 from demo_app import views
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("", views.IndexView.as_live_view(), name="index"),
     path("counter/", views.CounterView.as_live_view(), name="counter"),
     path("counter/inline/", views.InlineCounterView.as_live_view(), name="counter-inline"),
+    path("todo/", views.TodoView.as_live_view(), name="todo"),
+    path("search/", views.SearchView.as_live_view(), name="search"),
+    path("shop/", views.ShopListView.as_live_view(), name="shop"),
+    path("shop/<int:pk>/", views.ShopDetailView.as_live_view(), name="shop-detail"),
+    path("components/", views.ComponentsView.as_live_view(), name="components"),
+    path("bindings/", include("bindings.urls")),
 ]

@@ -22,10 +22,35 @@ register = template.Library()
 CLIENT_JS = Path(__file__).resolve().parent.parent / "static" / "djust" / "client.js"
 
 
+def compact(source: str) -> str:
+    """JavaScript source without its comment lines and indentation: what pages load.
+
+    Only whole lines go (lines that are ``//`` comments, and ``/* ... */`` blocks that start a
+    line), so statements and line breaks stay as written. Template literals could hold such
+    lines, so a source using backticks outside comments is refused.
+    """
+    lines = []
+    in_block = False
+    for line in source.splitlines():
+        text = line.strip()
+        if in_block or text.startswith("/*"):
+            in_block = "*/" not in text
+            if in_block:
+                continue
+            text = text.split("*/", 1)[1].strip()
+        if text and not text.startswith("//"):
+            lines.append(text)
+    compacted = "\n".join(lines) + "\n"
+    if "`" in compacted or any(line.endswith("\\") for line in lines):
+        raise RuntimeError("the script uses a template literal or a line continuation, which "
+                           "compact() cannot strip safely; use string concatenation instead")
+    return compacted
+
+
 @functools.cache
 def client_source() -> str:
-    """The client runtime's source, read once per process."""
-    source = CLIENT_JS.read_text(encoding="utf-8")
+    """The client runtime as pages load it (see :func:`compact`), read once per process."""
+    source = compact(CLIENT_JS.read_text(encoding="utf-8"))
     if "</script" in source.lower():
         raise RuntimeError(f"{CLIENT_JS} contains '</script' and cannot be inlined in a page")
     return source
@@ -37,16 +62,43 @@ def _nonce(context: Mapping[str, Any]) -> str:
     return f' nonce="{escape(str(nonce))}"' if nonce else ""
 
 
+def _csrf(context: Mapping[str, Any]) -> str:
+    """What the client needs to send Django's CSRF header with HTTP-fallback POSTs.
+
+    The client reads the CSRF cookie, so the page stays the same on every render (a socket mount
+    compares digests). Only where the cookie is out of reach of scripts (``CSRF_USE_SESSIONS``,
+    ``CSRF_COOKIE_HTTPONLY``) is the token itself written into the page.
+    """
+    from django.conf import settings
+    from django.http import HttpRequest
+    from django.middleware.csrf import get_token
+
+    from djust.socket_request import SocketRequest
+
+    header = settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-")
+    attrs = (f' data-csrf-cookie="{escape(settings.CSRF_COOKIE_NAME)}"'
+             f' data-csrf-header="{escape(header)}"')
+    request = context.get("request") if hasattr(context, "get") else None
+    if isinstance(request, HttpRequest) and not isinstance(request, SocketRequest):
+        token = get_token(request)  # also makes CsrfViewMiddleware set the cookie
+        if settings.CSRF_USE_SESSIONS or settings.CSRF_COOKIE_HTTPONLY:
+            attrs += f' data-csrf-token="{escape(token)}"'
+    return attrs
+
+
 def djust_scripts(context: Mapping[str, Any]) -> SafeString:
     """The client runtime as an inline ``<script>``.
 
     Inline so that the page works under any server, including plain uvicorn with no
     static-files handler; the request's ``csp_nonce`` (django-csp) is applied when present.
+    With ``LIVEVIEW_CONFIG['use_websocket']`` False the client sends events as POSTs.
     """
     ws_path = escape(str(config.get("websocket_path")))
+    transport = "" if config.get("use_websocket") else ' data-transport="http"'
+    debug = ' data-debug-vdom="true"' if config.get("debug_vdom") else ""
     return mark_safe(
-        f'<script data-djust-client data-ws-path="{ws_path}"{_nonce(context)}>'
-        f"{client_source()}</script>"
+        f'<script data-djust-client data-ws-path="{ws_path}"{transport}{debug}'
+        f"{_csrf(context)}{_nonce(context)}>{client_source()}</script>"
     )
 
 

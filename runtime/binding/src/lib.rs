@@ -22,7 +22,8 @@ mod core_module {
     use crate::errors::{ProtocolError, TemplateError, VdomError};
     #[pymodule_export]
     use crate::protocol::{
-        frame_error, frame_mounted, frame_patch, frame_pong, parse_client_message,
+        frame_error, frame_live_patch, frame_live_redirect, frame_mounted, frame_patch, frame_pong,
+        frame_push_event, frame_redirect, parse_client_message,
     };
     #[pymodule_export]
     use crate::template::{Host, Libraries, RenderOptions, Template};

@@ -46,6 +46,16 @@ pub fn parse_client_message<'py>(
             dict.set_item("t", "ping")?;
             dict.set_item("ref", ref_)?;
         }
+        ClientMessage::Params { ref_, url } => {
+            dict.set_item("t", "params")?;
+            dict.set_item("ref", ref_)?;
+            dict.set_item("url", url)?;
+        }
+        ClientMessage::Navigate { ref_, url } => {
+            dict.set_item("t", "navigate")?;
+            dict.set_item("ref", ref_)?;
+            dict.set_item("url", url)?;
+        }
     }
     Ok(dict)
 }
@@ -79,11 +89,12 @@ fn json_to_python<'py>(py: Python<'py>, value: &serde_json::Value) -> PyResult<B
     })
 }
 
-/// `{"t":"mounted"}`, with the root's HTML when the browser must replace it.
+/// `{"t":"mounted"}`, with the root's HTML when the browser must replace it, and the title and
+/// token after a navigation.
 #[pyfunction]
-#[pyo3(signature = (html = None))]
-pub fn frame_mounted(html: Option<String>) -> String {
-    ServerMessage::Mounted { html }.to_json()
+#[pyo3(signature = (html = None, title = None, token = None))]
+pub fn frame_mounted(html: Option<String>, title: Option<String>, token: Option<String>) -> String {
+    ServerMessage::Mounted { html, title, token }.to_json()
 }
 
 /// `{"t":"patch"}` answering event `ref` with the JSON patch list `patches`.
@@ -116,4 +127,44 @@ pub fn frame_error(r#ref: Option<u64>, code: String, message: String) -> String 
 #[pyo3(signature = (r#ref))]
 pub fn frame_pong(r#ref: u64) -> String {
     ServerMessage::Pong { ref_: r#ref }.to_json()
+}
+
+/// `{"t":"push_event"}` carrying `payload`, a JSON object (text), to the page's hooks.
+#[pyfunction]
+pub fn frame_push_event(event: String, payload: &str) -> PyResult<String> {
+    let payload = match serde_json::from_str(payload) {
+        Ok(serde_json::Value::Object(map)) => map,
+        Ok(_) => {
+            return Err(ProtocolError::new_err(format!(
+                "the payload of push_event({event:?}) must be a dict. Instead of another value, \
+                 push {{\"value\": ...}}"
+            )))
+        }
+        Err(err) => {
+            return Err(ProtocolError::new_err(format!(
+                "the payload of push_event({event:?}) is not JSON: {err}"
+            )))
+        }
+    };
+    Ok(ServerMessage::PushEvent { event, payload }.to_json())
+}
+
+/// `{"t":"live_patch"}`: the browser updates its history to `to`.
+#[pyfunction]
+#[pyo3(signature = (to, replace = false))]
+pub fn frame_live_patch(to: String, replace: bool) -> String {
+    ServerMessage::LivePatch { to, replace }.to_json()
+}
+
+/// `{"t":"live_redirect"}`: the browser navigates to the LiveView at `to` over the socket.
+#[pyfunction]
+#[pyo3(signature = (to, replace = false))]
+pub fn frame_live_redirect(to: String, replace: bool) -> String {
+    ServerMessage::LiveRedirect { to, replace }.to_json()
+}
+
+/// `{"t":"redirect"}`: the browser loads `to` as a new page.
+#[pyfunction]
+pub fn frame_redirect(to: String) -> String {
+    ServerMessage::Redirect { to }.to_json()
 }

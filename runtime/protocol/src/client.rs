@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::constants::{EVENT, MOUNT, PING, REF_KEY};
+use crate::constants::{EVENT, MOUNT, NAVIGATE, PARAMS, PING, REF_KEY};
 use crate::error::ProtocolError;
 use crate::fields::{Field, Fields};
 
@@ -34,6 +34,22 @@ pub enum ClientMessage {
         /// The wire's `"ref"`: pairs the `pong` with this ping.
         ref_: u64,
     },
+    /// `{"t":"params","ref":…,"url":…}`: the page's URL changed within the view; answered with
+    /// a `patch` after the view's `handle_params`.
+    Params {
+        /// The wire's `"ref"`: pairs the `patch` (or `error`) with this message.
+        ref_: u64,
+        /// The new path and query, a path on this site (`/items/?page=2`).
+        url: String,
+    },
+    /// `{"t":"navigate","ref":…,"url":…}`: mount the LiveView at `url` in place of this one;
+    /// answered with `mounted`, or `redirect` when no LiveView serves that URL.
+    Navigate {
+        /// The wire's `"ref"`: pairs the reply with this message.
+        ref_: u64,
+        /// The path and query to go to, a path on this site (`/items/7/`).
+        url: String,
+    },
 }
 
 impl ClientMessage {
@@ -41,7 +57,10 @@ impl ClientMessage {
     pub fn ref_(&self) -> Option<u64> {
         match self {
             ClientMessage::Mount { .. } => None,
-            ClientMessage::Event { ref_, .. } | ClientMessage::Ping { ref_ } => Some(*ref_),
+            ClientMessage::Event { ref_, .. }
+            | ClientMessage::Ping { ref_ }
+            | ClientMessage::Params { ref_, .. }
+            | ClientMessage::Navigate { ref_, .. } => Some(*ref_),
         }
     }
 }
@@ -52,6 +71,8 @@ enum Type {
     Mount,
     Event,
     Ping,
+    Params,
+    Navigate,
 }
 
 const TOKEN: Field = Field {
@@ -63,6 +84,11 @@ const URL: Field = Field {
     key: "url",
     expected: "a string: the page's path and query",
     example: "\"/counter/?a=1\"",
+};
+const PATH: Field = Field {
+    key: "url",
+    expected: "a path on this site, starting with a single \"/\"",
+    example: "\"/items/?page=2\"",
 };
 const RECONNECT: Field = Field {
     key: "reconnect",
@@ -79,7 +105,7 @@ const NAME: Field = Field {
     expected: "a non-empty string: the event handler's name",
     example: "\"increment\"",
 };
-const PARAMS: Field = Field {
+const EVENT_PARAMS: Field = Field {
     key: "params",
     expected: "a JSON object of the handler's parameters",
     example: "{\"value\":\"1\"}",
@@ -117,6 +143,8 @@ pub fn parse_client_message(text: &str, max_bytes: usize) -> Result<ClientMessag
         (MOUNT, Type::Mount),
         (EVENT, Type::Event),
         (PING, Type::Ping),
+        (PARAMS, Type::Params),
+        (NAVIGATE, Type::Navigate),
     ];
     let message = match fields.message_type(&types)? {
         Type::Mount => ClientMessage::Mount {
@@ -127,11 +155,19 @@ pub fn parse_client_message(text: &str, max_bytes: usize) -> Result<ClientMessag
         Type::Event => ClientMessage::Event {
             ref_: fields.integer(&REF)?,
             name: fields.string(&NAME)?,
-            params: fields.optional_object(&PARAMS)?.unwrap_or_default(),
+            params: fields.optional_object(&EVENT_PARAMS)?.unwrap_or_default(),
             target: fields.optional_string(&TARGET)?,
         },
         Type::Ping => ClientMessage::Ping {
             ref_: fields.integer(&REF)?,
+        },
+        Type::Params => ClientMessage::Params {
+            ref_: fields.integer(&REF)?,
+            url: fields.local_path(&PATH)?,
+        },
+        Type::Navigate => ClientMessage::Navigate {
+            ref_: fields.integer(&REF)?,
+            url: fields.local_path(&PATH)?,
         },
     };
     Ok(message)
@@ -307,7 +343,7 @@ mod tests {
         assert_eq!(err.ref_(), Some(3));
         assert_eq!(
             err.to_string(),
-            r#"unknown message type "join". Instead of "t":"join", send one of "mount", "event" or "ping""#
+            r#"unknown message type "join". Instead of "t":"join", send one of "mount", "event", "ping", "params" or "navigate""#
         );
     }
 
@@ -386,6 +422,46 @@ mod tests {
             "reconnect",
             "must be true or false, got \"yes\"",
         );
+    }
+
+    #[test]
+    fn params_and_navigate_carry_a_ref_and_a_local_path() {
+        assert_eq!(
+            parse(r#"{"t":"params","ref":4,"url":"/items/?page=2"}"#).unwrap(),
+            ClientMessage::Params {
+                ref_: 4,
+                url: "/items/?page=2".into()
+            }
+        );
+        let navigate = parse(r#"{"t":"navigate","ref":5,"url":"/items/7/"}"#).unwrap();
+        assert_eq!(
+            navigate,
+            ClientMessage::Navigate {
+                ref_: 5,
+                url: "/items/7/".into()
+            }
+        );
+        assert_eq!(navigate.ref_(), Some(5));
+    }
+
+    #[test]
+    fn a_url_that_leaves_the_site_is_refused() {
+        for url in [
+            "https://evil.example/",
+            "//evil.example/x",
+            "/\\\\evil.example/x",
+            "items/",
+            "",
+            "javascript:alert(1)",
+            "/\t/evil.example/",
+        ] {
+            let text = json!({"t": "navigate", "ref": 1, "url": url}).to_string();
+            let err = assert_invalid(&text, "url", "a path on this site");
+            assert_eq!(err.ref_(), Some(1));
+        }
+        assert_invalid(r#"{"t":"params","ref":1}"#, "url", "needs \"url\"");
+        assert_invalid(r#"{"t":"params","ref":1,"url":7}"#, "url", "got 7");
+        assert_invalid(r#"{"t":"params","url":"/"}"#, "ref", "needs \"ref\"");
     }
 
     #[test]

@@ -13,8 +13,12 @@ pub const MOUNT: &str = "mount";
 pub const EVENT: &str = "event";
 /// Client → server: a keep-alive.
 pub const PING: &str = "ping";
+/// Client → server: the URL changed within the view (`dj-patch`, back/forward): run `handle_params`.
+pub const PARAMS: &str = "params";
+/// Client → server: go to another URL over the same socket (`dj-navigate`, `live_redirect`).
+pub const NAVIGATE: &str = "navigate";
 /// Every client → server message type.
-pub const CLIENT_MESSAGE_TYPES: [&str; 3] = [MOUNT, EVENT, PING];
+pub const CLIENT_MESSAGE_TYPES: [&str; 5] = [MOUNT, EVENT, PING, PARAMS, NAVIGATE];
 
 /// Server → client: the view is joined, with the root's HTML when the client must rebuild it.
 pub const MOUNTED: &str = "mounted";
@@ -24,8 +28,25 @@ pub const PATCH: &str = "patch";
 pub const ERROR: &str = "error";
 /// Server → client: the answer to a ping.
 pub const PONG: &str = "pong";
+/// Server → client: an event the view pushed to the page's hooks.
+pub const PUSH_EVENT: &str = "push_event";
+/// Server → client: the view changed its URL (it already ran `handle_params`); update history.
+pub const LIVE_PATCH: &str = "live_patch";
+/// Server → client: go to another LiveView over the same socket.
+pub const LIVE_REDIRECT: &str = "live_redirect";
+/// Server → client: load another page in full.
+pub const REDIRECT: &str = "redirect";
 /// Every server → client message type.
-pub const SERVER_MESSAGE_TYPES: [&str; 4] = [MOUNTED, PATCH, ERROR, PONG];
+pub const SERVER_MESSAGE_TYPES: [&str; 8] = [
+    MOUNTED,
+    PATCH,
+    ERROR,
+    PONG,
+    PUSH_EVENT,
+    LIVE_PATCH,
+    LIVE_REDIRECT,
+    REDIRECT,
+];
 
 /// Error code: the frame is longer than the server accepts.
 pub const FRAME_TOO_LARGE: &str = "frame_too_large";
@@ -44,7 +65,7 @@ pub const ERROR_CODES: [&str; 4] = [
 ];
 
 /// Every patch kind inside a `patch` message (see [`djust_vdom::Patch`]).
-pub const PATCH_KINDS: [&str; 5] = djust_vdom::Patch::KINDS;
+pub const PATCH_KINDS: &[&str] = &djust_vdom::Patch::KINDS;
 
 #[cfg(test)]
 mod tests {
@@ -56,7 +77,7 @@ mod tests {
             &CLIENT_MESSAGE_TYPES[..],
             &SERVER_MESSAGE_TYPES,
             &ERROR_CODES,
-            &PATCH_KINDS,
+            PATCH_KINDS,
         ] {
             let mut names = group.to_vec();
             names.sort_unstable();

@@ -155,7 +155,7 @@ mod tests {
         };
         assert_eq!(
             err.to_server_message().to_json(),
-            r#"{"t":"error","ref":3,"code":"unknown_message","message":"unknown message type \"join\". Instead of \"t\":\"join\", send one of \"mount\", \"event\" or \"ping\""}"#
+            r#"{"t":"error","ref":3,"code":"unknown_message","message":"unknown message type \"join\". Instead of \"t\":\"join\", send one of \"mount\", \"event\", \"ping\", \"params\" or \"navigate\""}"#
         );
     }
 

@@ -70,6 +70,15 @@ impl Fields {
         }
     }
 
+    /// A required path on this site: starts with one `/`, so it cannot name another origin
+    /// (`//host/`, `/\\host/`, schemes and control characters are refused).
+    pub(crate) fn local_path(&mut self, field: &Field) -> Result<String, ProtocolError> {
+        match self.object.remove(field.key) {
+            Some(Value::String(s)) if is_local_path(&s) => Ok(s),
+            other => Err(self.invalid(field, other.as_ref())),
+        }
+    }
+
     /// A required non-negative integer.
     pub(crate) fn integer(&mut self, field: &Field) -> Result<u64, ProtocolError> {
         let value = self.object.remove(field.key);
@@ -126,6 +135,14 @@ impl Fields {
             ref_: self.ref_,
         }
     }
+}
+
+fn is_local_path(url: &str) -> bool {
+    let mut chars = url.chars();
+    // Browsers drop tabs and newlines from URLs, so "/\t/host" would become "//host".
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !url.chars().any(char::is_control)
 }
 
 /// A value as JSON, cut short: enough to recognise it in an error message.

@@ -2,6 +2,7 @@
 
 use djust_vdom::Patch;
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 /// A message to the browser.
 ///
@@ -16,13 +17,19 @@ use serde::Serialize;
 /// assert_eq!(reply.to_json(), r#"{"t":"patch","ref":7,"patches":[["text",[0,0],"1"]]}"#);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "t", rename_all = "lowercase")]
+#[serde(tag = "t", rename_all = "snake_case")]
 pub enum ServerMessage {
-    /// `{"t":"mounted","html":…}`: the view is joined.
+    /// `{"t":"mounted","html":…,"title":…,"token":…}`: the view is joined.
     Mounted {
         /// The root's inner HTML, sent only when the client must rebuild the root's children.
         #[serde(skip_serializing_if = "Option::is_none")]
         html: Option<String>,
+        /// The page title, sent when it changed (after a navigation).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        /// The view token to reconnect with, sent when it changed (after a navigation).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        token: Option<String>,
     },
     /// `{"t":"patch","ref":…,"patches":[…]}`: patches for the root, in order.
     Patch {
@@ -48,6 +55,33 @@ pub enum ServerMessage {
         #[serde(rename = "ref")]
         ref_: u64,
     },
+    /// `{"t":"push_event","event":…,"payload":{…}}`: an event for the page's hooks.
+    PushEvent {
+        /// The event's name; hooks listen for it with `handleEvent(name, fn)`.
+        event: String,
+        /// The event's data.
+        payload: Map<String, Value>,
+    },
+    /// `{"t":"live_patch","to":…,"replace":…}`: the view moved to `to` within itself (it has
+    /// already run `handle_params` and sent the patches): the client only updates history.
+    LivePatch {
+        /// The new path and query.
+        to: String,
+        /// Replace the current history entry instead of pushing one.
+        replace: bool,
+    },
+    /// `{"t":"live_redirect","to":…,"replace":…}`: go to another LiveView over the socket.
+    LiveRedirect {
+        /// The path and query to go to; the client answers with a `navigate` message.
+        to: String,
+        /// Replace the current history entry instead of pushing one.
+        replace: bool,
+    },
+    /// `{"t":"redirect","to":…}`: load `to` as a new page.
+    Redirect {
+        /// Where to go: a path or a full URL.
+        to: String,
+    },
 }
 
 impl ServerMessage {
@@ -68,6 +102,8 @@ mod tests {
         vec![
             ServerMessage::Mounted {
                 html: Some("<p>0</p>".into()),
+                title: None,
+                token: None,
             },
             ServerMessage::Patch {
                 ref_: Some(7),
@@ -82,6 +118,21 @@ mod tests {
                 message: "no handler \"x\"".into(),
             },
             ServerMessage::Pong { ref_: 8 },
+            ServerMessage::PushEvent {
+                event: "highlight".into(),
+                payload: serde_json::json!({"id": 3}).as_object().unwrap().clone(),
+            },
+            ServerMessage::LivePatch {
+                to: "/items/?page=2".into(),
+                replace: false,
+            },
+            ServerMessage::LiveRedirect {
+                to: "/items/7/".into(),
+                replace: true,
+            },
+            ServerMessage::Redirect {
+                to: "/login/".into(),
+            },
         ]
     }
 
@@ -95,15 +146,30 @@ mod tests {
                 r#"{"t":"patch","ref":7,"patches":[["rmattr",[1],"hidden"]]}"#,
                 r#"{"t":"error","ref":7,"code":"unknown_event","message":"no handler \"x\""}"#,
                 r#"{"t":"pong","ref":8}"#,
+                r#"{"t":"push_event","event":"highlight","payload":{"id":3}}"#,
+                r#"{"t":"live_patch","to":"/items/?page=2","replace":false}"#,
+                r#"{"t":"live_redirect","to":"/items/7/","replace":true}"#,
+                r#"{"t":"redirect","to":"/login/"}"#,
             ]
         );
     }
 
     #[test]
     fn absent_html_is_left_out_and_absent_refs_are_null() {
+        let bare = ServerMessage::Mounted {
+            html: None,
+            title: None,
+            token: None,
+        };
+        assert_eq!(bare.to_json(), r#"{"t":"mounted"}"#);
+        let navigated = ServerMessage::Mounted {
+            html: Some("<p>7</p>".into()),
+            title: Some("Item 7".into()),
+            token: Some("tok".into()),
+        };
         assert_eq!(
-            ServerMessage::Mounted { html: None }.to_json(),
-            r#"{"t":"mounted"}"#
+            navigated.to_json(),
+            r#"{"t":"mounted","html":"<p>7</p>","title":"Item 7","token":"tok"}"#
         );
         let update = ServerMessage::Patch {
             ref_: None,
@@ -123,6 +189,7 @@ mod tests {
 
     #[test]
     fn type_names_match_the_constants() {
+        assert_eq!(every_kind().len(), SERVER_MESSAGE_TYPES.len());
         for (message, name) in every_kind().iter().zip(SERVER_MESSAGE_TYPES) {
             let json: serde_json::Value = serde_json::from_str(&message.to_json()).unwrap();
             assert_eq!(json["t"], name);

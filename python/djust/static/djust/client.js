@@ -1,7 +1,7 @@
 /*
  * djust client runtime. Connects each [dj-view] element to its LiveView on the server over a
- * WebSocket, sends dj-* events, and applies the DOM patches the server answers with.
- * Plain JavaScript: no dependencies, no build step.
+ * WebSocket (or HTTP POSTs when there is none), sends dj-* events, and applies the DOM patches
+ * the server answers with. Plain JavaScript: no dependencies, no build step.
  */
 (function (global) {
   "use strict";
@@ -13,10 +13,16 @@
     MOUNT: "mount",
     EVENT: "event",
     PING: "ping",
+    PARAMS: "params",
+    NAVIGATE: "navigate",
     MOUNTED: "mounted",
     PATCH: "patch",
     ERROR: "error",
     PONG: "pong",
+    PUSH_EVENT: "push_event",
+    LIVE_PATCH: "live_patch",
+    LIVE_REDIRECT: "live_redirect",
+    REDIRECT: "redirect",
   });
 
   const OP = Object.freeze({
@@ -95,12 +101,182 @@
     return params;
   }
 
+  const checkable = (el) => el.type === "checkbox" || el.type === "radio";
+
+  /** What a field sends as `value`: a checkbox its checked state, a multiple select a list. */
+  function fieldValue(el) {
+    if (el.type === "checkbox") return el.checked;
+    if (el.multiple) return Array.from(el.selectedOptions, (o) => o.value);
+    return el.value;
+  }
+
+  /** A form's fields as a dict, as the browser would submit them; repeated names give lists,
+   * files are left out. */
+  function formValues(form, submitter) {
+    const values = {};
+    for (const [name, value] of new global.FormData(form, submitter)) {
+      if (typeof value !== "string") continue;
+      const had = values[name];
+      values[name] = had === undefined ? value : [].concat(had, value);
+    }
+    return values;
+  }
+
+  /** Whether a key event passes the element's dj-key filter (any key when it has none). */
+  function keyMatches(el, event) {
+    const want = el.getAttribute("dj-key");
+    return !want || want.toLowerCase() === String(event.key).toLowerCase();
+  }
+
+  /* --------------------------------------------------------------------- rate control */
+
+  // Per element and binding: a pending debounced send, or a throttle window.
+  const rates = new WeakMap();
+  const debounced = new Set();
+
+  /** Send now, or later as the element's dj-debounce ("300" or "blur") or dj-throttle says. */
+  function rateLimit(el, kind, send) {
+    const debounce = el.getAttribute("dj-debounce");
+    const throttle = el.getAttribute("dj-throttle");
+    if (debounce === null && throttle === null) {
+      // What the user did earlier reaches the server first.
+      flushDebounced();
+      return send();
+    }
+    const states = rates.get(el) || {};
+    rates.set(el, states);
+    const state = states[kind] || (states[kind] = {});
+    if (debounce !== null) {
+      clearTimeout(state.timer);
+      state.fire = () => {
+        clearTimeout(state.timer);
+        debounced.delete(state);
+        state.fire = null;
+        send();
+      };
+      debounced.add(state);
+      if (debounce !== "blur") state.timer = setTimeout(state.fire, Number(debounce) || 0);
+      return;
+    }
+    if (state.timer) {
+      state.trailing = send;
+      return;
+    }
+    send();
+    const tick = () => {
+      const trailing = state.trailing;
+      state.trailing = null;
+      state.timer = trailing ? setTimeout(tick, Number(throttle)) : null;
+      if (trailing) trailing();
+    };
+    state.timer = setTimeout(tick, Number(throttle));
+  }
+
+  function flushDebounced(el) {
+    for (const state of debounced) {
+      if (!el || Object.values(rates.get(el) || {}).includes(state)) state.fire();
+    }
+  }
+
+  /* ------------------------------------------------------------------- loading states */
+
+  const LOADING = "[dj-loading\\.disable],[dj-loading\\.class],[dj-loading\\.show],[dj-loading\\.hide]";
+  const loading = new WeakMap();
+
+  /** Puts one element in its loading state (class dj-loading, then its dj-loading.*
+   * modifiers) until the returned function is called; overlapping events nest. */
+  function holdLoading(el) {
+    let state = loading.get(el);
+    if (!state) {
+      const cls = (el.getAttribute("dj-loading.class") || "").split(/\s+/).filter(Boolean);
+      state = { count: 0, disabled: el.hasAttribute("disabled"), display: el.style.display, cls };
+      loading.set(el, state);
+      el.classList.add("dj-loading", ...cls);
+      if (el.hasAttribute("dj-loading.disable")) el.setAttribute("disabled", "");
+      if (el.hasAttribute("dj-loading.show")) el.style.display = el.getAttribute("dj-loading.show") || "block";
+      if (el.hasAttribute("dj-loading.hide")) el.style.display = "none";
+    }
+    state.count += 1;
+    return () => {
+      if (--state.count) return;
+      loading.delete(el);
+      el.classList.remove("dj-loading", ...state.cls);
+      if (!state.disabled) el.removeAttribute("disabled");
+      el.style.display = state.display;
+    };
+  }
+
+  /** Starts the loading state of event `name` sent by `trigger`: the trigger itself, elements
+   * inside it, and elements naming the event in dj-loading="name …". Returns the undo. */
+  function startLoading(root, name, trigger) {
+    const held = trigger ? [holdLoading(trigger)] : [];
+    for (const el of root.querySelectorAll(LOADING)) {
+      const names = el.getAttribute("dj-loading");
+      const scoped = names ? names.split(/\s+/).includes(name) : trigger && trigger.contains(el);
+      if (scoped && el !== trigger) held.push(holdLoading(el));
+    }
+    return () => held.forEach((undo) => undo());
+  }
+
+  /* ---------------------------------------------------------------------------- hooks */
+
+  /** A hook instance for `el`: the registered definition plus el, pushEvent and handleEvent. */
+  function createHook(view, el, definition) {
+    const listeners = [];
+    const hook = Object.assign(Object.create(definition), {
+      el,
+      pushEvent: (name, payload, reply) => view.pushEvent(name, payload || {}, { reply }),
+      pushEventTo: (target, name, payload, reply) =>
+        view.pushEvent(name, payload || {}, { target, reply }),
+      handleEvent: (name, fn) => listeners.push([name, fn]),
+    });
+    return { hook, listeners };
+  }
+
+  function callHook(entry, method) {
+    const fn = entry.hook && entry.hook[method];
+    if (typeof fn !== "function") return;
+    try {
+      fn.call(entry.hook);
+    } catch (err) {
+      console.error("[djust] hook " + entry.name + "." + method + "() failed", err);
+    }
+  }
+
   /* ------------------------------------------------------------------------ the view */
 
   const RECONNECT_MIN_MS = 250;
   const RECONNECT_MAX_MS = 10000;
-  // Keeps idle sockets alive through proxies that drop silent connections.
+  // Keeps idle sockets alive through proxies that drop silent connections; a ping still
+  // unanswered at the next beat means the link is dead.
   const HEARTBEAT_MS = 30000;
+  // Events sent while offline wait for the connection, up to this many.
+  const MAX_QUEUED = 100;
+  const HTTP_TRIES = 4;
+
+  /** Full-jitter exponential backoff: a restarted server is not hit by every page at once. */
+  function backoff(retries) {
+    return Math.random() * Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** retries);
+  }
+
+  const here = () => global.location.pathname + global.location.search;
+  const newNavId = () => Math.random().toString(36).slice(2);
+
+  function fieldKey(el) {
+    const name = el.name || el.id;
+    if (!name) return null;
+    return (el.form ? el.form.id || "form" : "") + "|" + name + (checkable(el) ? "=" + el.value : "");
+  }
+
+  const FIELDS = "input:not([type=file]):not([type=hidden]),textarea,select";
+  const readField = (el) =>
+    checkable(el) ? el.checked : el.multiple ? Array.from(el.options, (o) => o.selected).join() : el.value;
+
+  function writeField(el, value) {
+    if (checkable(el)) el.checked = value;
+    else if (el.multiple) value.split(",").forEach((s, i) => el.options[i] && (el.options[i].selected = s === "true"));
+    else el.value = value;
+  }
 
   /** One server-side LiveView bound to a [dj-view] element and its [dj-root] region. */
   class View {
@@ -109,51 +285,166 @@
       this.root = element.hasAttribute("dj-root") ? element : element.querySelector("[dj-root]") || element;
       this.token = element.getAttribute("dj-view");
       this.config = config;
+      this.http = config.transport === "http";
       this.socket = null;
       this.nextRef = 1;
+      this.pending = new Map(); // ref → { name, done, reply }
+      this.queue = [];
+      this.hooks = new Map(); // element → { name, hook, listeners }
+      this.connected = false;
       this.mountedOnce = false;
       this.retries = 0;
+      this.navId = newNavId();
+      this.posting = Promise.resolve();
     }
 
+    /* connection */
+
     connect() {
+      if (this.http) return this.joined();
       const scheme = global.location.protocol === "https:" ? "wss:" : "ws:";
       const socket = new global.WebSocket(scheme + "//" + global.location.host + this.config.wsPath);
+      let opened = false;
       this.socket = socket;
       socket.onopen = () => {
-        this.send({
-          t: MSG.MOUNT,
-          token: this.token,
-          url: global.location.pathname + global.location.search,
-          reconnect: this.mountedOnce,
-        });
+        opened = true;
+        this.awaitingPong = false;
+        socket.send(JSON.stringify({ t: MSG.MOUNT, token: this.token, url: here(), reconnect: this.mountedOnce }));
       };
       socket.onmessage = (message) => this.receive(message.data);
       socket.onclose = () => {
         if (this.socket !== socket) return;
-        clearInterval(this.heartbeat);
-        this.element.removeAttribute("dj-connected");
-        this.scheduleReconnect();
+        if (!opened && !this.mountedOnce) {
+          // The socket cannot be opened at all (a proxy refusing upgrades): go on over HTTP.
+          console.warn("[djust] no WebSocket at " + this.config.wsPath + "; sending events over HTTP");
+          this.socket = null;
+          this.http = true;
+          return this.joined();
+        }
+        this.dropped();
       };
       clearInterval(this.heartbeat);
-      this.heartbeat = setInterval(() => this.send({ t: MSG.PING, ref: this.nextRef++ }), HEARTBEAT_MS);
+      this.heartbeat = setInterval(() => {
+        if (this.awaitingPong) return this.dropped();
+        this.awaitingPong = true;
+        if (socket.readyState === 1) socket.send(JSON.stringify({ t: MSG.PING, ref: this.nextRef++ }));
+      }, HEARTBEAT_MS);
     }
 
-    scheduleReconnect() {
-      const ceiling = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.retries);
-      this.retries += 1;
-      // Full jitter: a restarted server is not hit by every page at the same instant.
-      setTimeout(() => this.connect(), Math.random() * ceiling);
+    /** The socket is gone: tell the hooks, clear loading states, try again later. */
+    dropped() {
+      const socket = this.socket;
+      this.socket = null;
+      clearInterval(this.heartbeat);
+      if (socket) {
+        socket.onclose = socket.onmessage = null;
+        if (socket.readyState < 2) socket.close();
+      }
+      if (this.connected) {
+        this.connected = false;
+        this.element.removeAttribute("dj-connected");
+        for (const entry of this.hooks.values()) callHook(entry, "disconnected");
+      }
+      this.navigating = null;
+      // Sent but unanswered: the server may or may not have run them; stop showing them busy.
+      for (const ref of this.pending.keys()) this.settle(ref);
+      this.reconnectTimer = setTimeout(() => this.connect(), backoff(this.retries++));
     }
 
-    send(message) {
-      if (this.socket && this.socket.readyState === 1) this.socket.send(JSON.stringify(message));
+    /** Reconnect now (the browser says it is back online) instead of waiting. */
+    reconnectNow() {
+      if (this.http || this.socket) return;
+      clearTimeout(this.reconnectTimer);
+      this.connect();
     }
 
-    pushEvent(name, params) {
-      this.send({ t: MSG.EVENT, ref: this.nextRef++, name: name, params: params });
+    /** Live without a socket: events go out as POSTs. */
+    joined() {
+      this.connected = true;
+      this.mountedOnce = true;
+      this.element.setAttribute("dj-connected", "");
+      this.syncHooks();
+      this.flushQueue();
     }
+
+    /* sending */
+
+    /** Sends event `name`; `options`: el (the element that sent it, for loading states),
+     * target (a component id), reply (called with the answering frame). Returns its ref. */
+    pushEvent(name, params, options) {
+      const { el, target, reply } = options || {};
+      const ref = this.nextRef++;
+      this.pending.set(ref, { name, reply, done: startLoading(this.root, name, el) });
+      this.send({ t: MSG.EVENT, ref, name, params, target: target || null });
+      return ref;
+    }
+
+    sendUrl(type, url) {
+      const ref = this.nextRef++;
+      this.pending.set(ref, { name: type + " " + url, done() {} });
+      this.send({ t: type, ref, url });
+    }
+
+    send(frame) {
+      if (this.http && this.connected) return this.post(frame);
+      if (this.connected && this.socket && this.socket.readyState === 1) {
+        return this.socket.send(JSON.stringify(frame));
+      }
+      if (this.queue.length < MAX_QUEUED) return this.queue.push(frame);
+      console.error("[djust] offline with " + MAX_QUEUED + " events waiting: dropped " + (frame.name || frame.t));
+      this.settle(frame.ref);
+    }
+
+    flushQueue() {
+      const queued = this.queue.splice(0);
+      for (const frame of queued) this.send(frame);
+    }
+
+    /** HTTP fallback: one POST at a time, in order, each carrying the last state snapshot. */
+    post(frame) {
+      this.posting = this.posting
+        .then(() => this.postNow(frame))
+        .catch((err) => {
+          console.error("[djust] unreadable reply to " + (frame.name || frame.t), err);
+          this.settle(frame.ref);
+        });
+      return this.posting;
+    }
+
+    async postNow(frame) {
+      const config = this.config;
+      const cookie = global.document.cookie.match("(?:^|; )" + config.csrfCookie + "=([^;]*)");
+      const headers = { "Content-Type": "application/json" };
+      headers[config.csrfHeader] = config.csrfToken || (cookie ? decodeURIComponent(cookie[1]) : "");
+      for (let attempt = 1; ; attempt++) {
+        const body = JSON.stringify(Object.assign({ token: this.token, state: this.state, resync: this.resync }, frame));
+        let response;
+        try {
+          response = await global.fetch(here(), { method: "POST", headers, body, credentials: "same-origin" });
+        } catch (err) {
+          if (attempt < HTTP_TRIES) {
+            await new Promise((resolve) => setTimeout(resolve, backoff(attempt + 2)));
+            continue;
+          }
+          console.error("[djust] could not reach the server for " + (frame.name || frame.t), err);
+          return this.settle(frame.ref);
+        }
+        if (!response.ok) {
+          console.error("[djust] the server refused " + (frame.name || frame.t) + ": HTTP " + response.status);
+          return this.settle(frame.ref);
+        }
+        const reply = await response.json();
+        this.resync = undefined;
+        if (reply.state) this.state = reply.state;
+        for (const message of reply.frames) this.handle(message);
+        return;
+      }
+    }
+
+    /* receiving */
 
     receive(data) {
+      this.awaitingPong = false;
       let message;
       try {
         message = JSON.parse(data);
@@ -161,34 +452,222 @@
         console.error("[djust] unreadable frame from server", data);
         return;
       }
+      this.handle(message);
+    }
+
+    handle(message) {
       switch (message.t) {
         case MSG.MOUNTED:
-          if (typeof message.html === "string") this.root.innerHTML = message.html;
-          this.mountedOnce = true;
-          this.retries = 0;
-          this.element.setAttribute("dj-connected", "");
-          break;
+          return this.mounted(message);
         case MSG.PATCH:
-          try {
-            applyPatches(this.root, message.patches);
-          } catch (err) {
-            // The DOM no longer matches the server's tree: remount to get a fresh copy.
-            console.error("[djust] could not apply patches, resynchronising", err);
-            this.socket.close();
-          }
-          break;
-        case MSG.ERROR:
-          console.error("[djust] " + message.code + ": " + message.message);
-          break;
+          this.settle(message.ref, message);
+          return this.patch(message.patches);
+        case MSG.ERROR: {
+          // A handler that raised answers with its patch first, then this error.
+          const entry = this.pending.get(message.ref) || (this.settled && this.settled.ref === message.ref && this.settled);
+          this.settle(message.ref, message);
+          console.error("[djust] " + message.code + (entry ? " in " + entry.name : "") + ": " + message.message);
+          // A page whose token no longer works (expired, new SECRET_KEY) needs a fresh one.
+          if (message.code === "invalid_token" && this.mountedOnce && !this.http) global.location.reload();
+          return;
+        }
         case MSG.PONG:
-          break;
+          return this.settle(message.ref);
+        case MSG.PUSH_EVENT:
+          for (const entry of this.hooks.values()) {
+            for (const [name, fn] of entry.listeners) {
+              if (name !== message.event) continue;
+              try {
+                fn(message.payload);
+              } catch (err) {
+                console.error("[djust] hook " + entry.name + " handleEvent(" + name + ") failed", err);
+              }
+            }
+          }
+          return global.dispatchEvent(new global.CustomEvent("djust:" + message.event, { detail: message.payload }));
+        case MSG.LIVE_PATCH:
+          return this.history(message.to, message.replace);
+        case MSG.LIVE_REDIRECT:
+          return this.navigate(message.to, message.replace);
+        case MSG.REDIRECT:
+          return global.location[this.navigating && this.navigating.pop ? "replace" : "assign"](message.to);
         default:
           console.warn("[djust] unknown frame type", message.t);
       }
     }
+
+    settle(ref, message) {
+      const entry = this.pending.get(ref);
+      if (!entry) return;
+      this.pending.delete(ref);
+      this.settled = Object.assign(entry, { ref });
+      entry.done();
+      if (entry.reply) entry.reply(message);
+    }
+
+    mounted(message) {
+      const nav = this.navigating;
+      const reconnected = this.mountedOnce && !nav;
+      this.navigating = null;
+      if (message.token) {
+        this.token = message.token;
+        this.element.setAttribute("dj-view", message.token);
+      }
+      if (typeof message.title === "string") global.document.title = message.title;
+      if (nav) {
+        this.navId = nav.pop ? nav.pop : newNavId();
+        if (!nav.pop) this.history(nav.url, nav.replace);
+      }
+      const saved = reconnected && this.readForm();
+      if (typeof message.html === "string") this.replaceRoot(message.html, reconnected);
+      // A new view starts at the top, as a new page would.
+      if (nav && !nav.pop && global.scrollTo) global.scrollTo(0, 0);
+      this.mountedOnce = true;
+      this.retries = 0;
+      this.connected = true;
+      this.element.setAttribute("dj-connected", "");
+      this.syncHooks(reconnected);
+      if (saved) this.recoverForm(saved);
+      this.flushQueue();
+    }
+
+    patch(patches) {
+      const updated = [];
+      if (this.config.debugVdom) console.debug("[djust] patches", patches);
+      try {
+        applyPatches(this.root, patches, {
+          updated: (el) => this.hooks.has(el) && updated.push(this.hooks.get(el)),
+        });
+      } catch (err) {
+        // The DOM no longer matches the server's tree: get a fresh copy of the root.
+        console.error("[djust] could not apply patches, resynchronising", err);
+        return this.resynchronise();
+      }
+      this.syncHooks();
+      for (const entry of updated) if (this.hooks.get(entry.hook.el) === entry) callHook(entry, "updated");
+    }
+
+    resynchronise() {
+      if (!this.http) return this.dropped();
+      this.resync = true;
+      this.send({ t: MSG.PING, ref: this.nextRef++ });
+    }
+
+    /** Replaces the root's children, keeping focus and caret, the scroll positions of elements
+     * with an id, and the hooks of elements whose id and hook survive. */
+    replaceRoot(html, reconnected) {
+      const doc = global.document;
+      const active = doc.activeElement;
+      const focus = active && this.root.contains(active) && (active.id || fieldKey(active));
+      const caret = focus && [active.selectionStart, active.selectionEnd];
+      const kept = new Map();
+      for (const entry of this.hooks.values()) if (entry.hook.el.id) kept.set(entry.hook.el.id, entry);
+      const scrolled = [];
+      for (const el of this.root.querySelectorAll("[id]")) {
+        if (el.scrollTop || el.scrollLeft) scrolled.push([el.id, el.scrollTop, el.scrollLeft]);
+      }
+      this.root.innerHTML = html;
+      for (const [id, top, left] of scrolled) {
+        const el = doc.getElementById(id);
+        if (el) el.scrollTo(left, top);
+      }
+      for (const [id, entry] of kept) {
+        const el = doc.getElementById(id);
+        if (!reconnected || !el || !this.root.contains(el) || el.getAttribute("dj-hook") !== entry.name) continue;
+        this.hooks.delete(entry.hook.el);
+        entry.hook.el = el;
+        this.hooks.set(el, entry);
+      }
+      if (!focus) return;
+      for (const el of this.root.querySelectorAll("[id],[name]")) {
+        if (el.id !== focus && fieldKey(el) !== focus) continue;
+        el.focus();
+        if (caret[0] != null && el.setSelectionRange) {
+          try {
+            el.setSelectionRange(caret[0], caret[1]);
+          } catch (err) {
+            // Not a text field: nothing to restore.
+          }
+        }
+        break;
+      }
+    }
+
+    /* form recovery */
+
+    readForm() {
+      const saved = new Map();
+      for (const el of this.root.querySelectorAll(FIELDS)) {
+        const key = fieldKey(el);
+        if (key) saved.set(key, readField(el));
+      }
+      return saved;
+    }
+
+    /** After a reconnect: puts back what the user typed, and sends it to the server through the
+     * fields' own dj-change/dj-input bindings, so nothing typed is lost. */
+    recoverForm(saved) {
+      const sent = new Set();
+      for (const el of this.root.querySelectorAll(FIELDS)) {
+        const key = fieldKey(el);
+        if (!saved.has(key) || String(readField(el)) === String(saved.get(key))) continue;
+        writeField(el, saved.get(key));
+        for (const type of ["change", "input"]) {
+          const bound = el.closest("[dj-" + type + "]");
+          if (bound && !sent.has(bound)) {
+            sent.add(bound);
+            el.dispatchEvent(new global.Event(type, { bubbles: true }));
+          }
+        }
+      }
+    }
+
+    /* hooks */
+
+    /** Mounts hooks on new [dj-hook] elements, destroys those whose element left. */
+    syncHooks(reconnected) {
+      for (const [el, entry] of this.hooks) {
+        if (!this.root.contains(el) || el.getAttribute("dj-hook") !== entry.name) {
+          this.hooks.delete(el);
+          callHook(entry, "destroyed");
+        }
+      }
+      for (const el of this.root.querySelectorAll("[dj-hook]")) {
+        const entry = this.hooks.get(el);
+        if (entry) {
+          if (reconnected) callHook(entry, "reconnected");
+          continue;
+        }
+        const name = el.getAttribute("dj-hook");
+        const definition = (global.djust || api).hooks[name];
+        if (!definition) console.error("[djust] no hook named " + name + ": register it with window.djust.hooks." + name + " = { mounted() {…} }");
+        const created = Object.assign({ name }, definition ? createHook(this, el, definition) : { hook: { el }, listeners: [] });
+        this.hooks.set(el, created);
+        callHook(created, "mounted");
+      }
+    }
+
+    /* navigation */
+
+    history(url, replace) {
+      global.history[replace ? "replaceState" : "pushState"]({ dj: this.navId }, "", url);
+    }
+
+    /** dj-patch: the same view at another URL; the server runs handle_params. */
+    patchUrl(url, replace) {
+      this.history(url, replace);
+      this.sendUrl(MSG.PARAMS, here());
+    }
+
+    /** dj-navigate: another LiveView over the same connection (a page load without one). */
+    navigate(url, replace, pop) {
+      if (this.http || !this.connected) return pop ? global.location.reload() : global.location.assign(url);
+      this.navigating = { url, replace, pop };
+      this.sendUrl(MSG.NAVIGATE, url);
+    }
   }
 
-  /* --------------------------------------------------------------------------- boot */
+  /* ----------------------------------------------------------------------- bindings */
 
   const views = [];
 
@@ -197,30 +676,143 @@
     return host ? views.find((view) => view.element === host) : undefined;
   }
 
-  function onClick(event) {
-    const target = event.target.closest ? event.target.closest("[dj-click]") : null;
-    if (!target) return;
-    const view = viewFor(target);
-    if (!view) return;
-    event.preventDefault();
-    view.pushEvent(target.getAttribute("dj-click"), eventParams(target));
+  const closest = (target, selector) => (target && target.closest ? target.closest(selector) : null);
+
+  /** An event from element `el` for its view, through the element's rate limits. */
+  function trigger(el, kind, name, params) {
+    const view = viewFor(el);
+    if (!view || !name) return;
+    const component = closest(el, "[data-component-id]");
+    const target = el.getAttribute("dj-target") || (component && component.getAttribute("data-component-id"));
+    rateLimit(el, kind, () => view.pushEvent(name, params, { el, target }));
   }
+
+  function onClick(event) {
+    const el = closest(event.target, "[dj-click],[dj-patch],[dj-navigate]");
+    const view = el && viewFor(el);
+    if (!view) return;
+    const nav = el.hasAttribute("dj-patch") ? "dj-patch" : el.hasAttribute("dj-navigate") ? "dj-navigate" : null;
+    if (nav) {
+      // Let the browser open links in a new tab or window as asked.
+      if (event.button || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      const url = new URL(el.getAttribute(nav) || el.getAttribute("href"), global.location.href);
+      if (url.origin !== global.location.origin) return;
+      event.preventDefault();
+      const to = url.pathname + url.search + url.hash;
+      const replace = el.hasAttribute("dj-replace");
+      return nav === "dj-patch" ? view.patchUrl(to, replace) : view.navigate(to, replace);
+    }
+    if (el.tagName === "A" || el.tagName === "BUTTON") event.preventDefault();
+    trigger(el, "click", el.getAttribute("dj-click"), eventParams(el));
+  }
+
+  function onField(event) {
+    const attr = "dj-" + event.type;
+    const el = closest(event.target, "[" + attr + "]");
+    if (!el) return;
+    const values = el.tagName === "FORM" ? formValues(el) : { value: fieldValue(el) };
+    trigger(el, event.type, el.getAttribute(attr), Object.assign(eventParams(el), values));
+  }
+
+  function onSubmit(event) {
+    const form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("dj-submit") || !viewFor(form)) return;
+    event.preventDefault();
+    flushDebounced();
+    const values = Object.assign(eventParams(form), formValues(form, event.submitter));
+    trigger(form, "submit", form.getAttribute("dj-submit"), values);
+  }
+
+  function keyParams(el, event) {
+    const params = Object.assign(eventParams(el), { key: event.key });
+    if (typeof el.value === "string") params.value = el.value;
+    return params;
+  }
+
+  function onKey(event) {
+    const attr = "dj-" + event.type;
+    const el = closest(event.target, "[" + attr + "]");
+    if (el && keyMatches(el, event)) trigger(el, event.type, el.getAttribute(attr), keyParams(el, event));
+  }
+
+  function onWindowKey(event) {
+    const attr = "dj-window-" + event.type;
+    for (const view of views) {
+      for (const el of view.root.querySelectorAll("[" + attr + "]")) {
+        if (keyMatches(el, event)) trigger(el, attr, el.getAttribute(attr), keyParams(el, event));
+      }
+    }
+  }
+
+  function onFocus(event) {
+    const el = event.target;
+    if (!el || !el.getAttribute) return;
+    const attr = event.type === "focusin" ? "dj-focus" : "dj-blur";
+    // Leaving a field sends what it debounced.
+    if (attr === "dj-blur") flushDebounced(el);
+    const params = eventParams(el);
+    if (typeof el.value === "string") params.value = el.value;
+    if (el.hasAttribute(attr)) trigger(el, attr, el.getAttribute(attr), params);
+  }
+
+  /** Back and forward: the same view replays handle_params, another view is mounted. */
+  function onPopState(event) {
+    const id = event.state && event.state.dj;
+    const view = views.find((v) => v.navId === id);
+    if (view) view.sendUrl(MSG.PARAMS, here());
+    else if (id && views.length) views[0].navigate(here(), false, id);
+  }
+
+  /* --------------------------------------------------------------------------- boot */
 
   function readConfig(script) {
     const data = (script && script.dataset) || {};
-    return { wsPath: data.wsPath || "/ws/live/" };
+    return {
+      wsPath: data.wsPath || "/ws/live/",
+      transport: data.transport || "websocket",
+      csrfCookie: data.csrfCookie || "csrftoken",
+      csrfHeader: data.csrfHeader || "X-CSRFToken",
+      csrfToken: data.csrfToken,
+      debugVdom: data.debugVdom === "true",
+    };
   }
 
   function start(config) {
-    for (const element of global.document.querySelectorAll("[dj-view]")) {
-      const view = new View(element, config);
-      views.push(view);
-      view.connect();
+    const doc = global.document;
+    for (const element of doc.querySelectorAll("[dj-view]")) views.push(new View(element, config));
+    if (views.length) global.history.replaceState(Object.assign({}, global.history.state, { dj: views[0].navId }), "");
+    doc.addEventListener("click", onClick);
+    doc.addEventListener("input", onField);
+    doc.addEventListener("change", onField);
+    doc.addEventListener("submit", onSubmit);
+    doc.addEventListener("focusin", onFocus);
+    doc.addEventListener("focusout", onFocus);
+    for (const type of ["keydown", "keyup"]) {
+      doc.addEventListener(type, onKey);
+      global.addEventListener(type, onWindowKey);
     }
-    global.document.addEventListener("click", onClick);
+    global.addEventListener("popstate", onPopState);
+    global.addEventListener("online", () => views.forEach((view) => view.reconnectNow()));
+    for (const view of views) view.connect();
   }
 
-  const api = { applyPatches, eventParams, PatchError, MSG, OP, views, hooks: {} };
+  const api = {
+    applyPatches,
+    PatchError,
+    MSG,
+    OP,
+    views,
+    hooks: (global.djust && global.djust.hooks) || {},
+    eventParams,
+    keyMatches,
+    startLoading,
+    rateLimit,
+    flushDebounced,
+    backoff,
+    View,
+    start,
+    readConfig,
+  };
 
   if (typeof module === "object" && module.exports) {
     module.exports = api;

@@ -1,0 +1,1 @@
+"""Mixins that add capabilities to a LiveView: ``navigation.NavigationMixin``."""
