@@ -171,6 +171,31 @@ def main() -> None:
               f"{result['Jinja2'] / ours:.1f}× | {result['MiniJinja'] / ours:.2f}× |")
     print("\nGoal: at least 20× Django on (a) and (b), ahead of Jinja2 and MiniJinja on all "
           "three (ratios above 1).")
+    where_the_time_goes()
+
+
+def where_the_time_goes() -> None:
+    """djust on (b), built up step by step: what each part of the table costs."""
+    from django.template import Engine as DjangoEngine
+
+    engine = Engine(DjangoEngine())
+    steps = [
+        ("call and return (no row read)", "{{ rows|length }}"),
+        ("loop over the 10,000 rows", "{% for row in rows %}{% endfor %}"),
+        ("+ one field per row", "{% for row in rows %}{{ row.id }}{% endfor %}"),
+        ("+ five fields, no filters", "{% for row in rows %}{{ row.id }}{{ row.name }}"
+                                     "{{ row.email }}{{ row.score }}{{ row.note }}{% endfor %}"),
+        ("the whole table (a)/(b)", TABLE["django"]),
+    ]
+    context = {"rows": rows(10_000)}
+    print("\nWhere djust's time goes on (b): the same rows, rendered by templates that do "
+          "more and more of the table.\n")
+    print("| template | djust |")
+    print("| --- | ---: |")
+    for title, source in steps:
+        template = engine.from_string(source)
+        result = measure({"djust": lambda ctx, t=template: t.render(ctx)}, context, 9, 1)
+        print(f"| {title} | {fmt(result['djust'])} |")
 
 
 if __name__ == "__main__":

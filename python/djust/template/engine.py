@@ -15,6 +15,8 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import get_language
+
 from djust import _core
 from djust.template import errors
 from djust.template.host import Callbacks
@@ -234,8 +236,6 @@ class Engine:
 
     def options(self) -> _core.RenderOptions:
         """The render options for the active language (its number format)."""
-        from django.utils.translation import get_language
-
         language = get_language()
         key = (language, _settings_version)
         options = self._options.get(key)

@@ -164,6 +164,15 @@ pub(crate) fn float_repr(f: f64) -> String {
     if f.is_nan() {
         return "nan".into();
     }
+    // Python writes 1e-4 <= |f| < 1e16 positionally, with the shortest digits that read back
+    // the same, as Rust's Display does (which leaves off a whole number's ".0").
+    if f == 0.0 || (1e-4..1e16).contains(&f.abs()) {
+        let mut text = f.to_string();
+        if !text.contains('.') {
+            text.push_str(".0");
+        }
+        return text;
+    }
     let sign = if f.is_sign_negative() { "-" } else { "" };
     if f.is_infinite() {
         return format!("{sign}inf");
