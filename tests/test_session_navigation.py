@@ -198,3 +198,35 @@ def test_an_event_target_reaches_handle_event(fetch_page, live_socket):
         assert "sidebar" in json.dumps(reply["patches"])
 
     live_socket(scenario, cookie=page.cookie)
+
+
+def test_a_flash_set_before_live_redirect_shows_on_the_next_view(fetch_page, live_socket):
+    page = fetch_page("/session/flash/")
+
+    async def scenario(socket):
+        await socket.mount(page)
+        await socket.ask({"t": "event", "ref": 1, "name": "save"})
+        assert await socket.receive() == {"t": "live_redirect", "to": "/session/flashed/",
+                                          "replace": False}
+        reply = await socket.ask({"t": "navigate", "ref": 2, "url": "/session/flashed/"})
+        assert reply["html"] == "<p>flash: Saved &amp; done</p>"
+
+    live_socket(scenario, cookie=page.cookie)
+
+    async def followed_link(socket):
+        await socket.mount(page)
+        reply = await socket.ask({"t": "navigate", "ref": 1, "url": "/session/flashed/"})
+        assert reply["html"] == "<p>flash: none</p>"
+
+    live_socket(followed_link, cookie=page.cookie)
+
+
+def test_the_test_client_carries_the_flash_the_same_way():
+    from djust.testing import LiveViewTestClient
+    from tests.testapp.session_views import FlashSourceView
+
+    view = LiveViewTestClient(FlashSourceView, url="/session/flash/")
+    view.event("save")
+    assert view.url == "/session/flashed/"
+    assert view.flash == {"info": "Saved & done"}
+    assert view.text("p") == "flash: Saved & done"

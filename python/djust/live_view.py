@@ -256,7 +256,8 @@ class LiveView:
 
     def put_flash(self, kind: str, message: str) -> None:
         """Show ``message`` as a flash of ``kind`` (``info``, ``error``, ...): the template
-        reads it as ``{{ flash.info }}``; it stays until cleared or the view is left."""
+        reads it as ``{{ flash.info }}``; it stays until cleared or the view is left,
+        and goes along to the next view when this one then calls ``live_redirect``."""
         self.__dict__.setdefault("_flash", {})[str(kind)] = str(message)
 
     @event_handler
@@ -309,14 +310,30 @@ class LiveView:
 
 
 def mount_view(cls: type[LiveView], request: HttpRequest, url_kwargs: Mapping[str, Any],
-               initkwargs: Mapping[str, Any] | None = None) -> LiveView:
-    """A new ``cls`` for ``request``: constructed, ``mount``-ed and given its ``handle_params``."""
+               initkwargs: Mapping[str, Any] | None = None,
+               flash: Mapping[str, str] | None = None) -> LiveView:
+    """A new ``cls`` for ``request``: constructed, ``mount``-ed and given its ``handle_params``.
+
+    ``flash`` is what the previous view handed over (see :func:`carried_flash`); ``mount``
+    already sees it.
+    """
     live = cls(**(initkwargs or {}))
     live.request = request
     live.__dict__["_uri"] = request.get_full_path()
+    if flash:
+        live.__dict__["_flash"] = dict(flash)
     live.mount(request, **url_kwargs)
     live.handle_params(query_params(request.GET), request.get_full_path())
     return live
+
+
+def carried_flash(previous: LiveView | None, url: str) -> dict[str, str]:
+    """The flash ``previous`` hands to the view at ``url``: all of it when ``previous`` asked
+    for that navigation with ``live_redirect`` (so ``put_flash`` then ``live_redirect`` shows
+    the message on the next page), nothing when the visitor simply followed a link."""
+    if previous is None or previous.__dict__.get("_redirected_to") != url:
+        return {}
+    return dict(previous.__dict__.get("_flash", {}))
 
 
 def checked_url(url: Any, *, allow_external: bool) -> str:

@@ -23,7 +23,14 @@ from django.http import HttpRequest
 from djust import _core, config
 from djust import tokens as view_tokens
 from djust.exceptions import EventError, TemplateRenderError, TemplateSyntaxError, TokenError
-from djust.live_view import LiveView, lookup_view, mount_view, page_digest, view_key
+from djust.live_view import (
+    LiveView,
+    carried_flash,
+    lookup_view,
+    mount_view,
+    page_digest,
+    view_key,
+)
 from djust.params import query_params
 
 logger = logging.getLogger("djust")
@@ -97,7 +104,8 @@ class LiveSession:
         if route is None:
             return [_core.frame_redirect(url)]
         cls, kwargs, initkwargs = route
-        view = mount_view(cls, self._make_request(parts.path, parts.query), kwargs, initkwargs)
+        view = mount_view(cls, self._make_request(parts.path, parts.query), kwargs, initkwargs,
+                          flash=carried_flash(self.view, url))
         html = view.render_page()
         tree = _core.LiveTree(html)
         token = view_tokens.sign(view_tokens.ViewToken(

@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from djust import _core
-from djust.live_view import LiveView, mount_view
+from djust.live_view import LiveView, carried_flash, mount_view
 from djust.params import query_params
 
 __all__ = ["Element", "LiveViewTestClient", "SelectorError"]
@@ -737,12 +737,13 @@ class LiveViewTestClient:
         return {}
 
     def _mount(self, cls: type[LiveView], url: str, kwargs: Mapping[str, Any],
-               initkwargs: Mapping[str, Any]) -> str | None:
+               initkwargs: Mapping[str, Any],
+               flash: Mapping[str, str] | None = None) -> str | None:
         """Mount ``cls`` at ``url``. Navigation the view asked for while mounting acts as an
         HTTP redirect would (no history entry of its own): a patch becomes the URL, a live
         redirect is returned for the caller to open in place of this entry."""
         request = self._request(url)
-        self.view = mount_view(cls, request, kwargs, initkwargs)
+        self.view = mount_view(cls, request, kwargs, initkwargs, flash)
         self._url = request.get_full_path()
         commands = self.view.drain_commands()
         page_html = self.view.render_page()
@@ -764,7 +765,7 @@ class LiveViewTestClient:
                 return None
         return None
 
-    def _open(self, url: str, *, push: bool) -> None:
+    def _open(self, url: str, *, push: bool, flash: Mapping[str, str] | None = None) -> None:
         """Mount whatever LiveView ``url`` routes to, as a navigate frame does."""
         from django.urls import Resolver404, resolve
 
@@ -782,7 +783,7 @@ class LiveViewTestClient:
             self.redirected_to = url
             return
         redirect = self._mount(cls, url, match.kwargs,
-                               getattr(match.func, "view_initkwargs", {}))
+                               getattr(match.func, "view_initkwargs", {}), flash)
         if push or not self._history:
             self._push_history(cls)
         else:
@@ -835,7 +836,8 @@ class LiveViewTestClient:
                 else:
                     self._push_history(type(self.view))
             elif kind == "live_redirect":
-                self._open(urljoin(self._url, command["to"]), push=not command.get("replace"))
+                self._open(urljoin(self._url, command["to"]), push=not command.get("replace"),
+                           flash=carried_flash(self.view, command["to"]))
                 return
             elif kind == "redirect":
                 self.redirected_to = command["to"]

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpResponse
 
 from djust import LiveView, event_handler
+from djust.mixins.navigation import NavigationMixin
 
 
 class ContractView(LiveView):
@@ -124,3 +125,18 @@ class OpaqueStateView(ContractView):
 
 def plain(request):
     return HttpResponse("plain")
+
+
+class FlashSourceView(NavigationMixin, LiveView):
+    """Sets a flash, then live-redirects: the flash must show on the next view."""
+
+    template_string = "<p>{{ flash.info }}</p>"
+
+    @event_handler
+    def save(self):
+        self.put_flash("info", "Saved & done")
+        self.live_redirect("/session/flashed/")
+
+
+class FlashedView(LiveView):
+    template_string = "<p>flash: {{ flash.info|default:'none' }}</p>"

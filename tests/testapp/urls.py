@@ -12,4 +12,6 @@ urlpatterns = [
     path("session/state/", session_views.StateView.as_live_view()),
     path("session/opaque/", session_views.OpaqueStateView.as_live_view()),
     path("session/plain/", session_views.plain),
+    path("session/flash/", session_views.FlashSourceView.as_live_view()),
+    path("session/flashed/", session_views.FlashedView.as_live_view()),
 ]

@@ -49,8 +49,9 @@ class CounterView(LiveView):
         self.count -= 1
 
 
-class InlineCounterView(LiveView):
-    """The README's Quick Example counter: a template_string and no page template."""
+class InlineCounterView(CounterView):
+    """The same counter as the README's Quick Example writes it: a template_string, which
+    djust wraps in a minimal page of its own."""
 
     template_string = """
     <div>
@@ -59,17 +60,6 @@ class InlineCounterView(LiveView):
         <button id="dec" dj-click="decrement">-</button>
     </div>
     """
-
-    def mount(self, request, **kwargs):
-        self.count = 0
-
-    @event_handler
-    def increment(self):
-        self.count += 1
-
-    @event_handler
-    def decrement(self):
-        self.count -= 1
 
 
 class TodoView(LiveView):

@@ -55,11 +55,13 @@ class NavigationMixin:
         """Mount the LiveView at ``path`` over the same socket, without a page load.
 
         For a page that is not a LiveView, the browser does a full load instead. ``path`` is a
-        path on this site (``/items/3/``); for other sites use ``redirect(url)``.
+        path on this site (``/items/3/``); for other sites use ``redirect(url)``. The flash
+        (``put_flash``) goes along and shows on the view mounted there.
         """
-        command = {"t": "live_redirect", "to": checked_url(path, allow_external=False),
-                   "replace": bool(replace)}
-        self._queue(command)  # type: ignore[attr-defined]
+        target = checked_url(path, allow_external=False)
+        # The flash goes along to the view mounted there (djust.live_view.carried_flash).
+        self.__dict__["_redirected_to"] = target
+        self._queue({"t": "live_redirect", "to": target, "replace": bool(replace)})  # type: ignore[attr-defined]
 
     def _check_same_view(self, path: str) -> None:
         from django.urls import Resolver404, resolve
