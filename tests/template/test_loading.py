@@ -33,15 +33,26 @@ def test_without_debug_compiled_templates_are_kept(tmp_path):
     assert engine.get_template("page.html").render({}) == "one"
 
 
+LIBRARIES = {"humanize": "django.contrib.humanize.templatetags.humanize",
+             "tz": "django.templatetags.tz"}
+
+
+def test_library_filters_are_called_back_natively(tmp_path):
+    (tmp_path / "humanize.html").write_text("{% load humanize %}{{ n|intcomma }}")
+    engine = Engine.from_settings(dirs=[tmp_path], libraries=LIBRARIES)
+    template = engine.get_template("humanize.html")
+    assert template.render({"n": 1234567}) == "1,234,567"
+    assert template.is_native
+
+
 def test_handing_a_template_to_django_is_logged_once(tmp_path, caplog):
-    (tmp_path / "uses_humanize.html").write_text("{% load humanize %}{{ n|intcomma }}")
-    engine = Engine.from_settings(
-        dirs=[tmp_path], libraries={"humanize": "django.contrib.humanize.templatetags.humanize"})
+    (tmp_path / "tz.html").write_text("{% load tz %}{% get_current_timezone as zone %}{{ zone }}")
+    engine = Engine.from_settings(dirs=[tmp_path], libraries=LIBRARIES)
     with caplog.at_level(logging.INFO, logger="djust"):
         for _ in range(3):
-            template = engine.get_template("uses_humanize.html")
-            assert template.render({"n": 1234567}) == "1,234,567"
+            template = engine.get_template("tz.html")
+            assert template.render({}) == "America/Chicago"
     handed = [r for r in caplog.records if "rendered by Django's engine" in r.getMessage()]
     assert len(handed) == 1
-    assert "uses_humanize.html" in handed[0].getMessage()
+    assert "tz.html" in handed[0].getMessage()
     assert not template.is_native
