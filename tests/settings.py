@@ -10,6 +10,8 @@ INSTALLED_APPS = [
     "channels",
     "djust",
     "tests.testapp",
+    "tests.template",
+    "django.contrib.humanize",
 ]
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",

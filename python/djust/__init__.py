@@ -5,10 +5,11 @@ imported before ``DJANGO_SETTINGS_MODULE`` is set, as the README's ``asgi.py`` d
 """
 
 from djust import decorators
+from djust._core import diff_html
 from djust.components.base import Component, LiveComponent, register_component
 from djust.decorators import event_handler, reactive
 from djust.live_view import LiveView
-from djust.templates import diff_html, render_template
+from djust.template import render_template
 
 # Bound after `djust.live_view` (the module) is imported, which sets the package attribute of
 # the same name: `from djust import live_view` must give the decorator.

@@ -1,11 +1,14 @@
 """djust's Rust extension module. Private: use the ``djust`` package's public API instead."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, final
 
 __all__ = [
+    "Host",
+    "Libraries",
     "LiveTree",
     "ProtocolError",
+    "RenderOptions",
     "Template",
     "TemplateError",
     "VdomError",
@@ -23,13 +26,17 @@ __all__ = [
 
 class TemplateError(Exception):
     """A template that failed: ``kind`` is ``syntax``, ``render``, ``variable_does_not_exist``
-    or ``unsupported`` (valid Django that the engine does not run natively)."""
+    or ``unsupported`` (valid Django the engine does not run; hand the template to Django).
+    ``start``/``end`` index ``template_source`` (the template where it happened)."""
 
     kind: str
     template_name: str | None
     line: int | None
     column: int | None
     source_line: str
+    template_source: str | None
+    start: int | None
+    end: int | None
 
 class ProtocolError(ValueError):
     """A frame from the browser that is not a valid djust message; ``code`` names the problem."""
@@ -40,6 +47,51 @@ class VdomError(ValueError):
     """HTML that cannot serve as a LiveView page."""
 
 @final
+class Libraries:
+    """The tags and filters of an engine: builtins, and the libraries ``{% load %}`` accepts."""
+
+    def __new__(cls, default: bool = True) -> Libraries: ...
+    def add_library(self, name: str) -> None: ...
+    def add_django_tag(self, library: str | None, tag: str, django_name: str) -> None: ...
+    def add_foreign_tag(self, library: str | None, tag: str) -> None: ...
+    def add_simple_tag(
+        self,
+        library: str | None,
+        tag: str,
+        params: Sequence[str],
+        defaults: int,
+        varargs: bool,
+        varkw: bool,
+        kwonly: Sequence[str],
+        kwonly_defaults: Sequence[str],
+        takes_context: bool,
+    ) -> None: ...
+    def add_django_filter(self, library: str | None, filter: str, django_name: str) -> None: ...
+    def add_host_filter(
+        self, library: str | None, filter: str, required: int, accepted: int
+    ) -> None: ...
+
+@final
+class RenderOptions:
+    """Engine options and the active language's number format for renders."""
+
+    def __new__(
+        cls,
+        autoescape: bool = True,
+        string_if_invalid: str = "",
+        localized: tuple[str, str, Sequence[int], bool] | None = None,
+        unlocalized: tuple[str, str, Sequence[int], bool] | None = None,
+    ) -> RenderOptions: ...
+
+@final
+class Host:
+    """The Python side of an engine; ``callbacks`` answers what only Django can do."""
+
+    def __new__(cls, callbacks: Any, cache_templates: bool = False) -> Host: ...
+    def clear_cache(self) -> None:
+        """Forgets the templates loaded so far."""
+
+@final
 class Template:
     """A template compiled by the Rust engine."""
 
@@ -47,14 +99,19 @@ class Template:
         cls,
         source: str,
         name: str = "<string>",
-        libraries: Mapping[str, Sequence[str]] | None = None,
+        origin: str | None = None,
+        libraries: Libraries | None = None,
     ) -> Template: ...
     @property
     def name(self) -> str: ...
+    @property
+    def origin(self) -> str | None: ...
     def render(
         self,
         context: Mapping[str, Any],
-        call_tag: Callable[[str, str, tuple[Any, ...], dict[str, Any]], Any] | None = None,
+        host: Host | None = None,
+        options: RenderOptions | None = None,
+        request: Any = None,
     ) -> str: ...
 
 def diff_html(old: str, new: str) -> str:

@@ -28,7 +28,7 @@ from djust.components.base import Component, assign_ids, public_state
 from djust.decorators import call_handler, event_handler, find_handler, handler_names
 from djust.exceptions import EventError, NavigationError
 from djust.params import query_params
-from djust.templates import Template, compile_string, get_template
+from djust.template import Template, compile_string, get_template
 
 # Stands in for the view token while a page renders, so that the digest of a render does not
 # depend on the token (which itself carries that digest).

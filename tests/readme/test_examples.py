@@ -206,9 +206,6 @@ def test_custom_component_example(capsys):
     assert capsys.readouterr().out == "Clicked 1 times!\nClicked 2 times!\n"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "needs issue 3: a template that loads a tag library the Rust engine does not run natively "
-    "(djust_components) must go to Django's engine instead of failing"))
 def test_a_registered_component_renders_from_its_tag():
     examples.module("custom-component")
 

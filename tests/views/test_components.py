@@ -128,9 +128,6 @@ def test_alert_refuses_an_unknown_type():
         AlertComponent(message="m", type="loud")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "needs issue 3: a template that loads a tag library the Rust engine does not run natively "
-    "(djust_components) must go to Django's engine instead of failing"))
 def test_registered_components_render_from_the_component_tag():
     assert get_component("test-badge") is live.Badge
     assert LiveViewTestClient(live.BadgeView).find("#badge span.badge").text == "new"

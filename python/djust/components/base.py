@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from djust.components.markup import mark_root
 from djust.decorators import reactive
-from djust.templates import Template, compile_string, get_template
+from djust.template import Template, compile_string, get_template
 
 # Names that configure a component or view rather than being part of its context.
 CONFIG_NAMES = frozenset({"template", "template_name", "template_string", "request"})

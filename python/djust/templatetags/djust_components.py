@@ -25,6 +25,3 @@ def component(context: Mapping[str, Any], tag: str, **kwargs: Any) -> SafeString
 
 
 register.simple_tag(takes_context=True, name="component")(component)
-
-# The same tags for djust's Rust engine, by name (each takes the render context first).
-SIMPLE_TAGS = {"component": component}

@@ -1,7 +1,7 @@
 """``{% load djust_tags %}``: the tags a LiveView page template uses.
 
-The same functions serve Django's template engine (through ``register``) and djust's Rust
-engine (through ``SIMPLE_TAGS``), so a page renders the same whichever engine runs it.
+Registered with Django's ``Library``; djust's Rust engine calls the same functions back through
+that registration, so a page renders the same whichever engine runs it.
 """
 
 from __future__ import annotations
@@ -103,6 +103,3 @@ def djust_scripts(context: Mapping[str, Any]) -> SafeString:
 
 
 register.simple_tag(takes_context=True, name="djust_scripts")(djust_scripts)
-
-# Tags the Rust engine calls back, by name; each takes the render context first.
-SIMPLE_TAGS = {"djust_scripts": djust_scripts}

@@ -10,7 +10,7 @@ create_exception!(
     _core,
     TemplateError,
     PyException,
-    "A template that failed: kind 'syntax', 'render', 'variable_does_not_exist', or 'unsupported' (valid Django the engine does not run natively)."
+    "A template that failed: kind 'syntax', 'render', 'variable_does_not_exist', or 'unsupported' (valid Django the engine does not run; hand the template to Django)."
 );
 create_exception!(
     _core,
@@ -57,6 +57,10 @@ pub fn template_error(py: Python<'_>, err: djust_template::Error) -> PyErr {
         value.setattr("line", err.line())?;
         value.setattr("column", err.column())?;
         value.setattr("source_line", err.source_line().unwrap_or_default())?;
+        value.setattr("template_source", err.template_source())?;
+        let (start, end) = err.char_range().unzip();
+        value.setattr("start", start)?;
+        value.setattr("end", end)?;
         Ok(())
     };
     match set() {

@@ -11,6 +11,10 @@ mod vdom;
 
 use pyo3::prelude::*;
 
+/// mimalloc: rendering allocates many small strings, which it serves much faster.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// djust's Rust runtime: template engine, VDOM differ and wire protocol.
 #[pymodule(name = "_core")]
 mod core_module {
@@ -22,7 +26,7 @@ mod core_module {
         frame_push_event, frame_redirect, parse_client_message,
     };
     #[pymodule_export]
-    use crate::template::Template;
+    use crate::template::{Host, Libraries, RenderOptions, Template};
     #[pymodule_export]
     use crate::vdom::{diff_html, LiveTree};
 }

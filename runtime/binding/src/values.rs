@@ -1,15 +1,18 @@
-//! Python values as template values: plain data converted up front, everything else lazily.
+//! Python values as template values: plain data converted when a template first uses it,
+//! everything else lazily.
 //!
-//! `str`, numbers, `None`, and lists/tuples/dicts of them become native values. Any other
-//! object (a model instance, a queryset, a `SafeString`'s cousins) stays a Python object behind
-//! [`PyValue`] and is looked into only where the template asks, with Django's rules.
+//! The context is read one variable at a time ([`PyContext`]): a variable the template never
+//! names is never converted. `str`, numbers, `None`, and lists/tuples/dicts of them become
+//! native values. Any other object (a model instance, a queryset, a date) stays a Python
+//! object behind [`PyValue`] and is looked into only where the template asks, with Django's
+//! rules.
 
 use std::sync::Arc;
 
-use djust_template::{Error, Object, Value};
-use indexmap::IndexMap;
+use djust_template::{ContextSource, Error, Map, Object, Tuple, Value};
 use pyo3::exceptions::{PyAttributeError, PyIndexError, PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use crate::errors::PyHostError;
@@ -18,72 +21,144 @@ use crate::errors::PyHostError;
 /// forever on a list that contains itself.
 const MAX_EAGER_DEPTH: usize = 32;
 
+/// The render context: a Python mapping whose variables are converted when first used.
+pub struct PyContext {
+    mapping: Py<PyAny>,
+    is_dict: bool,
+}
+
+impl PyContext {
+    /// Reads variables from `mapping` (a dict, or any mapping).
+    pub fn new(mapping: &Bound<'_, PyAny>) -> PyResult<PyContext> {
+        let is_dict = mapping.is_exact_instance_of::<PyDict>();
+        if !is_dict && !mapping.hasattr("__getitem__")? {
+            return Err(PyTypeError::new_err(format!(
+                "a template context must be a mapping, not {}. Instead of passing it, pass a \
+                 dict of the variables the template uses.",
+                mapping.get_type().name()?
+            )));
+        }
+        Ok(PyContext {
+            mapping: mapping.clone().unbind(),
+            is_dict,
+        })
+    }
+}
+
+impl ContextSource for PyContext {
+    fn get(&self, name: &str) -> Result<Option<Value>, Error> {
+        Python::attach(|py| {
+            let mapping = self.mapping.bind(py);
+            let found = if self.is_dict {
+                mapping.cast::<PyDict>()?.get_item(name)?
+            } else {
+                match mapping.get_item(name) {
+                    Ok(found) => Some(found),
+                    Err(err) if err.is_instance_of::<PyKeyError>(py) => None,
+                    Err(err) => return Err(err),
+                }
+            };
+            found.map(|value| to_value(&value)).transpose()
+        })
+        .map_err(host)
+    }
+}
+
 /// A Python value as a template value.
 pub fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    convert(obj, 0)
+    Converter::default().convert(obj, 0)
 }
 
-fn convert(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
-    if obj.is_none() {
-        return Ok(Value::None);
-    }
-    if let Ok(b) = obj.cast_exact::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
-    if let Ok(s) = obj.cast_exact::<PyString>() {
-        return Ok(Value::from(s.to_str()?));
-    }
-    if let Ok(i) = obj.cast_exact::<PyInt>() {
-        if let Ok(n) = i.extract::<i64>() {
-            return Ok(Value::Int(n));
+/// How many distinct dict keys one conversion remembers (rows of a table share theirs).
+const KEY_CACHE_SIZE: usize = 32;
+
+/// One conversion: remembers the `Arc<str>` made for each dict key object, so a list of
+/// dicts with the same keys allocates each key once.
+#[derive(Default)]
+struct Converter {
+    keys: Vec<(*mut pyo3::ffi::PyObject, Arc<str>)>,
+}
+
+impl Converter {
+    fn convert(&mut self, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
+        if let Ok(s) = obj.cast_exact::<PyString>() {
+            return Ok(Value::from(s.to_str()?));
         }
-    }
-    if let Ok(f) = obj.cast_exact::<PyFloat>() {
-        return Ok(Value::Float(f.value()));
-    }
-    if obj.is_instance_of::<PyString>() && obj.hasattr("__html__")? {
-        // SafeString and other str subclasses that declare themselves HTML.
-        let html = obj.call_method0("__html__")?;
-        return Ok(Value::safe_str(html.str()?.to_str()?));
-    }
-    if depth < MAX_EAGER_DEPTH {
-        if let Ok(list) = obj.cast_exact::<PyList>() {
-            let items = list
-                .iter()
-                .map(|item| convert(&item, depth + 1))
-                .collect::<PyResult<Vec<_>>>()?;
-            return Ok(Value::List(Arc::new(items)));
-        }
-        if let Ok(tuple) = obj.cast_exact::<PyTuple>() {
-            let items = tuple
-                .iter()
-                .map(|item| convert(&item, depth + 1))
-                .collect::<PyResult<Vec<_>>>()?;
-            return Ok(Value::List(Arc::new(items)));
-        }
-        if let Ok(dict) = obj.cast_exact::<PyDict>() {
-            if let Some(map) = convert_str_dict(dict, depth)? {
-                return Ok(Value::Map(Arc::new(map)));
+        if let Ok(i) = obj.cast_exact::<PyInt>() {
+            if let Ok(n) = i.extract::<i64>() {
+                return Ok(Value::Int(n));
             }
         }
+        if obj.is_none() {
+            return Ok(Value::None);
+        }
+        if let Ok(b) = obj.cast_exact::<PyBool>() {
+            return Ok(Value::Bool(b.is_true()));
+        }
+        if let Ok(f) = obj.cast_exact::<PyFloat>() {
+            return Ok(Value::Float(f.value()));
+        }
+        if obj.is_instance_of::<PyString>() && obj.hasattr("__html__")? {
+            // SafeString and other str subclasses that declare themselves HTML.
+            let html = obj.call_method0("__html__")?;
+            return Ok(Value::safe_str(html.str()?.to_str()?));
+        }
+        if depth < MAX_EAGER_DEPTH {
+            if let Ok(dict) = obj.cast_exact::<PyDict>() {
+                if depth > 0 {
+                    return Ok(Value::Object(Arc::new(PyValue(obj.clone().unbind()))));
+                }
+                if let Some(map) = self.convert_str_dict(dict, depth)? {
+                    return Ok(Value::Map(Arc::new(map)));
+                }
+            } else if let Ok(list) = obj.cast_exact::<PyList>() {
+                let mut items = Vec::with_capacity(list.len());
+                for item in list.iter() {
+                    items.push(self.convert(&item, depth + 1)?);
+                }
+                return Ok(Value::List(Arc::new(items)));
+            } else if let Ok(tuple) = obj.cast_exact::<PyTuple>() {
+                let mut items = Vec::with_capacity(tuple.len());
+                for item in tuple.iter() {
+                    items.push(self.convert(&item, depth + 1)?);
+                }
+                return Ok(Value::from_object(Tuple(items)));
+            }
+        }
+        Ok(Value::Object(Arc::new(PyValue(obj.clone().unbind()))))
     }
-    Ok(Value::Object(Arc::new(PyValue(obj.clone().unbind()))))
-}
 
-/// A dict with only `str` keys as a map; `None` if any key is not a `str` (then Django's lookup
-/// rules, which can reach int keys, need the dict itself).
-fn convert_str_dict(
-    dict: &Bound<'_, PyDict>,
-    depth: usize,
-) -> PyResult<Option<IndexMap<Arc<str>, Value>>> {
-    let mut map = IndexMap::with_capacity(dict.len());
-    for (key, value) in dict.iter() {
-        let Ok(key) = key.cast_exact::<PyString>() else {
-            return Ok(None);
-        };
-        map.insert(Arc::from(key.to_str()?), convert(&value, depth + 1)?);
+    /// A dict with only `str` keys as a map; `None` if any key is not a `str` (then Django's
+    /// lookup rules, which can reach int keys, need the dict itself).
+    fn convert_str_dict(
+        &mut self,
+        dict: &Bound<'_, PyDict>,
+        depth: usize,
+    ) -> PyResult<Option<Map>> {
+        let mut map = Map::with_capacity_and_hasher(dict.len(), Default::default());
+        for (key, value) in dict.iter() {
+            let Ok(key) = key.cast_exact::<PyString>() else {
+                return Ok(None);
+            };
+            let key = self.key(key)?;
+            map.insert(key, self.convert(&value, depth + 1)?);
+        }
+        Ok(Some(map))
     }
-    Ok(Some(map))
+
+    /// The `Arc<str>` for a dict key, shared with earlier dicts that have the same key object.
+    fn key(&mut self, key: &Bound<'_, PyString>) -> PyResult<Arc<str>> {
+        let pointer = key.as_ptr();
+        if let Some((_, known)) = self.keys.iter().find(|(p, _)| *p == pointer) {
+            return Ok(known.clone());
+        }
+        let text: Arc<str> = Arc::from(key.to_str()?);
+        if self.keys.len() < KEY_CACHE_SIZE {
+            // The dict being converted holds the key, so the pointer stays valid meanwhile.
+            self.keys.push((pointer, text.clone()));
+        }
+        Ok(text)
+    }
 }
 
 /// A template value as a Python value (for simple tag arguments).
@@ -117,6 +192,14 @@ pub fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyA
         }
         Value::Object(object) => match object.as_any().downcast_ref::<PyValue>() {
             Some(PyValue(obj)) => obj.bind(py).clone(),
+            None if object.as_any().is::<Tuple>() => {
+                let items = object.iterate().ok().flatten().unwrap_or_default();
+                let converted = items
+                    .iter()
+                    .map(|item| to_python(py, item))
+                    .collect::<PyResult<Vec<_>>>()?;
+                PyTuple::new(py, converted)?.into_any()
+            }
             None => {
                 PyString::new(py, &object.to_text().map(|(t, _)| t).unwrap_or_default()).into_any()
             }
@@ -128,6 +211,43 @@ fn mark_safe<'py>(py: Python<'py>, s: Bound<'py, PyAny>) -> PyResult<Bound<'py, 
     py.import("django.utils.safestring")?
         .getattr("mark_safe")?
         .call1((s,))
+}
+
+/// How many variable segments (`name` in `row.name`) keep their Python string per thread.
+const SEGMENT_CACHE_SIZE: usize = 64;
+
+thread_local! {
+    /// Python strings for the segments templates look up, by the address of the template's
+    /// own text, so a table's thousands of `row.name` lookups reuse one (hashed once) string.
+    static SEGMENTS: std::cell::RefCell<Vec<(usize, Py<PyString>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The Python string for a lookup segment, from the per-thread cache when it is there.
+fn segment_string<'py>(py: Python<'py>, segment: &str) -> Bound<'py, PyString> {
+    let address = segment.as_ptr() as usize;
+    let cached = SEGMENTS.with(|cache| {
+        cache
+            .borrow()
+            .iter()
+            .find(|(a, _)| *a == address)
+            .map(|(_, s)| s.bind(py).clone())
+            // The address may have been reused by another string since: check the text.
+            .filter(|s| s.to_str().is_ok_and(|t| t == segment))
+    });
+    if let Some(found) = cached {
+        return found;
+    }
+    let key = PyString::intern(py, segment);
+    SEGMENTS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        cache.retain(|(a, _)| *a != address);
+        if cache.len() >= SEGMENT_CACHE_SIZE {
+            cache.remove(0);
+        }
+        cache.push((address, key.clone().unbind()));
+    });
+    key
 }
 
 /// A Python object looked into lazily, following Django's variable resolution.
@@ -161,7 +281,14 @@ impl PyValue {
         current: &Bound<'py, PyAny>,
         segment: &str,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        match current.get_item(segment) {
+        let key = segment_string(py, segment);
+        // A dict's own lookup first: the common case, without a Python exception on a miss.
+        if let Ok(dict) = current.cast_exact::<PyDict>() {
+            if let Some(found) = dict.get_item(&key)? {
+                return Ok(Some(found));
+            }
+        }
+        match current.get_item(&key) {
             Ok(found) => return Ok(Some(found)),
             Err(err) if is_lookup_miss(py, &err) => {}
             Err(err) => return Err(err),
@@ -261,21 +388,25 @@ impl Object for PyValue {
         Python::attach(|py| self.0.bind(py).is_truthy().map_err(host))
     }
 
-    fn to_output(&self) -> Result<(String, bool), Error> {
-        // Django localizes what `{{ }}` prints (dates, decimals) before making it text.
+    fn to_output(&self, use_l10n: bool) -> Result<(String, bool), Error> {
+        // Django's render_value_in_context: template_localtime, then localize, then str().
+        static LOCALTIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        static LOCALIZE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
         Python::attach(|py| {
             let obj = self.0.bind(py);
-            let safe = obj.hasattr("__html__").map_err(host)?;
-            let text = if safe {
-                obj.call_method0("__html__").and_then(|h| h.str())
-            } else {
-                py.import("django.utils.formats")
-                    .and_then(|m| m.getattr("localize"))
-                    .and_then(|localize| localize.call1((obj,)))
-                    .and_then(|v| v.str())
-            };
-            let text = text.map_err(host)?;
-            Ok((text.to_str().map_err(host)?.to_owned(), safe))
+            let result = (|| -> PyResult<(String, bool)> {
+                let localtime =
+                    LOCALTIME.import(py, "django.utils.timezone", "template_localtime")?;
+                let localize = LOCALIZE.import(py, "django.utils.formats", "localize")?;
+                let value = localtime.call1((obj,))?;
+                let kwargs = PyDict::new(py);
+                kwargs.set_item("use_l10n", use_l10n)?;
+                let text = localize.call((value,), Some(&kwargs))?.str()?;
+                // str() may return a SafeString (forms' bound fields do): then it is safe.
+                let safe = text.hasattr("__html__")?;
+                Ok((text.to_str()?.to_owned(), safe))
+            })();
+            result.map_err(host)
         })
     }
 
@@ -283,6 +414,26 @@ impl Object for PyValue {
         Python::attach(|py| {
             let repr = self.0.bind(py).repr().map_err(host)?;
             Ok(repr.to_str().map_err(host)?.to_owned())
+        })
+    }
+
+    fn compare(&self, op: &str, other: &Value, reflected: bool) -> Result<bool, Error> {
+        use pyo3::basic::CompareOp;
+        let op = match op {
+            "<" => CompareOp::Lt,
+            "<=" => CompareOp::Le,
+            ">" => CompareOp::Gt,
+            _ => CompareOp::Ge,
+        };
+        Python::attach(|py| {
+            let other = to_python(py, other).map_err(host)?;
+            let obj = self.0.bind(py);
+            let result = if reflected {
+                other.rich_compare(obj, op)
+            } else {
+                obj.rich_compare(other, op)
+            };
+            result.and_then(|r| r.is_truthy()).map_err(host)
         })
     }
 
@@ -295,15 +446,12 @@ impl Object for PyValue {
 
     fn to_text(&self) -> Result<(String, bool), Error> {
         Python::attach(|py| {
-            let obj = self.0.bind(py);
-            let safe = obj.hasattr("__html__").map_err(host)?;
-            let text = if safe {
-                obj.call_method0("__html__").and_then(|h| h.str())
-            } else {
-                obj.str()
-            };
-            let text = text.map_err(host)?;
-            Ok((text.to_str().map_err(host)?.to_owned(), safe))
+            let result = (|| -> PyResult<(String, bool)> {
+                let text = self.0.bind(py).str()?;
+                let safe = text.hasattr("__html__")?;
+                Ok((text.to_str()?.to_owned(), safe))
+            })();
+            result.map_err(host)
         })
     }
 }

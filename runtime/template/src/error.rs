@@ -45,6 +45,7 @@ struct Inner {
     name: Option<String>,
     span: Option<Span>,
     source_line: Option<String>,
+    source: Option<String>,
     host: Option<HostError>,
 }
 
@@ -58,6 +59,7 @@ impl Error {
                 name: None,
                 span: None,
                 source_line: None,
+                source: None,
                 host: None,
             }),
         }
@@ -118,6 +120,23 @@ impl Error {
         self.inner.source_line.as_deref()
     }
 
+    /// The whole source of the template the error happened in, once known.
+    pub fn template_source(&self) -> Option<&str> {
+        self.inner.source.as_deref()
+    }
+
+    /// The span as character offsets into [`Error::template_source`] (what Python indexes).
+    pub fn char_range(&self) -> Option<(usize, usize)> {
+        let span = self.inner.span?;
+        let source = self.inner.source.as_deref()?;
+        let chars = |offset: usize| {
+            source
+                .get(..offset.min(source.len()))
+                .map_or(0, |s| s.chars().count())
+        };
+        Some((chars(span.start), chars(span.end)))
+    }
+
     /// The host's own error, for errors of kind `Host`.
     pub fn host_error(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
         self.inner.host.as_deref()
@@ -142,6 +161,7 @@ impl Error {
             self.inner.name = Some(name.to_owned());
             self.inner.span = Some(span);
             self.inner.source_line = Some(line_around(source, span.start).to_owned());
+            self.inner.source = Some(source.to_owned());
         }
         self
     }
@@ -259,6 +279,8 @@ mod tests {
         assert_eq!(err.column(), Some(3));
         assert_eq!(err.name(), Some("page.html"));
         assert_eq!(err.source_line(), Some("  {% bad %}"));
+        assert_eq!(err.template_source(), Some(source));
+        assert_eq!(err.char_range(), Some((8, 17)));
         let debug = format!("{err:?}");
         assert!(debug.contains("page.html:2:3"), "{debug}");
         assert!(debug.contains("\n   |   ^^^^^^^^^"), "{debug}");

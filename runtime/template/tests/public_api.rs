@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use djust_template::{
-    Context, Error, ErrorKind, Host, Libraries, Map, NoHost, Object, Template, Value,
+    Context, Error, ErrorKind, Host, Libraries, Map, NoHost, Object, TagCall, Template, Value,
 };
 use support::objects::{libraries, FixtureHost, TagFailed};
 
@@ -56,7 +56,7 @@ impl Object for Model {
         Ok(("<model>".into(), false))
     }
 
-    fn to_output(&self) -> Result<(String, bool), Error> {
+    fn to_output(&self, _use_l10n: bool) -> Result<(String, bool), Error> {
         Ok(("<b>model</b>".into(), true))
     }
 
@@ -70,7 +70,7 @@ impl Object for Model {
 }
 
 fn model_context() -> Context {
-    let mut map = Map::new();
+    let mut map = Map::default();
     map.insert(Arc::from("m"), Value::from_object(Model));
     map.insert(
         Arc::from("ms"),
@@ -146,14 +146,11 @@ fn no_host_refuses_simple_tags_at_render_time() {
 struct Recorder(std::sync::Mutex<Vec<String>>);
 
 impl Host for Recorder {
-    fn call_simple_tag(
-        &self,
-        library: &str,
-        name: &str,
-        args: Vec<Value>,
-        kwargs: Vec<(String, Value)>,
-    ) -> Result<Value, Error> {
-        let call = format!("{library}.{name} {args:?} {kwargs:?}");
+    fn call_simple_tag(&self, call: TagCall<'_>) -> Result<Value, Error> {
+        let call = format!(
+            "{}.{} {:?} {:?}",
+            call.library, call.name, call.args, call.kwargs
+        );
         if let Ok(mut calls) = self.0.lock() {
             calls.push(call);
         }

@@ -2,7 +2,7 @@
 //! Python's precedence (`or` < `and` < `not` < `in`, `not in` < `is`, `is not`, comparisons).
 
 use super::ast::{BinaryOp, Condition, FilterExpression};
-use super::expression::compile_filter;
+use super::expression::{compile_filter, FilterTable};
 use crate::error::Error;
 use crate::value::CompareOp;
 
@@ -82,7 +82,7 @@ fn operator(bit: &str) -> Option<Token> {
 }
 
 /// Parses the bits after `if` (or `elif`) into a condition.
-pub(crate) fn parse_condition(bits: &[&str], libraries_loaded: bool) -> Result<Condition, Error> {
+pub(crate) fn parse_condition(bits: &[&str], table: &FilterTable<'_>) -> Result<Condition, Error> {
     // Like Django, translate every bit (compiling operands) before parsing the expression.
     let mut tokens = Vec::with_capacity(bits.len());
     let mut i = 0;
@@ -99,7 +99,7 @@ pub(crate) fn parse_condition(bits: &[&str], libraries_loaded: bool) -> Result<C
             }
             _ => match operator(bit) {
                 Some(op) => op,
-                None => Token::Operand(compile_filter(bit, libraries_loaded)?, bit.to_owned()),
+                None => Token::Operand(compile_filter(bit, table)?, bit.to_owned()),
             },
         };
         tokens.push(token);
@@ -196,7 +196,7 @@ mod tests {
                     .map(|s| &*s.name)
                     .collect::<Vec<_>>()
                     .join("."),
-                Operand::Literal(_) => "lit".into(),
+                Operand::Literal(_) | Operand::Translated(_) => "lit".into(),
             },
             Condition::Not(inner) => format!("(not {})", tree(inner)),
             Condition::Binary(op, left, right) => {
@@ -208,7 +208,8 @@ mod tests {
 
     fn parse(source: &str) -> String {
         let bits: Vec<_> = source.split(' ').filter(|b| !b.is_empty()).collect();
-        match parse_condition(&bits, false) {
+        let table = FilterTable::new();
+        match parse_condition(&bits, &table) {
             Ok(condition) => tree(&condition),
             Err(err) => err.to_string(),
         }

@@ -3,13 +3,18 @@
 
 use std::sync::Arc;
 
+use std::collections::HashMap;
+
 use super::ast::{FilterCall, FilterExpression, Operand, Path, Segment};
 use super::literal::{
     is_py_space, is_word, parse_float, parse_int, quoted_end, unescape_string_literal, PyInt,
 };
 use crate::error::Error;
-use crate::filters;
+use crate::library::FilterSpec;
 use crate::value::{python_index, Value};
+
+/// The filters a template can use at a point: the builtins plus those loaded so far.
+pub(crate) type FilterTable<'l> = HashMap<&'l str, &'l FilterSpec>;
 
 /// One match of `filter_re`.
 struct Match<'t> {
@@ -37,11 +42,10 @@ enum Argument<'t> {
     Var(&'t str),
 }
 
-/// Parses `token` into a filter expression. With `libraries_loaded`, an unknown filter may
-/// come from a loaded library, so it is `Unsupported` rather than a syntax error.
+/// Parses `token` into a filter expression, with the filters of `table`.
 pub(crate) fn compile_filter(
     token: &str,
-    libraries_loaded: bool,
+    table: &FilterTable<'_>,
 ) -> Result<FilterExpression, Error> {
     let mut head = None;
     let mut filters = Vec::new();
@@ -69,9 +73,13 @@ pub(crate) fn compile_filter(
                     Some(Argument::Var(text)) => Some(variable(text)?),
                     None => None,
                 };
-                let filter = find_filter(name, libraries_loaded)?;
-                filters::check_args(filter, arg.is_some())?;
-                filters.push(FilterCall { filter, arg });
+                let spec = find_filter(name, table)?;
+                check_args(name, spec, arg.is_some())?;
+                filters.push(FilterCall {
+                    name: Arc::from(name),
+                    spec: spec.clone(),
+                    arg,
+                });
             }
             // `constant` and `var` only match at the very start, before any head exists.
             (true, Piece::Constant(_) | Piece::Var(_)) => {}
@@ -88,6 +96,7 @@ pub(crate) fn compile_filter(
         // Only an empty token has no head; Django resolves it to None.
         head: head.unwrap_or(Operand::Literal(Value::None)),
         filters,
+        token: token.into(),
     })
 }
 
@@ -95,21 +104,23 @@ fn slice(token: &str, start: usize, end: usize) -> &str {
     token.get(start..end).unwrap_or("")
 }
 
-fn find_filter(name: &str, libraries_loaded: bool) -> Result<&'static filters::Filter, Error> {
-    if let Some(filter) = filters::find(name) {
-        return Ok(filter);
-    }
-    if filters::is_django_filter(name) {
-        return Err(Error::unsupported(format!(
-            "the filter '{name}' is not supported natively yet"
+fn find_filter<'l>(name: &str, table: &FilterTable<'l>) -> Result<&'l FilterSpec, Error> {
+    table
+        .get(name)
+        .copied()
+        .ok_or_else(|| Error::syntax(format!("Invalid filter: '{name}'")))
+}
+
+/// Django's `args_check`: the message when a filter gets the wrong number of arguments.
+fn check_args(name: &str, spec: &FilterSpec, has_arg: bool) -> Result<(), Error> {
+    let provided = 1 + u8::from(has_arg);
+    if provided < spec.required || provided > spec.accepted {
+        return Err(Error::syntax(format!(
+            "{name} requires {} arguments, {provided} provided",
+            spec.required
         )));
     }
-    if libraries_loaded {
-        return Err(Error::unsupported(format!(
-            "the filter '{name}' may come from a loaded library"
-        )));
-    }
-    Err(Error::syntax(format!("Invalid filter: '{name}'")))
+    Ok(())
 }
 
 /// The next match of `filter_re` at or after `from`, as `re.finditer` finds it.
@@ -206,12 +217,13 @@ fn var_end(token: &str, start: usize) -> Option<usize> {
     }))
 }
 
-/// A quoted constant: a safe string, as Django marks literals.
+/// A quoted constant: a safe string, as Django marks literals; `_("...")` is translated.
 fn constant(text: &str) -> Result<Operand, Error> {
-    if text.starts_with("_(") {
-        return Err(Error::unsupported(
-            "translated strings _(\"...\") are not supported natively yet",
-        ));
+    if let Some(inner) = text.strip_prefix("_(").and_then(|t| t.strip_suffix(')')) {
+        return match unescape_string_literal(inner) {
+            Some(unescaped) => Ok(translated(unescaped)),
+            None => Err(Error::syntax(format!("Could not parse the string {inner}"))),
+        };
     }
     match unescape_string_literal(text) {
         Some(unescaped) => Ok(Operand::Literal(Value::safe_str(unescaped))),
@@ -237,17 +249,28 @@ pub(crate) fn variable(var: &str) -> Result<Operand, Error> {
             PyInt::Invalid => {}
         }
     }
-    if var.starts_with("_(") && var.ends_with(')') {
-        return Err(Error::unsupported(
-            "translated strings _(\"...\") are not supported natively yet",
-        ));
+    if let Some(inner) = var.strip_prefix("_(").and_then(|v| v.strip_suffix(')')) {
+        if let Some(text) = unescape_string_literal(inner) {
+            return Ok(translated(text));
+        }
+        return variable_lookup(inner, var);
     }
     if let Some(text) = unescape_string_literal(var) {
         return Ok(Operand::Literal(Value::safe_str(text)));
     }
+    variable_lookup(var, var)
+}
+
+/// `_("text")`: Django doubles `%` in the message id (the `trans` tag undoes it).
+fn translated(text: String) -> Operand {
+    Operand::Translated(Value::safe_str(text.replace('%', "%%")))
+}
+
+/// A dotted lookup; `shown` is the text Django's error message quotes.
+fn variable_lookup(var: &str, shown: &str) -> Result<Operand, Error> {
     if var.contains("._") || var.starts_with('_') {
         return Err(Error::syntax(format!(
-            "Variables and attributes may not begin with underscores: '{var}'"
+            "Variables and attributes may not begin with underscores: '{shown}'"
         )));
     }
     let segments = var
@@ -264,16 +287,28 @@ pub(crate) fn variable(var: &str) -> Result<Operand, Error> {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+    use crate::library::Libraries;
+
+    fn table() -> FilterTable<'static> {
+        static LIBRARIES: std::sync::OnceLock<Libraries> = std::sync::OnceLock::new();
+        let libraries = LIBRARIES.get_or_init(Libraries::new);
+        libraries
+            .builtins()
+            .filters
+            .iter()
+            .map(|(name, spec)| (name.as_str(), spec))
+            .collect()
+    }
 
     fn message(token: &str) -> String {
-        match compile_filter(token, false) {
+        match compile_filter(token, &table()) {
             Ok(_) => String::from("ok"),
             Err(e) => e.to_string(),
         }
     }
 
     fn literal(token: &str) -> Option<Value> {
-        match compile_filter(token, false) {
+        match compile_filter(token, &table()) {
             Ok(FilterExpression {
                 head: Operand::Literal(value),
                 ..
@@ -284,10 +319,11 @@ mod tests {
 
     #[test]
     fn parses_variables_with_filters_and_arguments() {
-        let parsed = compile_filter("a.b.0|default:\"x\"|upper", false);
+        let parsed = compile_filter("a.b.0|default:\"x\"|upper", &table());
         let Ok(FilterExpression {
             head: Operand::Variable(path),
             filters,
+            ..
         }) = parsed
         else {
             panic!("expected a variable");
@@ -320,7 +356,7 @@ mod tests {
         );
         // "2." is not a number: it becomes the lookup ("2", "").
         assert!(literal("2.").is_none());
-        let big = compile_filter("99999999999999999999", false).err();
+        let big = compile_filter("99999999999999999999", &table()).err();
         assert_eq!(big.map(|e| e.kind()), Some(ErrorKind::Unsupported));
     }
 
@@ -387,12 +423,17 @@ mod tests {
     }
 
     #[test]
-    fn unknown_filters_are_unsupported_when_django_or_a_library_might_have_them() {
-        let kind =
-            |token: &str, loaded: bool| compile_filter(token, loaded).err().map(|e| e.kind());
-        assert_eq!(kind("x|date:\"Y\"", false), Some(ErrorKind::Unsupported));
-        assert_eq!(kind("x|custom", true), Some(ErrorKind::Unsupported));
-        assert_eq!(kind("x|custom", false), Some(ErrorKind::Syntax));
-        assert_eq!(kind("_(\"hi\")", false), Some(ErrorKind::Unsupported));
+    fn translated_literals_double_their_percent_signs() {
+        let parsed = compile_filter("_(\"100% 'x'\")|upper", &table());
+        let Ok(FilterExpression {
+            head: Operand::Translated(value),
+            ..
+        }) = parsed
+        else {
+            panic!("expected a translated literal");
+        };
+        assert_eq!(value.as_str_and_safety(), Some(("100%% 'x'", true)));
+        let kind = compile_filter("x|custom", &table()).err().map(|e| e.kind());
+        assert_eq!(kind, Some(ErrorKind::Syntax));
     }
 }

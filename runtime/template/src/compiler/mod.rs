@@ -7,9 +7,13 @@ mod expression;
 mod lexer;
 mod literal;
 mod parser;
+mod tags;
 
 use crate::error::Error;
 use crate::library::Libraries;
+
+pub(crate) use literal::{is_py_space, parse_float, py_split, py_strip};
+pub(crate) use tags::relative_path;
 
 /// Compiles the template `name` from `source`, with the tag libraries `{% load %}` may use.
 pub(crate) fn compile(
@@ -30,7 +34,7 @@ mod tests {
     fn compiles_a_template_into_nodes() {
         let nodes = compile(
             "t",
-            "a{{ x }}{% if x %}b{% endif %}{# c #}",
+            "a{{ x }}{% if x %}b{% endif %}{# c #}{% with y=1 %}{% endwith %}",
             &Libraries::new(),
         );
         let kinds: Vec<&str> = nodes
@@ -40,10 +44,10 @@ mod tests {
                 Node::Text(_) => "text",
                 Node::Variable(_) => "variable",
                 Node::If(_) => "if",
-                Node::For(_) => "for",
-                Node::SimpleTag(_) => "tag",
+                Node::With(_) => "with",
+                _ => "other",
             })
             .collect();
-        assert_eq!(kinds, ["text", "variable", "if"]);
+        assert_eq!(kinds, ["text", "variable", "if", "with"]);
     }
 }

@@ -1,60 +1,45 @@
-//! Turns tokens into nodes as Django's `Parser` does: block tags call their compile function,
-//! which parses its body up to its end tags; errors carry Django's messages and positions.
+//! Turns tokens into nodes as Django's `Parser` does: block tags call their compile function
+//! (in `tags/`), which parses its body up to its end tags; errors carry Django's messages and
+//! positions. This file holds the loop, `{% load %}` and the simple tags of libraries.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::ast::{ForNode, IfNode, Node, SimpleTagNode, VariableNode};
-use super::condition::parse_condition;
-use super::expression::compile_filter;
+use super::ast::{CycleNode, Node, SimpleTagNode, VariableNode};
+use super::expression::{compile_filter, FilterTable};
 use super::lexer::{Token, TokenKind};
 use super::literal::{is_word, py_split, smart_split};
 use crate::error::Error;
-use crate::library::Libraries;
+use crate::library::{Libraries, Library, NativeTag, SimpleTagSpec, TagSpec};
+use crate::value::py_repr_str;
 
 /// How many block tags may be open at once before the template is refused (rendering is
 /// recursive; Django itself fails with `RecursionError` somewhat later).
 const MAX_NESTING: usize = 100;
 
-/// The tags Django 5.2 registers by default.
-const DJANGO_TAGS: &[&str] = &[
-    "autoescape",
-    "block",
-    "comment",
-    "csrf_token",
-    "cycle",
-    "debug",
-    "extends",
-    "filter",
-    "firstof",
-    "for",
-    "if",
-    "ifchanged",
-    "include",
-    "load",
-    "lorem",
-    "now",
-    "querystring",
-    "regroup",
-    "resetcycle",
-    "spaceless",
-    "templatetag",
-    "url",
-    "verbatim",
-    "widthratio",
-    "with",
-];
+/// A tag the parser can compile: the library it came from (`""` for builtins) and how it runs.
+type TagEntry<'l> = (&'l str, &'l TagSpec);
 
 /// The parser's state over the token list of one template.
 pub(crate) struct Parser<'s, 'l> {
+    /// The template's name, as `{% include %}` and errors show it (`None` for a string).
+    pub(super) template_name: Option<&'s str>,
     name: &'s str,
-    source: &'s str,
-    tokens: std::vec::IntoIter<Token<'s>>,
+    pub(super) source: &'s str,
+    pub(super) tokens: std::iter::Peekable<std::vec::IntoIter<Token<'s>>>,
     libraries: &'l Libraries,
-    /// Simple tags loaded so far, by tag name, with their library.
-    loaded: HashMap<&'l str, Arc<str>>,
+    /// The tags usable at this point: builtins, then what `{% load %}` added.
+    tags: HashMap<&'l str, TagEntry<'l>>,
+    /// The filters usable at this point.
+    pub(super) filters: FilterTable<'l>,
     /// Tags being compiled, innermost last (Django's `command_stack`).
     open: Vec<(&'s str, Token<'s>)>,
+    /// Cycles with a name (`{% cycle a b as name %}`), for `{% cycle name %}`.
+    pub(super) named_cycles: HashMap<String, Arc<CycleNode>>,
+    /// The last cycle compiled, for `{% resetcycle %}`.
+    pub(super) last_cycle: Option<Arc<CycleNode>>,
+    /// Names of the blocks compiled so far (each may appear once).
+    pub(super) block_names: Vec<Arc<str>>,
 }
 
 impl<'s, 'l> Parser<'s, 'l> {
@@ -65,14 +50,22 @@ impl<'s, 'l> Parser<'s, 'l> {
         tokens: Vec<Token<'s>>,
         libraries: &'l Libraries,
     ) -> Parser<'s, 'l> {
-        Parser {
+        let template_name = (!name.is_empty() && !name.starts_with('<')).then_some(name);
+        let mut parser = Parser {
+            template_name,
             name,
             source,
-            tokens: tokens.into_iter(),
+            tokens: tokens.into_iter().peekable(),
             libraries,
-            loaded: HashMap::new(),
+            tags: HashMap::new(),
+            filters: HashMap::new(),
             open: Vec::new(),
-        }
+            named_cycles: HashMap::new(),
+            last_cycle: None,
+            block_names: Vec::new(),
+        };
+        parser.add_library("", libraries.builtins(), None);
+        parser
     }
 
     /// Parses the whole template.
@@ -80,29 +73,34 @@ impl<'s, 'l> Parser<'s, 'l> {
         self.parse(&[]).map(|(nodes, _)| nodes)
     }
 
-    fn locate(&self, error: Error, token: &Token<'_>) -> Error {
+    pub(super) fn locate(&self, error: Error, token: &Token<'_>) -> Error {
         error.located(self.name, self.source, token.span)
     }
 
     /// Parses nodes until a block tag whose command is in `until`, returned with them; at the
     /// end of the template that is an "Unclosed tag" error unless `until` is empty.
-    fn parse(&mut self, until: &[&str]) -> Result<(Vec<Node>, Option<Token<'s>>), Error> {
+    pub(super) fn parse(
+        &mut self,
+        until: &[&str],
+    ) -> Result<(Vec<Node>, Option<Token<'s>>), Error> {
         let mut nodes = Vec::new();
+        let mut contains_nontext = false;
         while let Some(token) = self.tokens.next() {
             match token.kind {
-                TokenKind::Text => nodes.push(Node::Text(token.span.start..token.span.end)),
+                TokenKind::Text => nodes.push(Node::Text(token.contents.into())),
                 TokenKind::Comment => {}
                 TokenKind::Variable => {
                     if token.contents.is_empty() {
                         let message = format!("Empty variable tag on line {}", token.span.line);
                         return Err(self.locate(Error::syntax(message), &token));
                     }
-                    let expression = compile_filter(token.contents, !self.loaded.is_empty())
+                    let expression = compile_filter(token.contents, &self.filters)
                         .map_err(|e| self.locate(e, &token))?;
                     nodes.push(Node::Variable(Box::new(VariableNode {
                         expression,
                         span: token.span,
                     })));
+                    contains_nontext = true;
                 }
                 TokenKind::Block => {
                     let Some(command) = py_split(token.contents).next() else {
@@ -123,7 +121,21 @@ impl<'s, 'l> Parser<'s, 'l> {
                     let node = self
                         .compile_tag(command, &token, until)
                         .map_err(|e| self.locate(e, &token))?;
+                    if let Some(Node::Extends(_)) = &node {
+                        if contains_nontext {
+                            let origin = match self.template_name {
+                                Some(name) => py_repr_str(name),
+                                None => "the template".into(),
+                            };
+                            let message = format!(
+                                "{{% {} %}} must be the first tag in {origin}.",
+                                token.contents
+                            );
+                            return Err(self.locate(Error::syntax(message), &token));
+                        }
+                    }
                     nodes.extend(node);
+                    contains_nontext = true;
                     self.open.pop();
                 }
             }
@@ -134,7 +146,7 @@ impl<'s, 'l> Parser<'s, 'l> {
         Err(self.unclosed(until))
     }
 
-    fn unclosed(&mut self, until: &[&str]) -> Error {
+    pub(super) fn unclosed(&mut self, until: &[&str]) -> Error {
         match self.open.pop() {
             Some((command, token)) => {
                 let message = format!(
@@ -148,130 +160,102 @@ impl<'s, 'l> Parser<'s, 'l> {
         }
     }
 
-    /// Compiles the block tag `command`, as the function Django registered for it would.
-    fn compile_tag(
-        &mut self,
-        command: &str,
-        token: &Token<'s>,
-        until: &[&str],
-    ) -> Result<Option<Node>, Error> {
-        if let Some(library) = self.loaded.get(command).cloned() {
-            return self.simple_tag(library, command, token).map(Some);
-        }
-        match command {
-            "if" => self.if_tag(token).map(Some),
-            "for" => self.for_tag(token).map(Some),
-            "comment" => self.comment_tag().map(|()| None),
-            "verbatim" => self.verbatim_tag(),
-            "load" => self.load_tag(token).map(|()| None),
-            _ if DJANGO_TAGS.contains(&command) => Err(Error::unsupported(format!(
-                "the {{% {command} %}} tag is not supported natively yet"
-            ))),
-            _ => Err(invalid_block_tag(token, command, until)),
-        }
-    }
-
-    /// The bits of a tag the way Django's `split_contents` gives them.
-    fn split_contents<'t>(&self, contents: &'t str) -> Result<Vec<&'t str>, Error> {
-        let bits = smart_split(contents);
-        if bits
-            .iter()
-            .any(|b| b.starts_with("_(\"") || b.starts_with("_('"))
-        {
-            return Err(Error::unsupported(
-                "translated strings _(\"...\") are not supported natively yet",
-            ));
-        }
-        Ok(bits)
-    }
-
-    fn libraries_loaded(&self) -> bool {
-        !self.loaded.is_empty()
-    }
-
-    /// `{% if %}` ... `{% elif %}` ... `{% else %}` ... `{% endif %}`.
-    fn if_tag(&mut self, token: &Token<'s>) -> Result<Node, Error> {
-        let bits = self.split_contents(token.contents)?;
-        let condition = parse_condition(bits.get(1..).unwrap_or(&[]), self.libraries_loaded())?;
-        let (body, mut end) = self.parse_to_end(&["elif", "else", "endif"])?;
-        let mut branches = vec![(Some(condition), body)];
-        while end.contents.starts_with("elif") {
-            let bits = self.split_contents(end.contents)?;
-            let condition = parse_condition(bits.get(1..).unwrap_or(&[]), self.libraries_loaded())?;
-            let (body, next) = self.parse_to_end(&["elif", "else", "endif"])?;
-            branches.push((Some(condition), body));
-            end = next;
-        }
-        if end.contents == "else" {
-            let (body, next) = self.parse_to_end(&["endif"])?;
-            branches.push((None, body));
-            end = next;
-        }
-        if end.contents != "endif" {
-            return Err(Error::syntax(format!(
-                "Malformed template tag at line {}: \"{}\"",
-                end.span.line, end.contents
-            )));
-        }
-        Ok(Node::If(Box::new(IfNode {
-            branches,
-            span: token.span,
-        })))
-    }
-
     /// Parses up to one of `until`, which must come (else "Unclosed tag").
-    fn parse_to_end(&mut self, until: &[&str]) -> Result<(Vec<Node>, Token<'s>), Error> {
+    pub(super) fn parse_to_end(&mut self, until: &[&str]) -> Result<(Vec<Node>, Token<'s>), Error> {
         match self.parse(until)? {
             (nodes, Some(end)) => Ok((nodes, end)),
             (_, None) => Err(self.unclosed(until)),
         }
     }
 
-    /// `{% for a, b in sequence reversed %}` ... `{% empty %}` ... `{% endfor %}`.
-    fn for_tag(&mut self, token: &Token<'s>) -> Result<Node, Error> {
-        let contents = token.contents;
-        let bits = self.split_contents(contents)?;
-        if bits.len() < 4 {
-            return Err(Error::syntax(format!(
-                "'for' statements should have at least four words: {contents}"
-            )));
-        }
-        let reversed = bits.last() == Some(&"reversed");
-        let in_index = bits.len() - if reversed { 3 } else { 2 };
-        if bits.get(in_index) != Some(&"in") {
-            return Err(Error::syntax(format!(
-                "'for' statements should use the format 'for x in y': {contents}"
-            )));
-        }
-        let names = bits.get(1..in_index).unwrap_or(&[]).join(" ");
-        let mut targets = Vec::new();
-        for name in names.split(',').map(|n| n.trim_matches(' ')) {
-            if name.is_empty() || name.contains([' ', '"', '\'', '|']) {
-                return Err(Error::syntax(format!(
-                    "'for' tag received an invalid argument: {contents}"
-                )));
-            }
-            targets.push(Arc::from(name));
-        }
-        let sequence = compile_filter(
-            bits.get(in_index + 1).copied().unwrap_or(""),
-            self.libraries_loaded(),
-        )?;
-        let (body, end) = self.parse_to_end(&["empty", "endfor"])?;
-        // Django takes any other end tag (even "empty x" or "endfor x") as the end.
-        let empty = if end.contents == "empty" {
-            self.parse_to_end(&["endfor"])?.0
-        } else {
-            Vec::new()
+    /// Compiles the block tag `command`, as the function Django registered for it would.
+    fn compile_tag(
+        &mut self,
+        command: &'s str,
+        token: &Token<'s>,
+        until: &[&str],
+    ) -> Result<Option<Node>, Error> {
+        let Some(&(library, spec)) = self.tags.get(command) else {
+            return Err(invalid_block_tag(token, command, until));
         };
-        Ok(Node::For(Box::new(ForNode {
-            targets,
-            sequence,
-            reversed,
-            body,
-            empty,
-            span: token.span,
-        })))
+        match spec {
+            TagSpec::Native(tag) => self.native_tag(*tag, command, token),
+            TagSpec::Simple(spec) => self.simple_tag(library, command, spec, token).map(Some),
+            TagSpec::Foreign => Err(Error::unsupported(format!(
+                "the tag {{% {command} %}} is not run natively"
+            ))),
+        }
+    }
+
+    fn native_tag(
+        &mut self,
+        tag: NativeTag,
+        command: &'s str,
+        token: &Token<'s>,
+    ) -> Result<Option<Node>, Error> {
+        let node = match tag {
+            NativeTag::Load => return self.load_tag(token).map(|()| None),
+            NativeTag::Comment => return self.comment_tag().map(|()| None),
+            NativeTag::Verbatim => return self.verbatim_tag(),
+            NativeTag::If => self.if_tag(token)?,
+            NativeTag::For => self.for_tag(token)?,
+            NativeTag::Autoescape => self.autoescape_tag(token)?,
+            NativeTag::Block => self.block_tag(token)?,
+            NativeTag::Extends => self.extends_tag(token)?,
+            NativeTag::Include => self.include_tag(token)?,
+            NativeTag::CsrfToken => Node::CsrfToken,
+            NativeTag::Cycle => self.cycle_tag(token)?,
+            NativeTag::ResetCycle => self.resetcycle_tag(token)?,
+            NativeTag::Filter => self.filter_tag(token)?,
+            NativeTag::FirstOf => self.firstof_tag(token)?,
+            NativeTag::IfChanged => self.ifchanged_tag(token)?,
+            NativeTag::Lorem => self.lorem_tag(token)?,
+            NativeTag::Now => self.now_tag(token)?,
+            NativeTag::Regroup => self.regroup_tag(token)?,
+            NativeTag::Spaceless => self.spaceless_tag()?,
+            NativeTag::TemplateTag => self.templatetag_tag(token)?,
+            NativeTag::Url => self.url_tag(token)?,
+            NativeTag::WidthRatio => self.widthratio_tag(token)?,
+            NativeTag::With => self.with_tag(token)?,
+            NativeTag::Translate => self.translate_tag(token)?,
+            NativeTag::BlockTranslate => self.blocktranslate_tag(token)?,
+            NativeTag::CurrentLanguage => self.current_language_tag(token)?,
+            NativeTag::Static | NativeTag::StaticPrefix | NativeTag::MediaPrefix => {
+                self.static_tag(tag, command, token)?
+            }
+            NativeTag::Localize => self.localize_tag(token)?,
+        };
+        Ok(Some(node))
+    }
+
+    /// The bits of a tag the way Django's `split_contents` gives them (`_("a b")` kept whole).
+    pub(super) fn split_contents<'t>(&self, contents: &'t str) -> Vec<&'t str> {
+        let bits = smart_split(contents);
+        let mut out: Vec<&'t str> = Vec::with_capacity(bits.len());
+        let mut i = 0;
+        while let Some(&bit) = bits.get(i) {
+            i += 1;
+            if bit.starts_with("_(\"") || bit.starts_with("_('") {
+                let sentinel: String = bit.chars().nth(2).into_iter().chain([')']).collect();
+                let mut last = bit;
+                while !last.ends_with(&sentinel) {
+                    match bits.get(i) {
+                        Some(&next) => {
+                            last = next;
+                            i += 1;
+                        }
+                        // Django's `next(bits)` raises StopIteration here; the bit stays.
+                        None => break,
+                    }
+                }
+                let start = offset_in(contents, bit);
+                let end = offset_in(contents, last) + last.len();
+                out.push(contents.get(start..end).unwrap_or(bit));
+            } else {
+                out.push(bit);
+            }
+        }
+        out
     }
 
     /// `{% comment %}` ... `{% endcomment %}`: skips tokens up to an exact `endcomment`.
@@ -287,54 +271,56 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// `{% verbatim %}` ... `{% endverbatim %}`: the lexer made everything inside text.
     fn verbatim_tag(&mut self) -> Result<Option<Node>, Error> {
         let (nodes, _) = self.parse_to_end(&["endverbatim"])?;
-        let mut range: Option<std::ops::Range<usize>> = None;
+        let mut text = String::new();
         for node in nodes {
-            let Node::Text(text) = node else {
+            let Node::Text(part) = node else {
                 // Only `{% verbatim<tab>... %}` gets here: Django then renders the tags inside
                 // once, at parse time, with an empty context.
                 return Err(Error::unsupported(
                     "tags inside a {% verbatim %} the lexer did not recognise",
                 ));
             };
-            range = Some(match range {
-                Some(range) => range.start..text.end,
-                None => text,
-            });
+            text.push_str(&part);
         }
-        Ok(range.map(Node::Text))
+        Ok(Some(Node::Text(text.into())))
     }
 
-    /// `{% load lib1 lib2 %}` or `{% load tag1 tag2 from lib %}`.
+    /// `{% load lib1 lib2 %}` or `{% load name1 name2 from lib %}`.
     fn load_tag(&mut self, token: &Token<'s>) -> Result<(), Error> {
         let bits: Vec<&str> = py_split(token.contents).collect();
-        if let [_, names @ .., from, library] = bits.as_slice() {
-            if *from == "from" && !names.is_empty() {
-                let tags = self.find_library(library)?;
-                let library: Arc<str> = Arc::from(*library);
-                for name in names {
-                    let Some(tag) = tags.get(*name) else {
-                        return Err(Error::unsupported(format!(
-                            "'{name}' is not a simple tag of library '{library}' \
-                             (it may be a filter or another kind of tag)"
-                        )));
-                    };
-                    self.loaded.insert(tag.as_str(), library.clone());
+        if bits.len() >= 4 && bits.get(bits.len() - 2) == Some(&"from") {
+            let name = bits.last().copied().unwrap_or("");
+            let library = self.find_library(name)?;
+            let names = bits.get(1..bits.len() - 2).unwrap_or(&[]);
+            for item in names {
+                if !library.tags.contains_key(*item) && !library.filters.contains_key(*item) {
+                    return Err(Error::syntax(format!(
+                        "'{item}' is not a valid tag or filter in tag library '{name}'"
+                    )));
                 }
-                return Ok(());
             }
+            let name = self.library_name(name);
+            self.add_library(name, library, Some(names));
+            return Ok(());
         }
         for name in bits.iter().skip(1) {
-            let tags = self.find_library(name)?;
-            let library: Arc<str> = Arc::from(*name);
-            for tag in tags {
-                self.loaded.insert(tag.as_str(), library.clone());
-            }
+            let library = self.find_library(name)?;
+            let name = self.library_name(name);
+            self.add_library(name, library, None);
         }
         Ok(())
     }
 
-    fn find_library(&self, name: &str) -> Result<&'l std::collections::BTreeSet<String>, Error> {
-        self.libraries.tags(name).ok_or_else(|| {
+    /// The registered library's own copy of `name` (so nodes can keep it).
+    fn library_name(&self, name: &str) -> &'l str {
+        self.libraries
+            .names()
+            .find(|registered| *registered == name)
+            .unwrap_or("")
+    }
+
+    fn find_library(&self, name: &str) -> Result<&'l Library, Error> {
+        self.libraries.get(name).ok_or_else(|| {
             let names: Vec<&str> = self.libraries.names().collect();
             Error::syntax(format!(
                 "'{name}' is not a registered tag library. Must be one of:\n{}",
@@ -343,44 +329,115 @@ impl<'s, 'l> Parser<'s, 'l> {
         })
     }
 
-    /// `{% tag arg key=value as target %}` for a simple tag of a loaded library.
+    /// Makes the tags and filters of `library` (or only `subset` of them) usable.
+    fn add_library(&mut self, name: &'l str, library: &'l Library, subset: Option<&[&str]>) {
+        let wanted = |item: &str| subset.is_none_or(|names| names.contains(&item));
+        for (tag, spec) in &library.tags {
+            if wanted(tag) {
+                self.tags.insert(tag.as_str(), (name, spec));
+            }
+        }
+        for (filter, spec) in &library.filters {
+            if wanted(filter) {
+                self.filters.insert(filter.as_str(), spec);
+            }
+        }
+    }
+
+    /// `{% tag arg key=value as target %}`: a simple tag, its arguments checked as Django's
+    /// `parse_bits` checks them against the function's signature.
     fn simple_tag(
         &mut self,
-        library: Arc<str>,
+        library: &str,
         name: &str,
+        spec: &SimpleTagSpec,
         token: &Token<'s>,
     ) -> Result<Node, Error> {
-        let all_bits = self.split_contents(token.contents)?;
+        let all_bits = self.split_contents(token.contents);
         let mut bits = all_bits.get(1..).unwrap_or(&[]);
         let mut target = None;
-        if let [rest @ .., "as", var] = bits {
-            target = Some(Arc::from(*var));
-            bits = rest;
+        if bits.len() >= 2 && bits.get(bits.len() - 2) == Some(&"as") {
+            target = bits.last().map(|var| Arc::from(*var));
+            bits = bits.get(..bits.len() - 2).unwrap_or(&[]);
         }
-        let loaded = self.libraries_loaded();
+        let mut params: &[String] = &spec.params;
+        if spec.takes_context {
+            match params.split_first() {
+                Some((first, rest)) if first == "context" => params = rest,
+                _ => {
+                    return Err(Error::syntax(format!(
+                        "'{name}' is decorated with takes_context=True so it must have a \
+                         first argument of 'context'"
+                    )))
+                }
+            }
+        }
         let mut args = Vec::new();
         let mut kwargs: Vec<(Arc<str>, _)> = Vec::new();
+        let mut unhandled_params: Vec<&str> = params.iter().map(String::as_str).collect();
+        let mut unhandled_kwargs: Vec<&str> = spec
+            .kwonly
+            .iter()
+            .filter(|k| !spec.kwonly_defaults.contains(k))
+            .map(String::as_str)
+            .collect();
         for bit in bits {
             if let Some((key, value)) = keyword_argument(bit) {
-                let value = compile_filter(value, loaded)?;
+                let value = compile_filter(value, &self.filters)?;
+                let known = params.iter().any(|p| p == key) || spec.kwonly.iter().any(|k| k == key);
+                if !known && !spec.varkw {
+                    return Err(Error::syntax(format!(
+                        "'{name}' received unexpected keyword argument '{key}'"
+                    )));
+                }
                 if kwargs.iter().any(|(k, _)| &**k == key) {
                     return Err(Error::syntax(format!(
                         "'{name}' received multiple values for keyword argument '{key}'"
                     )));
                 }
                 kwargs.push((Arc::from(key), value));
+                if let Some(i) = unhandled_params.iter().position(|p| *p == key) {
+                    unhandled_params.remove(i);
+                } else if let Some(i) = unhandled_kwargs.iter().position(|p| *p == key) {
+                    unhandled_kwargs.remove(i);
+                }
             } else {
                 if !kwargs.is_empty() {
                     return Err(Error::syntax(format!(
                         "'{name}' received some positional argument(s) after some keyword argument(s)"
                     )));
                 }
-                args.push(compile_filter(bit, loaded)?);
+                args.push(compile_filter(bit, &self.filters)?);
+                if unhandled_params.is_empty() {
+                    if !spec.varargs {
+                        return Err(Error::syntax(format!(
+                            "'{name}' received too many positional arguments"
+                        )));
+                    }
+                } else {
+                    unhandled_params.remove(0);
+                }
             }
         }
+        if spec.defaults > 0 {
+            let keep = unhandled_params.len().saturating_sub(spec.defaults);
+            unhandled_params.truncate(keep);
+        }
+        if !unhandled_params.is_empty() || !unhandled_kwargs.is_empty() {
+            let missing: Vec<String> = unhandled_params
+                .iter()
+                .chain(unhandled_kwargs.iter())
+                .map(|p| format!("'{p}'"))
+                .collect();
+            return Err(Error::syntax(format!(
+                "'{name}' did not receive value(s) for the argument(s): {}",
+                missing.join(", ")
+            )));
+        }
         Ok(Node::SimpleTag(Box::new(SimpleTagNode {
-            library,
+            library: Arc::from(library),
             name: Arc::from(name),
+            takes_context: spec.takes_context,
             args,
             kwargs,
             target,
@@ -389,8 +446,13 @@ impl<'s, 'l> Parser<'s, 'l> {
     }
 }
 
+/// The byte offset of `part` inside `whole` (`part` must be a slice of it).
+fn offset_in(whole: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
 /// Django's `kwarg_re` (`(?:(\w+)=)?(.+)`): `key=value` with a word key and a non-empty value.
-fn keyword_argument(bit: &str) -> Option<(&str, &str)> {
+pub(super) fn keyword_argument(bit: &str) -> Option<(&str, &str)> {
     let key_len = bit.find(|c: char| !is_word(c))?;
     let (key, rest) = bit.split_at(key_len);
     let value = rest.strip_prefix('=')?;
@@ -398,7 +460,7 @@ fn keyword_argument(bit: &str) -> Option<(&str, &str)> {
 }
 
 /// Django's "Invalid block tag" error, naming the end tags expected at this point if any.
-fn invalid_block_tag(token: &Token<'_>, command: &str, until: &[&str]) -> Error {
+pub(super) fn invalid_block_tag(token: &Token<'_>, command: &str, until: &[&str]) -> Error {
     let line = token.span.line;
     let message = if until.is_empty() {
         format!(
@@ -462,20 +524,55 @@ mod tests {
     }
 
     #[test]
-    fn verbatim_becomes_one_text_node() {
-        let nodes = parse(
-            "{% verbatim %}a{{ b }}{# c #}{% endverbatim %}",
-            &Libraries::new(),
+    fn simple_tag_arguments_are_checked_like_parse_bits() {
+        let mut libraries = Libraries::new();
+        let spec = SimpleTagSpec {
+            params: vec!["context".into(), "a".into(), "b".into()],
+            defaults: 1,
+            takes_context: true,
+            ..SimpleTagSpec::default()
+        };
+        libraries.add_simple_tag_with(Some("lib"), "t", spec);
+        let check = |source: &str| {
+            parse(&format!("{{% load lib %}}{source}"), &libraries)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(check("{% t 1 %}"), "");
+        assert_eq!(check("{% t 1 2 %}"), "");
+        assert_eq!(check("{% t b=1 a=2 %}"), "");
+        assert_eq!(
+            check("{% t %}"),
+            "'t' did not receive value(s) for the argument(s): 'a'"
         );
-        let ranges: Vec<_> = nodes
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|node| match node {
-                Node::Text(range) => Some((range.start, range.end)),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(ranges, [(14, 29)]);
+        assert_eq!(
+            check("{% t 1 2 3 %}"),
+            "'t' received too many positional arguments"
+        );
+        assert_eq!(
+            check("{% t c=1 %}"),
+            "'t' received unexpected keyword argument 'c'"
+        );
+        assert_eq!(
+            check("{% t a=1 a=2 %}"),
+            "'t' received multiple values for keyword argument 'a'"
+        );
+        assert_eq!(
+            check("{% t a=1 2 %}"),
+            "'t' received some positional argument(s) after some keyword argument(s)"
+        );
+    }
+
+    #[test]
+    fn split_contents_keeps_translated_strings_whole() {
+        let libraries = Libraries::new();
+        let parser = Parser::new("t", "", Vec::new(), &libraries);
+        assert_eq!(
+            parser.split_contents("firstof _(\"a b\") x"),
+            ["firstof", "_(\"a b\")", "x"]
+        );
+        assert_eq!(parser.split_contents("x _('a"), ["x", "_('a"]);
     }
 
     #[test]

@@ -1,149 +1,119 @@
-//! The filter registry: every filter the engine runs natively, one file per group of
-//! Django's `defaultfilters` (strings, HTML, lists, logic), and Django's rules for applying them.
+//! The filter registry: every Django 5.2 builtin filter (and the `l10n` library's), one file per
+//! group of `defaultfilters`, with Django's flags and argument counts.
+//!
+//! A native filter that meets a value it cannot handle the way Python would (a host object, a
+//! date) fails with `Unsupported`; the renderer then asks the host to run Django's own filter,
+//! so the output is the same either way. Filters marked host-only always go to the host.
 
+mod dates;
 mod html;
 mod lists;
 mod logic;
+mod numbers;
 mod strings;
+mod urls;
 
 use std::borrow::Cow;
 
 use crate::error::Error;
+use crate::host::{Host, Translation};
+use crate::options::RenderOptions;
 use crate::value::{to_text, Value};
 
-/// Whether a filter takes an argument (`|default:"x"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum FilterArg {
-    /// `|upper`.
-    None,
-    /// `|default:x`.
-    Required,
+/// What a filter sees besides its value and argument.
+pub(crate) struct FilterEnv<'a> {
+    /// Whether autoescaping is on (for `needs_autoescape` filters).
+    pub(crate) autoescape: bool,
+    pub(crate) options: &'a RenderOptions,
+    pub(crate) host: &'a dyn Host,
 }
+
+impl FilterEnv<'_> {
+    /// gettext through the host.
+    pub(crate) fn gettext(&self, message: &str) -> Result<String, Error> {
+        self.host.translate(Translation {
+            context: None,
+            singular: message,
+            plural: None,
+        })
+    }
+}
+
+/// A filter's implementation: the value, the argument if given, the environment.
+pub(crate) type FilterFn = fn(Value, Option<Value>, &FilterEnv<'_>) -> Result<Value, Error>;
 
 /// A filter as Django registers it.
 #[derive(Debug)]
 pub(crate) struct Filter {
     /// The name templates use.
     pub(crate) name: &'static str,
-    /// Whether it takes an argument.
-    pub(crate) arg: FilterArg,
+    /// Arguments Django's `args_check` requires and accepts (the value counted).
+    pub(crate) required: u8,
+    pub(crate) accepted: u8,
     /// Django's `is_safe`: a safe input keeps its result safe.
     pub(crate) is_safe: bool,
-    /// The filter itself, given the input and the argument.
-    pub(crate) run: fn(Value, Option<Value>) -> Result<Value, Error>,
+    /// The filter itself.
+    pub(crate) run: FilterFn,
 }
 
-/// Every native filter, group by group.
-const GROUPS: [&[Filter]; 4] = [
+/// A filter taking only the value.
+pub(super) const fn one(name: &'static str, is_safe: bool, run: FilterFn) -> Filter {
+    Filter {
+        name,
+        required: 1,
+        accepted: 1,
+        is_safe,
+        run,
+    }
+}
+
+/// A filter taking the value and a required argument.
+pub(super) const fn two(name: &'static str, is_safe: bool, run: FilterFn) -> Filter {
+    Filter {
+        name,
+        required: 2,
+        accepted: 2,
+        is_safe,
+        run,
+    }
+}
+
+/// A filter taking the value and an optional argument.
+pub(super) const fn optional(name: &'static str, is_safe: bool, run: FilterFn) -> Filter {
+    Filter {
+        name,
+        required: 1,
+        accepted: 2,
+        is_safe,
+        run,
+    }
+}
+
+/// The builtin filters, group by group.
+const GROUPS: [&[Filter]; 7] = [
     strings::FILTERS,
     html::FILTERS,
     lists::FILTERS,
     logic::FILTERS,
+    numbers::FILTERS,
+    dates::FILTERS,
+    urls::FILTERS,
 ];
 
-/// The names of all 57 filters Django 5.2 registers by default.
-const DJANGO_FILTERS: &[&str] = &[
-    "add",
-    "addslashes",
-    "capfirst",
-    "center",
-    "cut",
-    "date",
-    "default",
-    "default_if_none",
-    "dictsort",
-    "dictsortreversed",
-    "divisibleby",
-    "escape",
-    "escapejs",
-    "escapeseq",
-    "filesizeformat",
-    "first",
-    "floatformat",
-    "force_escape",
-    "get_digit",
-    "iriencode",
-    "join",
-    "json_script",
-    "last",
-    "length",
-    "linebreaks",
-    "linebreaksbr",
-    "linenumbers",
-    "ljust",
-    "lower",
-    "make_list",
-    "phone2numeric",
-    "pluralize",
-    "pprint",
-    "random",
-    "rjust",
-    "safe",
-    "safeseq",
-    "slice",
-    "slugify",
-    "stringformat",
-    "striptags",
-    "time",
-    "timesince",
-    "timeuntil",
-    "title",
-    "truncatechars",
-    "truncatechars_html",
-    "truncatewords",
-    "truncatewords_html",
-    "unordered_list",
-    "upper",
-    "urlencode",
-    "urlize",
-    "urlizetrunc",
-    "wordcount",
-    "wordwrap",
-    "yesno",
-];
+/// Every builtin filter (not those of the `l10n` library).
+pub(crate) fn all() -> impl Iterator<Item = &'static Filter> {
+    GROUPS.iter().flat_map(|group| group.iter())
+}
 
-/// The native filter called `name`.
+/// The native filter Django registers as `name` (builtins and the `l10n` library).
 pub(crate) fn find(name: &str) -> Option<&'static Filter> {
-    GROUPS
-        .iter()
-        .flat_map(|group| group.iter())
+    all()
+        .chain(numbers::L10N_FILTERS.iter())
         .find(|filter| filter.name == name)
 }
 
-/// Whether `name` is one of Django's default filters.
-pub(crate) fn is_django_filter(name: &str) -> bool {
-    DJANGO_FILTERS.contains(&name)
-}
-
-/// Django's `args_check`: the message when a filter gets the wrong number of arguments.
-pub(crate) fn check_args(filter: &Filter, has_arg: bool) -> Result<(), Error> {
-    let (required, accepted) = match filter.arg {
-        FilterArg::None => (1, 1),
-        FilterArg::Required => (2, 2),
-    };
-    let provided = 1 + usize::from(has_arg);
-    if provided < required || provided > accepted {
-        return Err(Error::syntax(format!(
-            "{} requires {required} arguments, {provided} provided",
-            filter.name
-        )));
-    }
-    Ok(())
-}
-
-/// Applies `filter` to `input` as Django's `FilterExpression.resolve` does: a filter marked
-/// `is_safe` keeps the result of a safe string safe.
-pub(crate) fn apply(filter: &Filter, input: Value, arg: Option<Value>) -> Result<Value, Error> {
-    let input_was_safe = input.is_safe_str();
-    let output = (filter.run)(input, arg)?;
-    if filter.is_safe && input_was_safe {
-        return mark_safe(output);
-    }
-    Ok(output)
-}
-
 /// Django's `mark_safe`: strings become safe; anything else becomes its safe `str()`.
-fn mark_safe(value: Value) -> Result<Value, Error> {
+pub(crate) fn mark_safe(value: Value) -> Result<Value, Error> {
     Ok(match value {
         Value::Str(text, _) => Value::Str(text, true),
         other => {
@@ -153,15 +123,58 @@ fn mark_safe(value: Value) -> Result<Value, Error> {
     })
 }
 
+/// The refusal that sends a value to the host's filter.
+pub(crate) fn needs_host(name: &str) -> Error {
+    Error::unsupported(format!(
+        "the filter '{name}' is run by Django for this value"
+    ))
+}
+
+/// `str(value)` for `@stringfilter` filters (a host object's `str()` is the host's).
+fn text_of<'v>(_name: &str, value: &'v Value) -> Result<(Cow<'v, str>, bool), Error> {
+    to_text(value)
+}
+
 /// Django's `@stringfilter`: runs `f` on `str(input)` and returns a plain string, safe only when
 /// the filter `is_safe` and `str(input)` was safe.
 fn string_filter(
+    name: &str,
     input: &Value,
     is_safe: bool,
-    f: impl FnOnce(&str) -> String,
+    f: impl FnOnce(&str) -> Result<String, Error>,
 ) -> Result<Value, Error> {
-    let (text, safe): (Cow<'_, str>, bool) = to_text(input)?;
-    Ok(Value::Str(f(&text).into(), is_safe && safe))
+    let (text, safe) = text_of(name, input)?;
+    Ok(Value::Str(f(&text)?.into(), is_safe && safe))
+}
+
+/// Python's `int(value)` for the values filters pass to it; `None` where it raises.
+pub(crate) fn py_int(value: &Value) -> Result<Option<i64>, Error> {
+    Ok(match value {
+        Value::Int(i) => Some(*i),
+        Value::Bool(b) => Some(i64::from(*b)),
+        Value::Float(f) if f.is_finite() => {
+            let t = f.trunc();
+            (t.abs() < 9.2e18).then_some(t as i64)
+        }
+        // int(inf) raises OverflowError, which Django lets out: the host raises it.
+        Value::Float(f) if f.is_infinite() => return Err(Error::unsupported("int(inf)")),
+        Value::Float(_) => None,
+        Value::Str(text, _) => {
+            let trimmed = text.trim_matches(crate::compiler::is_py_space);
+            let digits = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
+            if digits.is_empty()
+                || !digits
+                    .split('_')
+                    .all(|run| !run.is_empty() && run.bytes().all(|b| b.is_ascii_digit()))
+            {
+                None
+            } else {
+                trimmed.replace('_', "").parse().ok()
+            }
+        }
+        Value::Object(_) => return Err(Error::unsupported("int() of a host object")),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -169,56 +182,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_native_filter_is_a_django_filter_and_unique() {
-        let mut names: Vec<_> = GROUPS
-            .iter()
-            .flat_map(|g| g.iter())
-            .map(|f| f.name)
-            .collect();
-        for name in &names {
-            assert!(is_django_filter(name), "{name}");
-        }
+    fn every_django_filter_is_registered_once() {
+        let mut names: Vec<_> = all().map(|f| f.name).collect();
         let count = names.len();
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), count);
-        assert_eq!(DJANGO_FILTERS.len(), 57);
-    }
-
-    #[test]
-    fn argument_count_messages_match_django() {
-        let upper = find("upper").map(|f| check_args(f, true));
-        assert_eq!(
-            upper.and_then(Result::err).map(|e| e.to_string()),
-            Some("upper requires 1 arguments, 2 provided".into())
-        );
-        let default = find("default").map(|f| check_args(f, false));
-        assert_eq!(
-            default.and_then(Result::err).map(|e| e.to_string()),
-            Some("default requires 2 arguments, 1 provided".into())
-        );
-        assert!(find("default").is_some_and(|f| check_args(f, true).is_ok()));
+        assert_eq!(count, 57);
+        assert!(find("localize").is_some());
         assert!(find("nope").is_none());
-    }
-
-    #[test]
-    fn is_safe_filters_keep_safe_input_safe() {
-        let lower = find("lower").map(|f| apply(f, Value::safe_str("<B>"), None));
-        assert_eq!(
-            lower
-                .and_then(Result::ok)
-                .as_ref()
-                .and_then(Value::as_str_and_safety),
-            Some(("<b>", true))
-        );
-        let upper = find("upper").map(|f| apply(f, Value::safe_str("<b>"), None));
-        assert_eq!(
-            upper
-                .and_then(Result::ok)
-                .as_ref()
-                .and_then(Value::as_str_and_safety),
-            Some(("<B>", false))
-        );
     }
 
     #[test]
@@ -228,5 +200,16 @@ mod tests {
             safe.as_ref().and_then(Value::as_str_and_safety),
             Some(("5", true))
         );
+    }
+
+    #[test]
+    fn py_int_follows_python() {
+        let int = |v: Value| py_int(&v).ok().flatten();
+        assert_eq!(int(Value::from(" 42 ")), Some(42));
+        assert_eq!(int(Value::from("1_0")), Some(10));
+        assert_eq!(int(Value::from("1.5")), None);
+        assert_eq!(int(Value::Float(-2.7)), Some(-2));
+        assert_eq!(int(Value::Bool(true)), Some(1));
+        assert_eq!(int(Value::None), None);
     }
 }

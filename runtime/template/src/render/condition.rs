@@ -10,7 +10,7 @@ impl Renderer<'_> {
     /// The value of a condition. Errors of a bare operand propagate (the `if` tag treats a
     /// missing filter argument as false); errors inside operators are swallowed, as Django
     /// does, except `Unsupported`, which means the answer is unknown.
-    pub(crate) fn eval_condition(&self, condition: &Condition) -> Result<Value, Error> {
+    pub(crate) fn eval_condition(&mut self, condition: &Condition) -> Result<Value, Error> {
         match condition {
             Condition::Test(expression) => self.eval_expression(expression, true),
             Condition::Not(inner) => guard(
@@ -23,7 +23,7 @@ impl Renderer<'_> {
     }
 
     fn eval_binary(
-        &self,
+        &mut self,
         op: BinaryOp,
         left: &Condition,
         right: &Condition,
@@ -70,7 +70,7 @@ impl Renderer<'_> {
     }
 
     /// Both operands, left first as Python evaluates them.
-    fn operands(&self, left: &Condition, right: &Condition) -> Result<(Value, Value), Error> {
+    fn operands(&mut self, left: &Condition, right: &Condition) -> Result<(Value, Value), Error> {
         Ok((self.eval_condition(left)?, self.eval_condition(right)?))
     }
 }

@@ -1,9 +1,12 @@
-//! Evaluates filter expressions: Django's `FilterExpression.resolve` and `Variable.resolve`.
+//! Evaluates filter expressions: Django's `FilterExpression.resolve` and `Variable.resolve`,
+//! with filters run natively or by the host.
 
+use super::inheritance::BlockVar;
 use super::Renderer;
-use crate::compiler::ast::{FilterExpression, Operand, Path};
+use crate::compiler::ast::{FilterCall, FilterExpression, Operand, Path};
 use crate::error::{Error, ErrorKind};
-use crate::filters;
+use crate::filters::{self, FilterEnv};
+use crate::host::{FilterCall as HostFilterCall, Translation};
 use crate::value::{lookup_member, Value};
 
 /// A variable's value, or the index of the segment where its lookup failed.
@@ -11,15 +14,24 @@ pub(crate) type Resolved = Result<Value, usize>;
 
 impl Renderer<'_> {
     /// Looks up a dotted variable; a failed lookup anywhere makes the whole variable missing.
-    pub(crate) fn resolve_path(&self, path: &Path) -> Result<Resolved, Error> {
+    pub(crate) fn resolve_path(&mut self, path: &Path) -> Result<Resolved, Error> {
         let mut segments = path.segments.iter();
         let Some(first) = segments.next() else {
             return Ok(Err(0));
         };
-        let Some(mut current) = self.scope.get(&first.name).cloned() else {
+        let Some(mut current) = self.scope.get(&first.name)? else {
             return Ok(Err(0));
         };
         for (i, segment) in segments.enumerate() {
+            if let Value::Object(object) = &current {
+                if let Some(block) = object.as_any().downcast_ref::<BlockVar>() {
+                    current = match self.block_member(block, &segment.name)? {
+                        Some(next) => next,
+                        None => return Ok(Err(i + 1)),
+                    };
+                    continue;
+                }
+            }
             match lookup_member(&current, &segment.name, segment.index)? {
                 Some(next) => current = next,
                 None => return Ok(Err(i + 1)),
@@ -29,33 +41,143 @@ impl Renderer<'_> {
     }
 
     /// Evaluates an expression. A missing variable is `None` with `ignore_failures` (as in
-    /// `{% if %}` and `{% for %}`) and `""` otherwise (Django's default `string_if_invalid`).
+    /// `{% if %}` and `{% for %}`) and the engine's `string_if_invalid` otherwise.
     pub(crate) fn eval_expression(
-        &self,
+        &mut self,
         expression: &FilterExpression,
         ignore_failures: bool,
     ) -> Result<Value, Error> {
-        let mut value = match &expression.head {
+        let value = match &expression.head {
             Operand::Literal(value) => value.clone(),
+            Operand::Translated(message) => self.translated(message)?,
             Operand::Variable(path) => match self.resolve_path(path)? {
                 Ok(value) => value,
                 Err(_) if ignore_failures => Value::None,
-                Err(_) => Value::from_str(self.empty.clone()),
+                Err(_) => match self.invalid_variable(path) {
+                    // A set string_if_invalid skips the filters, as in Django.
+                    Some(value) => return Ok(value),
+                    None => Value::from(""),
+                },
             },
         };
+        self.run_filters(expression, value)
+    }
+
+    /// What a missing variable renders as when `string_if_invalid` is set (`%s` replaced by
+    /// the variable's name); `None` when it is empty (the value is then `""`, filtered).
+    pub(crate) fn invalid_variable(&self, path: &Path) -> Option<Value> {
+        let invalid = &self.options.string_if_invalid;
+        if invalid.is_empty() {
+            return None;
+        }
+        Some(Value::from(if invalid.contains("%s") {
+            invalid.replacen("%s", &path.dotted(), 1).replace("%%", "%")
+        } else {
+            invalid.to_string()
+        }))
+    }
+
+    /// Runs the filters of `expression` over `value`.
+    pub(crate) fn run_filters(
+        &mut self,
+        expression: &FilterExpression,
+        mut value: Value,
+    ) -> Result<Value, Error> {
         for call in &expression.filters {
             let arg = match &call.arg {
                 None => None,
                 Some(Operand::Literal(value)) => Some(value.clone()),
+                Some(Operand::Translated(message)) => Some(self.translated(message)?),
                 // Filter arguments are resolved strictly: a missing one is an error in Django.
                 Some(Operand::Variable(path)) => match self.resolve_path(path)? {
                     Ok(value) => Some(value),
                     Err(segment) => return Err(missing_variable(path, segment)),
                 },
             };
-            value = filters::apply(call.filter, value, arg)?;
+            value = self.apply_filter(call, value, arg)?;
         }
         Ok(value)
+    }
+
+    /// Runs one filter: natively when it can, else through the host (Django's own filter).
+    pub(crate) fn apply_filter(
+        &mut self,
+        call: &FilterCall,
+        input: Value,
+        arg: Option<Value>,
+    ) -> Result<Value, Error> {
+        let spec = &call.spec;
+        if let Some(filter) = spec.native {
+            let input_was_safe = input.is_safe_str();
+            let fallback = spec
+                .host_library
+                .is_some()
+                .then(|| (input.clone(), arg.clone()));
+            let env = FilterEnv {
+                autoescape: self.autoescape,
+                options: self.options,
+                host: self.host,
+            };
+            match (filter.run)(input, arg, &env) {
+                Ok(output) if spec.is_safe && input_was_safe => return filters::mark_safe(output),
+                Ok(output) => return Ok(output),
+                Err(error) if error.kind() == ErrorKind::Unsupported => match fallback {
+                    Some((input, arg)) => return self.host_filter(call, input, arg),
+                    None => return Err(error),
+                },
+                Err(error) => return Err(error),
+            }
+        }
+        self.host_filter(call, input, arg)
+    }
+
+    fn host_filter(
+        &self,
+        call: &FilterCall,
+        value: Value,
+        arg: Option<Value>,
+    ) -> Result<Value, Error> {
+        let Some(library) = &call.spec.host_library else {
+            return Err(Error::unsupported(format!(
+                "the filter '{}' needs Django for this value",
+                call.name
+            )));
+        };
+        self.host.call_filter(HostFilterCall {
+            library,
+            name: &call.name,
+            value,
+            arg,
+            autoescape: self.autoescape,
+        })
+    }
+
+    /// `_("text")`: gettext of the (already `%`-doubled) message, kept safe.
+    pub(crate) fn translated(&mut self, message: &Value) -> Result<Value, Error> {
+        let Some((text, _)) = message.as_str_and_safety() else {
+            return Ok(message.clone());
+        };
+        let text = text.to_owned();
+        Ok(Value::safe_str(self.translate(None, &text)?))
+    }
+
+    /// gettext / pgettext through the host, remembered for the rest of the render.
+    pub(crate) fn translate(
+        &mut self,
+        context: Option<&str>,
+        message: &str,
+    ) -> Result<String, Error> {
+        let key = (context.map(str::to_owned), message.to_owned());
+        if let Some(found) = self.translations.get(&key) {
+            return Ok(found.clone());
+        }
+        let translated = self.host.translate(Translation {
+            context,
+            singular: message,
+            plural: None,
+        })?;
+        self.translations.insert(key, translated.clone());
+        Ok(translated)
     }
 }
 
@@ -75,14 +197,20 @@ fn missing_variable(path: &Path, segment: usize) -> Error {
 mod tests {
     use super::*;
     use crate::context::Context;
-    use crate::library::{Libraries, NoHost};
+    use crate::host::NoHost;
+    use crate::library::Libraries;
+    use crate::options::RenderOptions;
     use crate::template::Template;
 
-    fn run(source: &str) -> Result<String, Error> {
+    fn run_with(source: &str, options: &RenderOptions) -> Result<String, Error> {
         let context: Context = [("d", [("a", 1)].into_iter().collect())]
             .into_iter()
             .collect();
-        Template::parse("t", source, &Libraries::new())?.render(&context, &NoHost)
+        Template::parse("t", source, &Libraries::new())?.render_with(&context, &NoHost, options)
+    }
+
+    fn run(source: &str) -> Result<String, Error> {
+        run_with(source, &RenderOptions::default())
     }
 
     #[test]
@@ -106,5 +234,22 @@ mod tests {
             Some("none")
         );
         assert_eq!(run("{{ x|default:d.a }}").ok().as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn string_if_invalid_names_the_variable_and_skips_filters() {
+        let options = RenderOptions {
+            string_if_invalid: "INVALID(%s)".into(),
+            ..RenderOptions::default()
+        };
+        assert_eq!(
+            run_with("{{ d.zz|upper }}", &options).ok().as_deref(),
+            Some("INVALID(d.zz)")
+        );
+    }
+
+    #[test]
+    fn translated_literals_go_through_the_host() {
+        assert_eq!(run("{{ _('100%') }}").ok().as_deref(), Some("100%%"));
     }
 }

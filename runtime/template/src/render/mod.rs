@@ -1,259 +1,353 @@
 //! The renderer: walks the nodes of a template with a context and writes the output.
+//!
+//! One file per group of tags (`flow`, `inheritance`, `output`, `i18n`), plus scopes,
+//! expressions and `{% if %}` conditions. The renderer's state mirrors Django's `Context`:
+//! the scope stack, `autoescape`, `use_l10n`, and the render-context stack that `cycle`,
+//! `ifchanged` and block inheritance keep their state in.
 
 mod condition;
 mod expression;
+mod flow;
+mod i18n;
+mod inheritance;
+mod output;
 mod scope;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::compiler::ast::{ForNode, IfNode, Node, SimpleTagNode, VariableNode};
+use crate::compiler::ast::Node;
 use crate::context::Context;
-use crate::error::{Error, ErrorKind, Span};
-use crate::library::Host;
-use crate::value::{escape_into, to_output, to_text, LoopObject, Map, Value};
+use crate::error::{Error, Span};
+use crate::host::Host;
+use crate::options::RenderOptions;
+use crate::template::Template;
+use crate::value::number::{format_float, format_int};
+use crate::value::{escape_into, float_repr, to_text, Value};
+use inheritance::BlockContext;
 use scope::Scope;
 
-/// Renders `nodes` of the template `name` (whose source is `source`).
+/// Renders `template` with `context`.
 pub(crate) fn render(
-    name: &str,
-    source: &str,
-    nodes: &[Node],
+    template: &Template,
     context: &Context,
     host: &dyn Host,
+    options: &RenderOptions,
 ) -> Result<String, Error> {
     let mut renderer = Renderer {
-        name,
-        source,
         host,
+        options,
         scope: Scope::new(context),
-        forloop: Arc::from("forloop"),
-        empty: Arc::from(""),
+        autoescape: options.autoescape,
+        use_l10n: true,
+        states: Vec::new(),
+        include_cache: HashMap::new(),
+        depth: 0,
+        loop_runs: 0,
+        loop_changes: HashMap::new(),
+        translations: HashMap::new(),
+        names: Names::default(),
     };
-    let mut out = String::with_capacity(source.len());
-    renderer.render_nodes(nodes, &mut out)?;
+    let mut out = String::with_capacity(template.source().len() + 256);
+    renderer.render_template(template, &mut out)?;
     Ok(out)
+}
+
+/// Variable names the renderer sets, allocated once per render.
+struct Names {
+    forloop: Arc<str>,
+    block: Arc<str>,
+}
+
+impl Default for Names {
+    fn default() -> Names {
+        Names {
+            forloop: Arc::from("forloop"),
+            block: Arc::from("block"),
+        }
+    }
+}
+
+/// What `{% ifchanged %}` last saw.
+#[derive(Clone)]
+pub(crate) enum Seen {
+    Values(Vec<Value>),
+    Output(String),
+}
+
+/// One level of Django's render context: what one template render (and the templates it
+/// extends) keeps; `{% include %}` starts a new one.
+#[derive(Default)]
+pub(crate) struct State {
+    blocks: Option<BlockContext>,
+    extends_history: Option<Vec<Option<Arc<str>>>>,
+    /// The next value of each `{% cycle %}`, by node.
+    cycles: HashMap<usize, usize>,
+    /// `{% ifchanged %}` outside loops, by node.
+    changes: HashMap<usize, Seen>,
 }
 
 /// The state of one render.
 pub(crate) struct Renderer<'a> {
-    name: &'a str,
-    source: &'a str,
     host: &'a dyn Host,
+    options: &'a RenderOptions,
     scope: Scope<'a>,
-    /// The name `forloop`, allocated once per render.
-    forloop: Arc<str>,
-    /// The empty string, Django's default `string_if_invalid`.
-    empty: Arc<str>,
+    autoescape: bool,
+    use_l10n: bool,
+    states: Vec<State>,
+    /// Templates `{% include %}` loaded, by node and names (Django caches them per render).
+    include_cache: HashMap<(usize, Vec<String>), Template>,
+    /// How many templates are being rendered inside each other.
+    depth: usize,
+    /// Runs of `{% for %}` so far (each gets a number for `{% ifchanged %}`).
+    loop_runs: usize,
+    /// `{% ifchanged %}` inside loops, by loop run and node.
+    loop_changes: HashMap<(usize, usize), Seen>,
+    /// Translations asked of the host in this render.
+    translations: HashMap<(Option<String>, String), String>,
+    names: Names,
+}
+
+/// The address of a node, to key per-node state.
+fn node_key<T>(node: &T) -> usize {
+    std::ptr::from_ref(node) as usize
 }
 
 impl Renderer<'_> {
-    fn render_nodes(&mut self, nodes: &[Node], out: &mut String) -> Result<(), Error> {
-        for node in nodes {
-            match node {
-                Node::Text(range) => out.push_str(self.source.get(range.clone()).unwrap_or("")),
-                Node::Variable(node) => self.variable(node, out)?,
-                Node::If(node) => self.if_tag(node, out)?,
-                Node::For(node) => self.for_tag(node, out)?,
-                Node::SimpleTag(node) => self.simple_tag(node, out)?,
-            }
+    /// Renders a whole template in a render-context level of its own (Django's
+    /// `Template.render`).
+    fn render_template(&mut self, template: &Template, out: &mut String) -> Result<(), Error> {
+        if self.depth >= self.options.max_template_depth {
+            return Err(Error::render(format!(
+                "maximum recursion depth exceeded while rendering templates (more than {} \
+                 levels of {{% include %}} and {{% extends %}})",
+                self.options.max_template_depth
+            )));
         }
-        Ok(())
+        self.depth += 1;
+        self.states.push(State::default());
+        let result = self.render_nodes(template, template.nodes(), out);
+        self.states.pop();
+        self.depth -= 1;
+        result
     }
 
-    /// Records where an error happened, unless an inner node already did.
-    fn locate(&self, span: Span) -> impl FnOnce(Error) -> Error + '_ {
-        move |error| error.located(self.name, self.source, span)
-    }
-
-    /// `{{ expression }}`: Django's `render_value_in_context` with autoescaping on.
-    fn variable(&mut self, node: &VariableNode, out: &mut String) -> Result<(), Error> {
-        let value = self
-            .eval_expression(&node.expression, false)
-            .map_err(self.locate(node.span))?;
-        let (text, safe) = to_output(&value).map_err(self.locate(node.span))?;
-        write_escaped(out, &text, safe);
-        Ok(())
-    }
-
-    /// `{% if %}`: the first branch whose condition is true renders.
-    fn if_tag(&mut self, node: &IfNode, out: &mut String) -> Result<(), Error> {
-        for (condition, body) in &node.branches {
-            let matched = match condition {
-                None => true,
-                Some(condition) => match self.eval_condition(condition) {
-                    Ok(value) => value.is_true().map_err(self.locate(node.span))?,
-                    Err(error) if error.kind() == ErrorKind::VariableDoesNotExist => false,
-                    Err(error) => return Err(self.locate(node.span)(error)),
-                },
-            };
-            if matched {
-                return self.render_nodes(body, out);
-            }
+    fn state(&mut self) -> &mut State {
+        if self.states.is_empty() {
+            self.states.push(State::default());
         }
-        Ok(())
+        let last = self.states.len() - 1;
+        &mut self.states[last]
     }
 
-    /// `{% for %}`: Django's `ForNode.render`, with its `forloop` and scoping.
-    fn for_tag(&mut self, node: &ForNode, out: &mut String) -> Result<(), Error> {
-        let parentloop = self
-            .scope
-            .get("forloop")
-            .cloned()
-            .unwrap_or_else(|| Value::from(Map::new()));
-        self.scope.push();
-        let result = self.for_loop(node, parentloop, out);
-        self.scope.pop();
-        result.map_err(self.locate(node.span))
-    }
-
-    fn for_loop(
+    fn render_nodes(
         &mut self,
-        node: &ForNode,
-        parentloop: Value,
+        template: &Template,
+        nodes: &[Node],
         out: &mut String,
     ) -> Result<(), Error> {
-        let sequence = self.eval_expression(&node.sequence, true)?;
-        let mut items = match sequence {
-            Value::None => Vec::new(),
-            other => other.iterate()?.ok_or_else(|| {
-                Error::render(format!("'{}' object is not iterable", other.type_name()))
-            })?,
-        };
-        if items.is_empty() {
-            return self.render_nodes(&node.empty, out);
-        }
-        if node.reversed {
-            items.reverse();
-        }
-        let length = items.len();
-        for (counter0, item) in items.into_iter().enumerate() {
-            let forloop = LoopObject {
-                parentloop: parentloop.clone(),
-                counter0,
-                length,
-            };
-            self.scope
-                .set(&self.forloop.clone(), Value::from_object(forloop));
-            match node.targets.as_slice() {
-                [target] => {
-                    self.scope.set(target, item);
-                    self.render_nodes(&node.body, out)?;
+        for node in nodes {
+            match node {
+                Node::Text(text) => out.push_str(text),
+                Node::Variable(node) => {
+                    let value = self
+                        .eval_expression(&node.expression, false)
+                        .map_err(located(template, node.span))?;
+                    self.write_value(&value, out)
+                        .map_err(located(template, node.span))?;
                 }
-                targets => {
-                    let parts = unpack(&item, targets.len())?;
-                    // Django pushes the unpacked names for each iteration and pops them after.
-                    self.scope.push();
-                    for (target, part) in targets.iter().zip(parts) {
-                        self.scope.set(target, part);
-                    }
-                    let result = self.render_nodes(&node.body, out);
-                    self.scope.pop();
+                Node::If(node) => self.if_tag(template, node, out)?,
+                Node::For(node) => self.for_tag(template, node, out)?,
+                Node::SimpleTag(node) => self
+                    .simple_tag(node, out)
+                    .map_err(located(template, node.span))?,
+                Node::Autoescape(node) => {
+                    let saved = std::mem::replace(&mut self.autoescape, node.setting);
+                    let result = self.render_nodes(template, &node.body, out);
+                    self.autoescape = saved;
                     result?;
                 }
+                Node::Localize(node) => {
+                    let saved = std::mem::replace(&mut self.use_l10n, node.setting);
+                    let result = self.render_nodes(template, &node.body, out);
+                    self.use_l10n = saved;
+                    result?;
+                }
+                Node::Block(node) => self.block_tag(template, node, out)?,
+                Node::Extends(node) => self.extends_tag(template, node, out)?,
+                Node::Include(node) => self.include_tag(template, node, out)?,
+                Node::Cycle(node) => self
+                    .cycle_tag(node, out)
+                    .map_err(located(template, node.span))?,
+                Node::ResetCycle(node) => {
+                    self.state().cycles.insert(node_key(&**node), 0);
+                }
+                Node::CsrfToken => self.csrf_token(out)?,
+                Node::Filter(node) => self.filter_tag(template, node, out)?,
+                Node::FirstOf(node) => self
+                    .firstof_tag(node, out)
+                    .map_err(located(template, node.span))?,
+                Node::IfChanged(node) => self.ifchanged_tag(template, node, out)?,
+                Node::Lorem(node) => self
+                    .lorem_tag(node, out)
+                    .map_err(located(template, node.span))?,
+                Node::Now(node) => self
+                    .now_tag(node, out)
+                    .map_err(located(template, node.span))?,
+                Node::Regroup(node) => self
+                    .regroup_tag(node)
+                    .map_err(located(template, node.span))?,
+                Node::Spaceless(body) => self.spaceless_tag(template, body, out)?,
+                Node::Url(node) => self
+                    .url_tag(node, out)
+                    .map_err(located(template, node.span))?,
+                Node::WidthRatio(node) => self
+                    .widthratio_tag(node, out)
+                    .map_err(located(template, node.span))?,
+                Node::With(node) => self.with_tag(template, node, out)?,
+                Node::Translate(node) => self
+                    .translate_tag(node, out)
+                    .map_err(located(template, node.span))?,
+                Node::BlockTranslate(node) => self
+                    .blocktranslate_tag(node, out)
+                    .map_err(located(template, node.span))?,
+                Node::CurrentLanguage(target) => {
+                    let language = self.host.current_language()?;
+                    self.scope.set(target, Value::from(language));
+                }
+                Node::Static(node) => self
+                    .static_tag(node, out)
+                    .map_err(located(template, node.span))?,
             }
         }
         Ok(())
     }
 
-    /// A simple tag: resolve the arguments, call the host, output (escaped) or assign.
-    fn simple_tag(&mut self, node: &SimpleTagNode, out: &mut String) -> Result<(), Error> {
-        let value = self.call_simple_tag(node).map_err(self.locate(node.span))?;
-        match &node.target {
-            Some(target) => self.scope.set(target, value),
-            None => {
-                // conditional_escape(output): str() of the value, escaped unless safe.
-                let (text, safe) = to_text(&value).map_err(self.locate(node.span))?;
-                write_escaped(out, &text, safe);
+    /// The text Django's `render_value_in_context` makes of a value: localized, then escaped
+    /// when autoescaping (unless safe). Returns the text and whether it is safe.
+    pub(crate) fn value_text(&self, value: &Value) -> Result<(String, bool), Error> {
+        let format = &self.options.localized;
+        let (text, safe) = match value {
+            Value::Str(text, safe) => {
+                return Ok(if *safe || !self.autoescape {
+                    (text.to_string(), *safe)
+                } else {
+                    (escaped(text), true)
+                });
+            }
+            Value::Int(i) if self.use_l10n => (format_int(*i, format, true), false),
+            Value::Float(f) if self.use_l10n => (format_float(*f, format, true), false),
+            Value::Float(f) => (float_repr(*f), false),
+            Value::Object(object) => object.to_output(self.use_l10n)?,
+            other => {
+                let (text, safe) = to_text(other)?;
+                (text.into_owned(), safe)
+            }
+        };
+        Ok(if self.autoescape && !safe {
+            (escaped(&text), true)
+        } else {
+            (text, safe)
+        })
+    }
+
+    /// Writes a value as `{{ value }}` does.
+    fn write_value(&self, value: &Value, out: &mut String) -> Result<(), Error> {
+        match value {
+            // The common case, without an intermediate string.
+            Value::Str(text, safe) => {
+                if *safe || !self.autoescape {
+                    out.push_str(text);
+                } else {
+                    escape_into(out, text);
+                }
+                Ok(())
+            }
+            other => {
+                let (text, _) = self.value_text(other)?;
+                out.push_str(&text);
+                Ok(())
             }
         }
-        Ok(())
-    }
-
-    fn call_simple_tag(&self, node: &SimpleTagNode) -> Result<Value, Error> {
-        let mut args = Vec::with_capacity(node.args.len());
-        for arg in &node.args {
-            args.push(self.eval_expression(arg, false)?);
-        }
-        let mut kwargs = Vec::with_capacity(node.kwargs.len());
-        for (key, arg) in &node.kwargs {
-            kwargs.push((key.to_string(), self.eval_expression(arg, false)?));
-        }
-        self.host
-            .call_simple_tag(&node.library, &node.name, args, kwargs)
     }
 }
 
-/// The parts of one item of a `{% for a, b in ... %}` loop, as Django unpacks them.
-fn unpack(item: &Value, count: usize) -> Result<Vec<Value>, Error> {
-    // Django takes a value without len() to have length 1.
-    let length = item.length()?.unwrap_or(1);
-    if length != count {
-        return Err(Error::render(format!(
-            "Need {count} values to unpack in for loop; got {length}. "
-        )));
-    }
-    item.iterate()?
-        .ok_or_else(|| Error::render(format!("'{}' object is not iterable", item.type_name())))
+/// Records where an error happened, unless an inner node already did.
+fn located(template: &Template, span: Span) -> impl FnOnce(Error) -> Error + '_ {
+    move |error| error.located(template.name(), template.source(), span)
 }
 
-fn write_escaped(out: &mut String, text: &str, safe: bool) {
-    if safe {
-        out.push_str(text);
-    } else {
-        escape_into(out, text);
-    }
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    escape_into(&mut out, text);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::library::{Libraries, NoHost};
-    use crate::template::Template;
+    use crate::host::NoHost;
+    use crate::library::Libraries;
+    use crate::options::NumberFormat;
 
-    fn run(source: &str, context: &Context) -> Result<String, Error> {
-        Template::parse("t", source, &Libraries::new())?.render(context, &NoHost)
-    }
-
-    fn list(items: Vec<Value>) -> Value {
-        Value::from(items)
+    fn run(source: &str, context: &Context, options: &RenderOptions) -> String {
+        Template::parse("t", source, &Libraries::new())
+            .and_then(|t| t.render_with(context, &NoHost, options))
+            .unwrap_or_else(|e| format!("{e:?}"))
     }
 
     #[test]
-    fn unpack_checks_lengths_like_django() {
-        let pair = list(vec![Value::Int(1), Value::Int(2)]);
-        assert_eq!(unpack(&pair, 2).map(|parts| parts.len()).ok(), Some(2));
-        let text = Value::from("ab");
-        assert_eq!(unpack(&text, 2).map(|parts| parts.len()).ok(), Some(2));
-        let error = unpack(&Value::Int(1), 2).err().map(|e| e.to_string());
+    fn numbers_print_with_the_locales_separators() {
+        let context: Context = [
+            ("i", Value::Int(1234567)),
+            ("f", Value::Float(1234.5)),
+            ("b", Value::Bool(true)),
+        ]
+        .into_iter()
+        .collect();
+        let german = RenderOptions {
+            localized: NumberFormat {
+                decimal_separator: ",".into(),
+                thousand_separator: ".".into(),
+                grouping: vec![3, 0],
+                use_thousand_separator: true,
+            },
+            ..RenderOptions::default()
+        };
         assert_eq!(
-            error.as_deref(),
-            Some("Need 2 values to unpack in for loop; got 1. ")
+            run("{{ i }} {{ f }} {{ b }}", &context, &german),
+            "1.234.567 1.234,5 True"
+        );
+        assert_eq!(
+            run(
+                "{% load l10n %}{% localize off %}{{ i }} {{ f }}{% endlocalize %}",
+                &context,
+                &german
+            ),
+            "1234567 1234.5"
+        );
+        assert_eq!(
+            run("{{ i }} {{ f }}", &context, &RenderOptions::default()),
+            "1234567 1234.5"
         );
     }
 
     #[test]
-    fn escaping_applies_only_to_unsafe_text() {
-        let mut out = String::new();
-        write_escaped(&mut out, "<a>", false);
-        write_escaped(&mut out, "<b>", true);
-        assert_eq!(out, "&lt;a&gt;<b>");
-    }
-
-    #[test]
-    fn loop_variables_do_not_leak_out_of_the_loop() {
-        let context: Context = [("l", list(vec![Value::Int(1)]))].into_iter().collect();
-        let out = run(
-            "{% for x in l %}{{ x }}{% endfor %}[{{ x }}][{{ forloop }}]",
-            &context,
+    fn autoescape_off_prints_raw_text() {
+        let context: Context = [("x", Value::from("<b>"))].into_iter().collect();
+        let options = RenderOptions::default();
+        assert_eq!(
+            run(
+                "{% autoescape off %}{{ x }}{% endautoescape %}{{ x }}",
+                &context,
+                &options
+            ),
+            "<b>&lt;b&gt;"
         );
-        assert_eq!(out.ok().as_deref(), Some("1[][]"));
-    }
-
-    #[test]
-    fn render_errors_point_at_the_failing_tag() {
-        let context: Context = [("n", Value::Int(1))].into_iter().collect();
-        let error = run("a\n {% for x in n %}{% endfor %}", &context).err();
-        let located = error.map(|e| (e.kind(), e.line(), e.column()));
-        assert_eq!(located, Some((ErrorKind::Render, Some(2), Some(2))));
+        let off = RenderOptions {
+            autoescape: false,
+            ..RenderOptions::default()
+        };
+        assert_eq!(run("{{ x }}", &context, &off), "<b>");
     }
 }

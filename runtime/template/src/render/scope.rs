@@ -1,44 +1,72 @@
 //! The variables visible while rendering: scopes pushed by tags, over the caller's context,
-//! over Django's builtins `True`, `False` and `None`.
+//! over Django's builtins `True`, `False` and `None` (Django's `Context.dicts`).
 
 use std::sync::Arc;
 
 use crate::context::Context;
+use crate::error::Error;
 use crate::value::Value;
 
-static TRUE: Value = Value::Bool(true);
-static FALSE: Value = Value::Bool(false);
-static NONE: Value = Value::None;
+/// One scope: the variables a tag set, in the order it set them.
+pub(crate) type Frame = Vec<(Arc<str>, Value)>;
 
-/// A stack of scopes over a context, like Django's `Context.dicts`.
+/// A stack of scopes over a context.
 pub(crate) struct Scope<'c> {
-    context: &'c Context,
+    /// The caller's context; `None` inside `{% include ... only %}`.
+    base: Option<&'c Context>,
+    /// Variables already looked up in the context (found or not), so each is read once.
+    loaded: Vec<(Arc<str>, Option<Value>)>,
     /// Innermost last; the first is the template's own top-level scope.
-    frames: Vec<Vec<(Arc<str>, Value)>>,
+    frames: Vec<Frame>,
 }
 
 impl<'c> Scope<'c> {
     /// A scope with one empty frame over `context`.
     pub(crate) fn new(context: &'c Context) -> Scope<'c> {
         Scope {
-            context,
+            base: Some(context),
+            loaded: Vec::new(),
             frames: vec![Vec::new()],
         }
     }
 
+    /// A scope that sees only `values` (Django's `context.new(values)`).
+    pub(crate) fn isolated(values: Frame) -> Scope<'c> {
+        Scope {
+            base: None,
+            loaded: Vec::new(),
+            frames: vec![values],
+        }
+    }
+
     /// The value of `name`: innermost frame first, then the context, then the builtins.
-    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+    pub(crate) fn get(&mut self, name: &str) -> Result<Option<Value>, Error> {
         for frame in self.frames.iter().rev() {
-            if let Some((_, value)) = frame.iter().find(|(key, _)| &**key == name) {
-                return Some(value);
+            if let Some((_, value)) = frame.iter().rev().find(|(key, _)| &**key == name) {
+                return Ok(Some(value.clone()));
             }
         }
-        self.context.get(name).or(match name {
-            "True" => Some(&TRUE),
-            "False" => Some(&FALSE),
-            "None" => Some(&NONE),
+        if let Some(value) = self.base_value(name)? {
+            return Ok(Some(value));
+        }
+        Ok(match name {
+            "True" => Some(Value::Bool(true)),
+            "False" => Some(Value::Bool(false)),
+            "None" => Some(Value::None),
             _ => None,
         })
+    }
+
+    fn base_value(&mut self, name: &str) -> Result<Option<Value>, Error> {
+        let Some(base) = self.base else {
+            return Ok(None);
+        };
+        if let Some((_, value)) = self.loaded.iter().find(|(key, _)| &**key == name) {
+            return Ok(value.clone());
+        }
+        let value = base.lookup(name)?;
+        self.loaded.push((Arc::from(name), value.clone()));
+        Ok(value)
     }
 
     /// Sets `name` in the innermost frame (Django's `context[name] = value`).
@@ -46,15 +74,35 @@ impl<'c> Scope<'c> {
         let Some(frame) = self.frames.last_mut() else {
             return;
         };
-        match frame.iter_mut().find(|(key, _)| key == name) {
-            Some((_, slot)) => *slot = value,
-            None => frame.push((name.clone(), value)),
+        set_in(frame, name, value);
+    }
+
+    /// Sets `name` where it is already set, else in the innermost frame (Django's
+    /// `set_upward`); a variable of the caller's context is shadowed at the bottom.
+    pub(crate) fn set_upward(&mut self, name: &Arc<str>, value: Value) -> Result<(), Error> {
+        let found = self
+            .frames
+            .iter()
+            .rposition(|frame| frame.iter().any(|(key, _)| key == name));
+        let index = match found {
+            Some(index) => index,
+            None if self.base_value(name)?.is_some() => 0,
+            None => self.frames.len().saturating_sub(1),
+        };
+        if let Some(frame) = self.frames.get_mut(index) {
+            set_in(frame, name, value);
         }
+        Ok(())
     }
 
     /// Opens a new innermost frame.
     pub(crate) fn push(&mut self) {
         self.frames.push(Vec::new());
+    }
+
+    /// Opens a new innermost frame holding `values`.
+    pub(crate) fn push_frame(&mut self, values: Frame) {
+        self.frames.push(values);
     }
 
     /// Closes the innermost frame (the template's own frame always stays).
@@ -63,35 +111,75 @@ impl<'c> Scope<'c> {
             self.frames.pop();
         }
     }
+
+    /// The variables the template set so far, outermost first (for tags that take the
+    /// context).
+    pub(crate) fn locals(&self) -> Frame {
+        self.frames.iter().flatten().cloned().collect()
+    }
+}
+
+fn set_in(frame: &mut Frame, name: &Arc<str>, value: Value) {
+    match frame.iter_mut().find(|(key, _)| key == name) {
+        Some((_, slot)) => *slot = value,
+        None => frame.push((name.clone(), value)),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn get(scope: &mut Scope<'_>, name: &str) -> Option<Value> {
+        scope.get(name).ok().flatten()
+    }
+
     #[test]
     fn inner_frames_shadow_outer_ones_until_popped() {
         let context: Context = [("x", Value::Int(1))].into_iter().collect();
         let mut scope = Scope::new(&context);
         let x: Arc<str> = Arc::from("x");
-        assert!(matches!(scope.get("x"), Some(Value::Int(1))));
+        assert!(matches!(get(&mut scope, "x"), Some(Value::Int(1))));
         scope.push();
         scope.set(&x, Value::Int(2));
         scope.set(&x, Value::Int(3));
-        assert!(matches!(scope.get("x"), Some(Value::Int(3))));
+        assert!(matches!(get(&mut scope, "x"), Some(Value::Int(3))));
         scope.pop();
-        assert!(matches!(scope.get("x"), Some(Value::Int(1))));
+        assert!(matches!(get(&mut scope, "x"), Some(Value::Int(1))));
         scope.pop();
         scope.set(&x, Value::Int(4));
-        assert!(matches!(scope.get("x"), Some(Value::Int(4))));
+        assert!(matches!(get(&mut scope, "x"), Some(Value::Int(4))));
     }
 
     #[test]
     fn builtins_sit_below_the_context() {
         let context: Context = [("None", Value::Int(0))].into_iter().collect();
-        let scope = Scope::new(&context);
-        assert!(matches!(scope.get("True"), Some(Value::Bool(true))));
-        assert!(matches!(scope.get("None"), Some(Value::Int(0))));
-        assert!(scope.get("missing").is_none());
+        let mut scope = Scope::new(&context);
+        assert!(matches!(get(&mut scope, "True"), Some(Value::Bool(true))));
+        assert!(matches!(get(&mut scope, "None"), Some(Value::Int(0))));
+        assert!(get(&mut scope, "missing").is_none());
+    }
+
+    #[test]
+    fn set_upward_writes_where_the_name_lives() {
+        let context: Context = [("c", Value::Int(0))].into_iter().collect();
+        let mut scope = Scope::new(&context);
+        let (a, c): (Arc<str>, Arc<str>) = (Arc::from("a"), Arc::from("c"));
+        scope.set(&a, Value::Int(1));
+        scope.push();
+        let _ = scope.set_upward(&a, Value::Int(2));
+        let _ = scope.set_upward(&c, Value::Int(3));
+        scope.pop();
+        assert!(matches!(get(&mut scope, "a"), Some(Value::Int(2))));
+        assert!(matches!(get(&mut scope, "c"), Some(Value::Int(3))));
+        assert_eq!(scope.locals().len(), 2);
+    }
+
+    #[test]
+    fn isolated_scopes_see_only_their_values() {
+        let mut scope = Scope::isolated(vec![(Arc::from("v"), Value::Int(1))]);
+        assert!(get(&mut scope, "v").is_some());
+        assert!(get(&mut scope, "True").is_some());
+        assert!(get(&mut scope, "x").is_none());
     }
 }

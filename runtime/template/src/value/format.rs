@@ -23,21 +23,6 @@ pub(crate) fn to_text(value: &Value) -> Result<(Cow<'_, str>, bool), Error> {
     })
 }
 
-/// What `{{ value }}` prints before escaping: Django's `localize()` then `str()`.
-///
-/// Numbers are formatted as Django does with `USE_THOUSAND_SEPARATOR = False` and a locale
-/// whose decimal separator is `.`, the defaults.
-pub(crate) fn to_output(value: &Value) -> Result<(Cow<'_, str>, bool), Error> {
-    match value {
-        Value::Float(f) => Ok((Cow::Owned(float_output(*f)), false)),
-        Value::Object(object) => {
-            let (text, safe) = object.to_output()?;
-            Ok((Cow::Owned(text), safe))
-        }
-        _ => to_text(value),
-    }
-}
-
 /// Python's `repr(value)`.
 pub(crate) fn to_repr(value: &Value) -> Result<String, Error> {
     let mut out = String::new();
@@ -85,6 +70,13 @@ fn write_repr(out: &mut String, value: &Value, depth: usize) -> Result<(), Error
         Value::Object(object) => out.push_str(&object.to_repr()?),
     }
     Ok(())
+}
+
+/// Python's `repr()` of a string.
+pub(crate) fn py_repr_str(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    write_str_repr(&mut out, text);
+    out
 }
 
 /// Python's `repr()` of a string: single quotes unless the text has `'` and no `"`.
@@ -172,6 +164,15 @@ pub(crate) fn float_repr(f: f64) -> String {
     if f.is_nan() {
         return "nan".into();
     }
+    // Python writes 1e-4 <= |f| < 1e16 positionally, with the shortest digits that read back
+    // the same, as Rust's Display does (which leaves off a whole number's ".0").
+    if f == 0.0 || (1e-4..1e16).contains(&f.abs()) {
+        let mut text = f.to_string();
+        if !text.contains('.') {
+            text.push_str(".0");
+        }
+        return text;
+    }
     let sign = if f.is_sign_negative() { "-" } else { "" };
     if f.is_infinite() {
         return format!("{sign}inf");
@@ -207,60 +208,25 @@ pub(crate) fn float_repr(f: f64) -> String {
     out
 }
 
-/// How Django's `localize()` prints a float: like `repr()`, except that values `repr()` writes
-/// with an exponent go through `Decimal` and come out positional (`1e+16` prints as
-/// `10000000000000000`), unless they would need more than 200 digits.
-pub(crate) fn float_output(f: f64) -> String {
-    let repr = float_repr(f);
-    if !f.is_finite() || !repr.contains('e') {
-        return repr;
-    }
-    let (digits, exponent) = float_digits(f);
-    let count = i64::try_from(digits.len()).unwrap_or(i64::MAX);
-    let decimal_exponent = i64::from(exponent) - (count - 1);
-    if decimal_exponent.abs() + count > 200 {
-        return repr;
-    }
-    let mut out = String::from(if f.is_sign_negative() { "-" } else { "" });
-    if decimal_exponent >= 0 {
-        out.push_str(&digits);
-        out.extend(std::iter::repeat_n(
-            '0',
-            decimal_exponent.unsigned_abs() as usize,
-        ));
-    } else {
-        let fraction = decimal_exponent.unsigned_abs() as usize;
-        if digits.len() > fraction {
-            let (int_part, frac_part) = digits.split_at(digits.len() - fraction);
-            out.push_str(int_part);
-            out.push('.');
-            out.push_str(frac_part);
-        } else {
-            out.push_str("0.");
-            out.extend(std::iter::repeat_n('0', fraction - digits.len()));
-            out.push_str(&digits);
-        }
-    }
-    out
-}
-
 /// Appends `text` HTML-escaped as Django's `escape()` does (`html.escape` with quotes).
 pub(crate) fn escape_into(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
-        let (plain, special) = rest.split_at(i);
-        out.push_str(plain);
-        let mut chars = special.chars();
-        out.push_str(match chars.next() {
-            Some('&') => "&amp;",
-            Some('<') => "&lt;",
-            Some('>') => "&gt;",
-            Some('"') => "&quot;",
-            _ => "&#x27;",
-        });
-        rest = chars.as_str();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, byte) in bytes.iter().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        // The five characters are ASCII, so these are char boundaries.
+        out.push_str(text.get(start..i).unwrap_or(""));
+        out.push_str(replacement);
+        start = i + 1;
     }
-    out.push_str(rest);
+    out.push_str(text.get(start..).unwrap_or(""));
 }
 
 #[cfg(test)]
@@ -298,25 +264,6 @@ mod tests {
     }
 
     #[test]
-    fn float_output_matches_django_localize() {
-        let cases = [
-            (1e16, "10000000000000000"),
-            (1.5e-5, "0.000015"),
-            (0.0001, "0.0001"),
-            (1.2345678901234568e17, "123456789012345680"),
-            (1e22, "10000000000000000000000"),
-            (-1.5e-5, "-0.000015"),
-            (1e300, "1e+300"),
-            (1.0, "1.0"),
-            (f64::NAN, "nan"),
-            (1.234e-5, "0.00001234"),
-        ];
-        for (f, expected) in cases {
-            assert_eq!(float_output(f), expected, "{f:e}");
-        }
-    }
-
-    #[test]
     fn repr_of_containers_and_strings() {
         let map: Map = [(Arc::from("k'"), Value::None)].into_iter().collect();
         let value = Value::from(vec![
@@ -345,18 +292,11 @@ mod tests {
     }
 
     #[test]
-    fn text_and_output_differ_only_for_floats() {
+    fn text_of_values() {
         let text = |v: &Value| to_text(v).map(|(t, _)| t.into_owned()).unwrap_or_default();
-        let output = |v: &Value| {
-            to_output(v)
-                .map(|(t, _)| t.into_owned())
-                .unwrap_or_default()
-        };
         assert_eq!(text(&Value::Float(1e16)), "1e+16");
-        assert_eq!(output(&Value::Float(1e16)), "10000000000000000");
-        assert_eq!(output(&Value::Int(-3)), "-3");
-        assert_eq!(output(&Value::Bool(false)), "False");
-        assert_eq!(output(&Value::None), "None");
+        assert_eq!(text(&Value::Bool(false)), "False");
+        assert_eq!(py_repr_str("it's"), "\"it's\"");
         assert_eq!(
             to_text(&Value::safe_str("<b>")).map(|(_, s)| s).ok(),
             Some(true)

@@ -209,7 +209,7 @@ mod tests {
         assert!(matches!(find(&map, "keys"), Ok(Some(Value::Object(_)))));
         assert!(matches!(find(&map, "zzz"), Ok(None)));
         assert!(matches!(find(&map, "0"), Ok(None)));
-        let err = find(&Value::from(Map::new()), "get").err();
+        let err = find(&Value::from(Map::default()), "get").err();
         assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::Unsupported));
     }
 

@@ -2,6 +2,7 @@
 
 mod format;
 mod lookup;
+pub(crate) mod number;
 mod object;
 mod ops;
 
@@ -11,14 +12,15 @@ use indexmap::IndexMap;
 
 use crate::error::Error;
 
-pub(crate) use format::{escape_into, to_output, to_text};
+pub(crate) use format::{escape_into, float_repr, py_repr_str, to_repr, to_text};
 pub(crate) use lookup::{lookup_member, python_index};
-pub use object::{AsAny, Object};
-pub(crate) use object::{DictView, LoopObject};
+pub use object::{AsAny, Object, Tuple};
+pub(crate) use object::{DictView, GroupedResult, LoopObject};
 pub(crate) use ops::{compare, contains, identical, CompareOp};
 
-/// A map as templates see it: Python's `dict` with string keys, in insertion order.
-pub type Map = IndexMap<Arc<str>, Value>;
+/// A map as templates see it: Python's `dict` with string keys, in insertion order (hashed
+/// with foldhash: fast on short keys, seeded per process).
+pub type Map = IndexMap<Arc<str>, Value, foldhash::fast::RandomState>;
 
 /// A value in a template context: one of Python's builtin types, or a host object.
 ///
@@ -223,7 +225,7 @@ mod tests {
             Value::Float(-0.0),
             Value::from(""),
             Value::from(Vec::new()),
-            Value::from(Map::new()),
+            Value::from(Map::default()),
         ];
         for value in falsy {
             assert!(!value.is_true().unwrap_or(true), "{value:?}");

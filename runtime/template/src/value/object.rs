@@ -28,9 +28,12 @@ pub trait Object: AsAny + Send + Sync + fmt::Debug {
     /// `str(obj)` and whether it is safe (a `SafeString`, or an object with `__html__`).
     fn to_text(&self) -> Result<(String, bool), Error>;
 
-    /// What `{{ obj }}` prints before escaping: Django localizes numbers and dates first.
-    /// Defaults to [`Object::to_text`], right for every type Django does not localize.
-    fn to_output(&self) -> Result<(String, bool), Error> {
+    /// What `{{ obj }}` prints before escaping: Django converts datetimes to the current
+    /// time zone and localizes numbers and dates (unless `use_l10n` is false, inside
+    /// `{% localize off %}`). Defaults to [`Object::to_text`], right for every type Django
+    /// does not localize.
+    fn to_output(&self, use_l10n: bool) -> Result<(String, bool), Error> {
+        let _ = use_l10n;
         self.to_text()
     }
 
@@ -46,6 +49,15 @@ pub trait Object: AsAny + Send + Sync + fmt::Debug {
     fn equals(&self, _other: &Value) -> Result<bool, Error> {
         Err(Error::unsupported(
             "comparing a host object needs Object::equals",
+        ))
+    }
+
+    /// Python's `obj <op> other` for `op` one of `<`, `<=`, `>`, `>=`; with `reflected`,
+    /// `other <op> obj` instead. Defaults to an `Unsupported` error.
+    fn compare(&self, op: &str, other: &Value, reflected: bool) -> Result<bool, Error> {
+        let _ = (op, other, reflected);
+        Err(Error::unsupported(
+            "ordering a host object needs Object::compare",
         ))
     }
 }
@@ -142,9 +154,9 @@ impl Object for DictView {
     }
 }
 
-/// A Python tuple, as produced by `dict.items()`.
+/// A Python tuple (hosts convert theirs to it; `dict.items()` yields them).
 #[derive(Debug)]
-pub(crate) struct Tuple(Vec<Value>);
+pub struct Tuple(pub Vec<Value>);
 
 impl Object for Tuple {
     fn lookup(&self, segment: &str) -> Result<Option<Value>, Error> {
@@ -181,11 +193,22 @@ impl Object for Tuple {
     }
 
     fn equals(&self, other: &Value) -> Result<bool, Error> {
-        match other {
-            // A tuple never equals a list or a scalar; tuple-to-tuple needs the host's help.
-            Value::Object(_) => Err(Error::unsupported("comparing tuples")),
-            _ => Ok(false),
+        let Value::Object(object) = other else {
+            // A tuple never equals a list or a scalar.
+            return Ok(false);
+        };
+        let Some(other) = object.as_any().downcast_ref::<Tuple>() else {
+            return Err(Error::unsupported("comparing a tuple with a host object"));
+        };
+        if self.0.len() != other.0.len() {
+            return Ok(false);
         }
+        for (a, b) in self.0.iter().zip(&other.0) {
+            if !super::compare(super::CompareOp::Eq, a, b)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 }
 
@@ -195,6 +218,8 @@ pub(crate) struct LoopObject {
     pub(crate) parentloop: Value,
     pub(crate) counter0: usize,
     pub(crate) length: usize,
+    /// Which run of which `{% for %}` this is (`{% ifchanged %}` keeps its state per run).
+    pub(crate) run: usize,
 }
 
 /// The keys of Django's loop dict, in the order Django inserts them.
@@ -254,13 +279,57 @@ impl Object for LoopObject {
     }
 
     fn to_repr(&self) -> Result<String, Error> {
-        let mut map = Map::with_capacity(LOOP_KEYS.len());
+        let mut map = Map::with_capacity_and_hasher(LOOP_KEYS.len(), Default::default());
         for key in LOOP_KEYS {
             if let Some(value) = self.get(key) {
                 map.insert(Arc::from(key), value);
             }
         }
         format::to_repr(&Value::from(map))
+    }
+}
+
+/// One group of `{% regroup %}`: Django's `GroupedResult(grouper, list)` namedtuple.
+#[derive(Debug)]
+pub(crate) struct GroupedResult {
+    pub(crate) grouper: Value,
+    pub(crate) list: Value,
+}
+
+impl Object for GroupedResult {
+    fn lookup(&self, segment: &str) -> Result<Option<Value>, Error> {
+        Ok(match segment {
+            "grouper" | "0" => Some(self.grouper.clone()),
+            "list" | "1" => Some(self.list.clone()),
+            _ => {
+                lookup::reject_builtin_attribute("GroupedResult", segment, &["count", "index"])?;
+                None
+            }
+        })
+    }
+
+    fn iterate(&self) -> Result<Option<Vec<Value>>, Error> {
+        Ok(Some(vec![self.grouper.clone(), self.list.clone()]))
+    }
+
+    fn length(&self) -> Result<Option<usize>, Error> {
+        Ok(Some(2))
+    }
+
+    fn is_true(&self) -> Result<bool, Error> {
+        Ok(true)
+    }
+
+    fn to_text(&self) -> Result<(String, bool), Error> {
+        Ok((self.to_repr()?, false))
+    }
+
+    fn to_repr(&self) -> Result<String, Error> {
+        Ok(format!(
+            "GroupedResult(grouper={}, list={})",
+            format::to_repr(&self.grouper)?,
+            format::to_repr(&self.list)?
+        ))
     }
 }
 
@@ -333,9 +402,10 @@ mod tests {
     #[test]
     fn loop_object_matches_djangos_loop_dict() {
         let outer = LoopObject {
-            parentloop: Value::from(Map::new()),
+            parentloop: Value::from(Map::default()),
             counter0: 0,
             length: 2,
+            run: 1,
         };
         assert_eq!(
             outer.to_repr().unwrap_or_default(),
@@ -346,6 +416,7 @@ mod tests {
             parentloop: Value::from_object(outer),
             counter0: 2,
             length: 3,
+            run: 2,
         };
         let counter = inner.lookup("counter").ok().flatten();
         assert_eq!(counter.map(|v| text(&v)), Some("3".into()));

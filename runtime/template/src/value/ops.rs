@@ -227,10 +227,8 @@ fn order(op: CompareOp, left: &Value, right: &Value, depth: usize) -> Result<boo
         return Ok(compare_numbers(a, b).is_some_and(|ordering| op.holds(ordering)));
     }
     match (left, right) {
-        (Value::Object(_), _) | (_, Value::Object(_)) => Err(Error::unsupported(format!(
-            "the '{}' comparison of a host object",
-            op.symbol()
-        ))),
+        (Value::Object(object), other) => object.compare(op.symbol(), other, false),
+        (other, Value::Object(object)) => object.compare(op.symbol(), other, true),
         // UTF-8 byte order is code point order, which is how Python orders strings.
         (Value::Str(a, _), Value::Str(b, _)) => Ok(op.holds(a.as_bytes().cmp(b.as_bytes()))),
         (Value::List(a), Value::List(b)) => {
@@ -329,7 +327,7 @@ mod tests {
         assert!(contains(&map, &items).is_err());
         assert!(contains(&Value::Int(5), &Value::Int(5)).is_err());
         assert!(contains(&Value::None, &Value::Int(5)).is_err());
-        assert!(contains(&Value::from(Map::new()), &Value::None).is_ok());
+        assert!(contains(&Value::from(Map::default()), &Value::None).is_ok());
     }
 
     #[test]
@@ -346,11 +344,13 @@ mod tests {
                 parentloop: Value::None,
                 counter0: 0,
                 length: 1,
+                run: 0,
             }),
             &Value::from_object(crate::value::LoopObject {
                 parentloop: Value::None,
                 counter0: 0,
                 length: 1,
+                run: 0,
             }),
         )
         .err();

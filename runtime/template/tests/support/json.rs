@@ -98,7 +98,7 @@ impl Reader<'_> {
 
     fn object(&mut self) -> Result<Value, String> {
         self.expect(b'{')?;
-        let mut map = Map::new();
+        let mut map = Map::default();
         self.skip_space();
         if self.peek() == Some(b'}') {
             self.pos += 1;

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use djust_template::{Error, Host, Libraries, Map, Object, Value};
+use djust_template::{Error, Host, Libraries, Map, Object, TagCall, Value};
 
 /// A host object with attributes and a `str()`: Python's `TestObject` in the Django check.
 #[derive(Debug)]
@@ -73,13 +73,14 @@ fn text(value: &Value) -> String {
 pub struct FixtureHost;
 
 impl Host for FixtureHost {
-    fn call_simple_tag(
-        &self,
-        library: &str,
-        name: &str,
-        args: Vec<Value>,
-        kwargs: Vec<(String, Value)>,
-    ) -> Result<Value, Error> {
+    fn call_simple_tag(&self, call: TagCall<'_>) -> Result<Value, Error> {
+        let TagCall {
+            library,
+            name,
+            args,
+            kwargs,
+            ..
+        } = call;
         Ok(match (library, name) {
             ("testtags", "echo") => {
                 let mut parts: Vec<String> = args.iter().map(text).collect();

@@ -1,0 +1,118 @@
+"""Every builtin filter, over every kind of value, rendered by Django and by djust: the same
+bytes, or the same error."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.template.differential import check, make_engines
+from tests.template.values import VALUES
+
+# The arguments each filter is tried with (template syntax; None: no argument).
+ARGUMENTS: dict[str, list[str | None]] = {
+    "add": ["1", '"2"', '"x"', "list", "2.5", "float"],
+    "addslashes": [None],
+    "capfirst": [None],
+    "center": ["9", '"3"'],
+    "cut": ['" "', '"l"', '";"'],
+    "date": [None, '"Y-m-d"', '"D, d M Y H:i"', '"N j, Y P"', '"c"'],
+    "default": ['"dflt"', "zero"],
+    "default_if_none": ['"dflt"'],
+    "dictsort": ['"n"', '"s"', '"0"'],
+    "dictsortreversed": ['"n"'],
+    "divisibleby": ["2", '"3"'],
+    "escape": [None],
+    "escapejs": [None],
+    "escapeseq": [None],
+    "filesizeformat": [None],
+    "first": [None],
+    "floatformat": [None, "2", '"-3"', '"0"', '"2g"', '"u"', '"x"', "-1", '"3ug"'],
+    "force_escape": [None],
+    "get_digit": ["1", '"2"', "9"],
+    "iriencode": [None],
+    "join": ['", "', '"<br>"'],
+    "json_script": [None, '"data-id"'],
+    "last": [None],
+    "length": [None],
+    "linebreaks": [None],
+    "linebreaksbr": [None],
+    "linenumbers": [None],
+    "ljust": ["8"],
+    "lower": [None],
+    "make_list": [None],
+    "phone2numeric": [None],
+    "pluralize": [None, '"es"', '"y,ies"', '"a,b,c"'],
+    "pprint": [None],
+    "rjust": ["8"],
+    "safe": [None],
+    "safeseq": [None],
+    "slice": ['":2"', '"1:"', '"::-1"', '"x"', '"-2:"'],
+    "slugify": [None],
+    "stringformat": ['"s"', '"05d"', '".2f"', '"x"', '"r"', '"E"', '"-6s"'],
+    "striptags": [None],
+    "time": [None, '"H:i"'],
+    "timesince": [None],
+    "timeuntil": [None],
+    "title": [None],
+    "truncatechars": ["5", "1", "0", '"x"'],
+    "truncatechars_html": ["6"],
+    "truncatewords": ["1", "3"],
+    "truncatewords_html": ["2"],
+    "unordered_list": [None],
+    "upper": [None],
+    "urlencode": [None, '""'],
+    "urlize": [None],
+    "urlizetrunc": ["10"],
+    "wordcount": [None],
+    "wordwrap": ["5"],
+    "yesno": [None, '"yeah,no"', '"y,n,m"'],
+}
+
+ENGINES = make_engines()
+ENGINES_RAW = make_engines(autoescape=False)
+
+
+def cases():
+    for name, arguments in sorted(ARGUMENTS.items()):
+        for argument in arguments:
+            expression = name if argument is None else f"{name}:{argument}"
+            yield pytest.param(expression, id=expression)
+
+
+@pytest.mark.parametrize("expression", list(cases()))
+def test_filter_matches_django_for_every_value(expression):
+    context = dict(VALUES)
+    for key in VALUES:
+        check(ENGINES, f"{{{{ {key}|{expression} }}}}", context)
+
+
+@pytest.mark.parametrize("name", ["join", "linebreaks", "linebreaksbr", "linenumbers",
+                                  "unordered_list", "urlize", "escape", "safe"])
+def test_autoescape_off_reaches_the_filters(name):
+    expression = 'join:"<br>"' if name == "join" else name
+    for key in ("html", "safe", "strs", "multi", "nested", "url"):
+        check(ENGINES_RAW, f"{{{{ {key}|{expression} }}}}", VALUES)
+        check(ENGINES, f"{{% autoescape off %}}{{{{ {key}|{expression} }}}}{{% endautoescape %}}",
+              VALUES)
+
+
+def test_random_picks_from_one_item():
+    check(ENGINES, "{{ one_item|random }}{{ empty|random }}", {"one_item": ["<x>"], "empty": []})
+
+
+@pytest.mark.parametrize("chain", [
+    "upper|lower|capfirst", "safe|upper", "safe|lower", "escape|safe", "force_escape|escape",
+    'default:"<x>"|upper', "length|add:1|stringformat:'03d'", "make_list|join:'-'",
+    "first|upper", "slice:':1'|join:','", "striptags|truncatewords:2", "title|slugify",
+    "floatformat:2|add:1", "linebreaksbr|safe", "escapejs|safe",
+])
+def test_filter_chains(chain):
+    for key in ("html", "safe", "text", "float", "strs", "multi", "none"):
+        check(ENGINES, f"{{{{ {key}|{chain} }}}}", VALUES)
+
+
+def test_project_filters_are_called_back():
+    source = ("{% load corpus_tags %}{{ text|double }}|{{ html|wrap }}|{{ safe|wrap:'b' }}|"
+              "{{ html|shout }}|{{ list|double|length }}")
+    check(ENGINES, source, VALUES)
+    check(ENGINES_RAW, source, VALUES)
