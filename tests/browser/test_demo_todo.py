@@ -17,10 +17,6 @@ pytestmark = pytest.mark.browser
 # Each step is a local round trip (milliseconds); a missed one fails fast.
 WAIT = 3_000
 
-NEEDS_KEYED = pytest.mark.xfail(strict=True, reason=(
-    "needs issue 4's keyed diff: rows moved (not rewritten) and the re-keyed field replaced"))
-
-
 def add(page, text: str, count: int) -> None:
     page.fill("#new-text", text)
     page.click("#add-btn")
@@ -68,7 +64,6 @@ def test_blank_text_adds_nothing(demo_url, page):
     assert ids(page) == ["todo-1", "todo-2"]
 
 
-@NEEDS_KEYED
 def test_reverse_moves_rows_and_adding_clears_the_field(demo_url, page):
     open_page(page, demo_url + "/todo/")
     for n, text in enumerate(["a", "b", "c"], start=1):

@@ -59,6 +59,110 @@ test("an unknown operation raises PatchError", () => {
   assert.throws(() => djust.applyPatches(root, [["explode", [0]]]), djust.PatchError);
 });
 
+test("insert puts parsed nodes before the child at the path, or at the end", () => {
+  const root = rootOf("<ul><li>a</li><li>d</li></ul>");
+  djust.applyPatches(root, [
+    ["insert", [0, 1], "<li>b</li><li>c</li>"],
+    ["insert", [0, 4], "<li>e</li>"],
+  ]);
+  assert.equal(root.innerHTML, "<ul><li>a</li><li>b</li><li>c</li><li>d</li><li>e</li></ul>");
+});
+
+test("remove takes out a run of siblings", () => {
+  const root = rootOf("<ul><li>a</li><li>b</li><li>c</li><li>d</li></ul>");
+  djust.applyPatches(root, [["remove", [0, 1], 2]]);
+  assert.equal(root.innerHTML, "<ul><li>a</li><li>d</li></ul>");
+});
+
+test("move keeps the node itself, forwards and backwards", () => {
+  const root = rootOf("<ul><li>a</li><li>b</li><li>c</li><li>d</li></ul>");
+  const [a, b, c, d] = root.firstChild.childNodes;
+  djust.applyPatches(root, [["move", [0, 0], 3]]);
+  assert.equal(root.innerHTML, "<ul><li>b</li><li>c</li><li>d</li><li>a</li></ul>");
+  djust.applyPatches(root, [["move", [0, 2], 0]]);
+  assert.equal(root.innerHTML, "<ul><li>d</li><li>b</li><li>c</li><li>a</li></ul>");
+  assert.deepEqual([...root.firstChild.childNodes], [d, b, c, a]);
+});
+
+test("text patches set comment data too", () => {
+  const root = rootOf("<!--a--><p>x</p>");
+  djust.applyPatches(root, [["text", [0], "b"]]);
+  assert.equal(root.innerHTML, "<!--b--><p>x</p>");
+});
+
+test("the server's value, checked and selected reach the properties", () => {
+  const root = rootOf(
+    '<input value="a"><input type="checkbox"><select><option>1</option><option>2</option></select>',
+  );
+  const [text, box, select] = root.childNodes;
+  text.value = "typed";
+  djust.applyPatches(root, [
+    ["attr", [0], "value", "server"],
+    ["attr", [1], "checked", ""],
+    ["attr", [2, 1], "selected", ""],
+  ]);
+  assert.equal(text.value, "server");
+  assert.equal(box.checked, true);
+  assert.equal(select.childNodes[1].selected, true);
+  djust.applyPatches(root, [["rmattr", [1], "checked"], ["rmattr", [0], "value"]]);
+  assert.equal(box.checked, false);
+  assert.equal(text.value, "");
+});
+
+test("a textarea shows the server's new text", () => {
+  const root = rootOf("<textarea>old</textarea>");
+  const area = root.firstChild;
+  area.value = "typed";
+  djust.applyPatches(root, [["text", [0, 0], "new"]]);
+  assert.equal(area.value, "new");
+  djust.applyPatches(root, [["remove", [0, 0], 1]]);
+  assert.equal(area.value, "");
+});
+
+test("callbacks hear of each element added, removed and updated, once", () => {
+  const root = rootOf('<ul><li id="a">a</li><li id="b"><b id="bb">b</b></li></ul><p id="p">x</p>');
+  const heard = { added: [], removed: [], updated: [] };
+  const callbacks = {};
+  for (const kind of Object.keys(heard)) callbacks[kind] = (el) => heard[kind].push(el.id);
+  djust.applyPatches(
+    root,
+    [
+      ["insert", [0, 2], '<li id="c"><i id="ci">c</i></li>'],
+      ["remove", [0, 1], 1],
+      ["attr", [0, 0], "class", "x"],
+      ["text", [0, 0, 0], "A"],
+      ["attr", [1], "title", "t"],
+      ["move", [0, 1], 0],
+    ],
+    callbacks,
+  );
+  assert.deepEqual(heard.removed, ["b", "bb"]);
+  assert.deepEqual(heard.added, ["c", "ci"]);
+  // The list (no id) for its children, #a for an attribute and its text, #p for an attribute.
+  assert.deepEqual(heard.updated, ["", "a", "p"]);
+  assert.ok(!heard.updated.includes("c"), "an element added is not also updated");
+});
+
+test("patches that do not fit the DOM raise PatchError", () => {
+  const cases = [
+    ["remove", [0], 5],
+    ["remove", [0], 0],
+    ["move", [0], 3],
+    ["move", [4], 0],
+    ["insert", [3], "<b></b>"],
+    ["insert", [], "<b></b>"],
+    ["replace", [], "<b></b>"],
+    ["text", [0], "x"],
+    ["attr", [0, 0], "a", "b"],
+    ["text", "0", "x"],
+    ["text", [0.5], "x"],
+  ];
+  for (const patch of cases) {
+    const root = rootOf("<p>a</p><p>b</p>");
+    assert.throws(() => djust.applyPatches(root, [patch]), djust.PatchError, JSON.stringify(patch));
+  }
+});
+
 test("event params come from data-* and dj-value-* in snake_case", () => {
   const root = rootOf('<button dj-click="delete" data-item-id="7" dj-value-mode="soft">x</button>');
   assert.deepEqual(djust.eventParams(root.firstChild), { item_id: "7", mode: "soft" });

@@ -4,16 +4,25 @@ use pyo3::prelude::*;
 
 use crate::errors::VdomError;
 
-fn patches_json(patches: &[djust_vdom::Patch]) -> PyResult<String> {
-    serde_json::to_string(patches).map_err(|err| VdomError::new_err(err.to_string()))
+/// The patches as JSON, after logging what the differ noticed (to the `djust` logger).
+fn patches_json(py: Python<'_>, diff: &djust_vdom::Diff) -> PyResult<String> {
+    if !diff.duplicate_keys.is_empty() {
+        let logger = py
+            .import("logging")?
+            .call_method1("getLogger", ("djust",))?;
+        for duplicate in &diff.duplicate_keys {
+            logger.call_method1("warning", ("djust: %s", duplicate.to_string()))?;
+        }
+    }
+    serde_json::to_string(&diff.patches).map_err(|err| VdomError::new_err(err.to_string()))
 }
 
 /// The patches (a JSON list) that turn the `dj-root` region of `old` into that of `new`.
 #[pyfunction]
 pub fn diff_html(py: Python<'_>, old: &str, new: &str) -> PyResult<String> {
     let (old, new) = (old.to_owned(), new.to_owned());
-    let patches = py.detach(|| djust_vdom::diff_html(&old, &new));
-    patches_json(&patches)
+    let diff = py.detach(|| djust_vdom::diff_html(&old, &new));
+    patches_json(py, &diff)
 }
 
 /// A page's `dj-root` tree as the browser last received it.
@@ -37,10 +46,10 @@ impl LiveTree {
     fn update(&mut self, py: Python<'_>, html: &str) -> PyResult<String> {
         let html = html.to_owned();
         let inner = &mut self.inner;
-        let patches = py
+        let diff = py
             .detach(|| inner.update(&html))
             .map_err(|err| VdomError::new_err(err.to_string()))?;
-        patches_json(&patches)
+        patches_json(py, &diff)
     }
 
     /// The HTML of the root's children, as the browser should hold it.

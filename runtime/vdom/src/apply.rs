@@ -4,19 +4,23 @@
 //! it is as strict as a browser about paths, and parses patch HTML in the same context.
 
 use std::fmt;
+use std::sync::Arc;
 
 use markup5ever::QualName;
 
 use crate::parse::parse_fragment;
 use crate::patch::Patch;
-use crate::tree::{Attribute, NodeData, NodeId, Tree};
+use crate::tree::{Attribute, Node, NodeData, Tree};
 
 /// Applies patches in order to a tree's root content, as a browser would to its DOM.
 ///
-/// Stops at the first patch that cannot apply; the patches before it stay applied.
+/// Stops at the first patch that cannot apply; the patches before it stay applied. Nodes are
+/// copied on write: other trees sharing them are not affected.
 pub fn apply(tree: &mut Tree, patches: &[Patch]) -> Result<(), ApplyError> {
+    // The patched tree no longer matches any source its nodes could be reused from.
+    tree.origin = None;
     for (index, patch) in patches.iter().enumerate() {
-        apply_one(tree, patch).map_err(|problem| ApplyError {
+        apply_one(&mut tree.root, patch).map_err(|problem| ApplyError {
             index,
             path: patch.path().to_vec(),
             problem,
@@ -41,12 +45,15 @@ pub struct ApplyError {
 pub enum ApplyProblem {
     /// No node at the path (or it leads into a template's contents, which are not children).
     NoSuchNode,
-    /// A `text` patch whose target is not a text node.
+    /// A `text` patch whose target is neither a text nor a comment node.
     NotText,
-    /// An attribute or `html` patch whose target is not an element.
+    /// An attribute, `html` or child-list patch whose target (or parent) is not an element.
     NotElement,
-    /// A `replace` patch with the root's path `[]`: the root belongs to the page.
-    ReplacesRoot,
+    /// A patch that would replace, remove, move or insert beside the root: it belongs to the
+    /// page.
+    TouchesRoot,
+    /// A `remove` of no nodes or of more siblings than follow, or a `move` past the end.
+    OutOfRange,
 }
 
 impl fmt::Display for ApplyError {
@@ -55,7 +62,8 @@ impl fmt::Display for ApplyError {
             ApplyProblem::NoSuchNode => "there is no node at that path",
             ApplyProblem::NotText => "a text patch targets a node that is not text",
             ApplyProblem::NotElement => "the target is not an element",
-            ApplyProblem::ReplacesRoot => "the root element cannot be replaced",
+            ApplyProblem::TouchesRoot => "the root element cannot be replaced, removed or moved",
+            ApplyProblem::OutOfRange => "the count or index is out of range",
         };
         write!(f, "patch {} at path {:?}: {problem}", self.index, self.path)
     }
@@ -63,17 +71,14 @@ impl fmt::Display for ApplyError {
 
 impl std::error::Error for ApplyError {}
 
-fn apply_one(tree: &mut Tree, patch: &Patch) -> Result<(), ApplyProblem> {
+fn apply_one(root: &mut Arc<Node>, patch: &Patch) -> Result<(), ApplyProblem> {
     match patch {
-        Patch::SetText { path, text } => {
-            let target = find(tree, path)?;
-            match &mut tree.node_mut(target).data {
-                NodeData::Text(data) => text.clone_into(data),
-                _ => return Err(ApplyProblem::NotText),
-            }
-        }
+        Patch::SetText { path, text } => match &mut find_mut(root, path)?.data {
+            NodeData::Text(data) | NodeData::Comment(data) => text.clone_into(data),
+            NodeData::Element(_) => return Err(ApplyProblem::NotText),
+        },
         Patch::SetAttr { path, name, value } => {
-            let attrs = attributes(tree, path)?;
+            let attrs = attributes(root, path)?;
             match attrs.iter_mut().find(|a| &*a.name == name.as_str()) {
                 Some(attr) => value.clone_into(&mut attr.value),
                 None => attrs.push(Attribute {
@@ -84,56 +89,104 @@ fn apply_one(tree: &mut Tree, patch: &Patch) -> Result<(), ApplyProblem> {
         }
         Patch::RemoveAttr { path, name } => {
             // As `removeAttribute`: removing an absent attribute does nothing.
-            attributes(tree, path)?.retain(|a| &*a.name != name.as_str());
+            attributes(root, path)?.retain(|a| &*a.name != name.as_str());
         }
         Patch::Replace { path, html } => {
-            let Some((&index, parent_path)) = path.split_last() else {
-                return Err(ApplyProblem::ReplacesRoot);
-            };
-            // The node must exist as the browser sees it (not inside a template's contents).
-            find(tree, path)?;
-            let parent = find(tree, parent_path)?;
-            let nodes = parse_in(tree, parent, html)?;
-            tree.node_mut(parent).children.splice(index..=index, nodes);
+            let (parent, index) = parent_of(root, path)?;
+            child_at(parent, index)?;
+            let nodes = parse_in(parent, html)?;
+            parent.children.splice(index..=index, nodes);
         }
         Patch::ReplaceChildren { path, html } => {
-            let target = find(tree, path)?;
-            let nodes = parse_in(tree, target, html)?;
-            tree.node_mut(target).children = nodes;
+            let target = find_mut(root, path)?;
+            target.children = parse_in(target, html)?;
+        }
+        Patch::Insert { path, html } => {
+            let (parent, index) = parent_of(root, path)?;
+            if index > parent.children.len() {
+                return Err(ApplyProblem::NoSuchNode);
+            }
+            let nodes = parse_in(parent, html)?;
+            parent.children.splice(index..index, nodes);
+        }
+        Patch::Remove { path, count } => {
+            let (parent, index) = parent_of(root, path)?;
+            child_at(parent, index)?;
+            let end = index.checked_add(*count).ok_or(ApplyProblem::OutOfRange)?;
+            if *count == 0 || end > parent.children.len() {
+                return Err(ApplyProblem::OutOfRange);
+            }
+            parent.children.drain(index..end);
+        }
+        Patch::MoveChild { path, to } => {
+            let (parent, index) = parent_of(root, path)?;
+            child_at(parent, index)?;
+            if *to >= parent.children.len() {
+                return Err(ApplyProblem::OutOfRange);
+            }
+            let node = parent.children.remove(index);
+            parent.children.insert(*to, node);
         }
     }
     Ok(())
 }
 
-/// The node at a path, walking `childNodes` as a browser does.
-fn find(tree: &Tree, path: &[usize]) -> Result<NodeId, ApplyProblem> {
-    let mut node = tree.root();
+/// The node at a path, walking `childNodes` as a browser does, made unique for writing.
+fn find_mut<'t>(root: &'t mut Arc<Node>, path: &[usize]) -> Result<&'t mut Node, ApplyProblem> {
+    // Every node on the way changes (a descendant does), so each forgets its subtree hash.
+    let mut node = Arc::make_mut(root);
+    node.touch();
     for &index in path {
-        let into_template = tree.element(node).is_some_and(|e| e.is_template());
-        node = match tree.children(node).get(index) {
-            Some(&child) if !into_template => child,
-            _ => return Err(ApplyProblem::NoSuchNode),
+        if node.is_template() {
+            return Err(ApplyProblem::NoSuchNode);
+        }
+        node = match node.children.get_mut(index) {
+            Some(child) => Arc::make_mut(child),
+            None => return Err(ApplyProblem::NoSuchNode),
         };
+        node.touch();
     }
     Ok(node)
 }
 
+/// The element whose child a path names, and the child's index.
+fn parent_of<'t>(
+    root: &'t mut Arc<Node>,
+    path: &[usize],
+) -> Result<(&'t mut Node, usize), ApplyProblem> {
+    let Some((&index, parent_path)) = path.split_last() else {
+        return Err(ApplyProblem::TouchesRoot);
+    };
+    let parent = find_mut(root, parent_path)?;
+    if parent.element().is_none() {
+        return Err(ApplyProblem::NotElement);
+    }
+    if parent.is_template() {
+        return Err(ApplyProblem::NoSuchNode);
+    }
+    Ok((parent, index))
+}
+
+fn child_at(parent: &Node, index: usize) -> Result<&Arc<Node>, ApplyProblem> {
+    parent.children.get(index).ok_or(ApplyProblem::NoSuchNode)
+}
+
 fn attributes<'t>(
-    tree: &'t mut Tree,
+    root: &'t mut Arc<Node>,
     path: &[usize],
 ) -> Result<&'t mut Vec<Attribute>, ApplyProblem> {
-    let target = find(tree, path)?;
-    match &mut tree.node_mut(target).data {
+    match &mut find_mut(root, path)?.data {
         NodeData::Element(element) => Ok(&mut element.attrs),
         _ => Err(ApplyProblem::NotElement),
     }
 }
 
-/// Parses HTML with an element as context and moves the resulting nodes into the tree.
-fn parse_in(tree: &mut Tree, context: NodeId, html: &str) -> Result<Vec<NodeId>, ApplyProblem> {
-    let element = tree.element(context).ok_or(ApplyProblem::NotElement)?;
+/// Parses HTML with an element as context, as the `innerHTML` setter does.
+fn parse_in(context: &Node, html: &str) -> Result<Vec<Arc<Node>>, ApplyProblem> {
+    let element = context.element().ok_or(ApplyProblem::NotElement)?;
     let context = QualName::new(None, element.ns.clone(), element.name.clone());
-    Ok(tree.graft(parse_fragment(html, &context)))
+    let fragment = parse_fragment(html, &context);
+    Ok(fragment.root.children.clone())
 }
 
 #[cfg(test)]
@@ -182,6 +235,50 @@ mod tests {
             applied(html, &patches).unwrap(),
             r#"<p class="new" id="x">b</p><div><b>1</b>2</div><i>i</i>"#
         );
+    }
+
+    #[test]
+    fn child_lists_change_by_insert_remove_and_move() {
+        let patches = [
+            Patch::Insert {
+                path: vec![0, 1],
+                html: "<li>b</li><li>c</li>".into(),
+            },
+            Patch::Insert {
+                path: vec![0, 4],
+                html: "<li>e</li>".into(),
+            },
+            Patch::MoveChild {
+                path: vec![0, 4],
+                to: 0,
+            },
+            Patch::Remove {
+                path: vec![0, 2],
+                count: 2,
+            },
+        ];
+        assert_eq!(
+            applied("<ul><li>a</li><li>d</li></ul>", &patches).unwrap(),
+            "<ul><li>e</li><li>a</li><li>d</li></ul>"
+        );
+    }
+
+    #[test]
+    fn a_copy_of_a_tree_is_not_changed_by_patches_to_the_original() {
+        let mut tree = parse("<p>a</p><p>b</p>");
+        let before = tree.clone();
+        let patch = Patch::SetText {
+            path: vec![1, 0],
+            text: "c".into(),
+        };
+        apply(&mut tree, &[patch]).unwrap();
+        assert_eq!(before.root_inner_html(), "<p>a</p><p>b</p>");
+        assert_eq!(tree.root_inner_html(), "<p>a</p><p>c</p>");
+        // Only the changed path was copied.
+        assert!(Arc::ptr_eq(
+            &before.root.children[0],
+            &tree.root.children[0]
+        ));
     }
 
     #[test]
@@ -235,12 +332,68 @@ mod tests {
                     path: vec![],
                     html: String::new(),
                 },
-                ApplyProblem::ReplacesRoot,
+                ApplyProblem::TouchesRoot,
             ),
             (
                 Patch::ReplaceChildren {
                     path: vec![1, 0],
                     html: String::new(),
+                },
+                ApplyProblem::NoSuchNode,
+            ),
+            (
+                Patch::Insert {
+                    path: vec![3],
+                    html: String::new(),
+                },
+                ApplyProblem::NoSuchNode,
+            ),
+            (
+                Patch::Insert {
+                    path: vec![0, 0, 0],
+                    html: String::new(),
+                },
+                ApplyProblem::NotElement,
+            ),
+            (
+                Patch::Insert {
+                    path: vec![1, 0],
+                    html: String::new(),
+                },
+                ApplyProblem::NoSuchNode,
+            ),
+            (
+                Patch::Remove {
+                    path: vec![],
+                    count: 1,
+                },
+                ApplyProblem::TouchesRoot,
+            ),
+            (
+                Patch::Remove {
+                    path: vec![0],
+                    count: 3,
+                },
+                ApplyProblem::OutOfRange,
+            ),
+            (
+                Patch::Remove {
+                    path: vec![0],
+                    count: 0,
+                },
+                ApplyProblem::OutOfRange,
+            ),
+            (
+                Patch::MoveChild {
+                    path: vec![1],
+                    to: 2,
+                },
+                ApplyProblem::OutOfRange,
+            ),
+            (
+                Patch::MoveChild {
+                    path: vec![2],
+                    to: 0,
                 },
                 ApplyProblem::NoSuchNode,
             ),

@@ -5,23 +5,30 @@
 //! with a `dj-root` attribute) into exactly the new render's. [`LiveTree`] keeps a page's tree
 //! between renders; [`diff_html`] compares two renders in one call.
 //!
-//! The pipeline, one module each: [`parse`](parse()) (html5ever → [`Tree`]), `diff`
-//! ([`Tree`] × [`Tree`] → [`Patch`]es), `serialize` ([`Tree`] → HTML), and [`apply`] (a
-//! reference applier, the browser's side, for tests).
+//! The pipeline, one module each: [`parse`](parse()) (html5ever → [`Tree`]), [`diff`]
+//! ([`Tree`] × [`Tree`] → [`Patch`]es, with `keys` for list identity and `moves` for the
+//! fewest moves), `serialize` ([`Tree`] → HTML), and [`apply`] (a reference applier, the
+//! browser's side, for tests).
 
 mod apply;
 mod diff;
 #[cfg(test)]
 mod diff_properties;
+mod entities;
 mod error;
+mod keys;
 mod live_tree;
+mod moves;
 mod parse;
 mod patch;
 mod serialize;
 mod tree;
+mod well_formed;
+#[cfg(test)]
+mod well_formed_properties;
 
 pub use apply::{apply, ApplyError, ApplyProblem};
-pub use diff::diff;
+pub use diff::{diff, Diff, DuplicateKey};
 pub use error::VdomError;
 pub use live_tree::{LiveTree, MAX_DEPTH};
 pub use parse::parse;
@@ -32,8 +39,14 @@ pub use tree::{RootKind, Tree};
 ///
 /// Unlike [`LiveTree::update`] it accepts any two inputs: roots found differently or nested
 /// past [`MAX_DEPTH`] are diffed all the same.
-pub fn diff_html(old: &str, new: &str) -> Vec<Patch> {
-    diff(&parse(old), &parse(new))
+pub fn diff_html(old: &str, new: &str) -> Diff {
+    let old_tree = parse(old);
+    // The new page is parsed knowing the old one: what did not change is not parsed twice.
+    let previous = well_formed::Previous {
+        source: old,
+        tree: &old_tree,
+    };
+    diff(&old_tree, &parse::parse_after(new, Some(previous)))
 }
 
 #[cfg(test)]
@@ -44,7 +57,7 @@ mod tests {
     fn diff_html_compares_two_renders() {
         let patches = diff_html("<p>a</p>", "<p>b</p>");
         assert_eq!(
-            serde_json::to_string(&patches).unwrap(),
+            serde_json::to_string(&patches.patches).unwrap(),
             r#"[["text",[0,0],"b"]]"#
         );
     }

@@ -1,10 +1,10 @@
 //! [`LiveTree`]: a page's tree kept between renders, diffed against each new render.
 
-use crate::diff::diff;
+use crate::diff::{diff, Diff};
 use crate::error::VdomError;
-use crate::parse::parse;
-use crate::patch::Patch;
+use crate::parse::{parse, parse_after};
 use crate::tree::{RootKind, Tree};
+use crate::well_formed::Previous;
 
 /// The deepest element nesting a [`LiveTree`] accepts, counted from `<html>`.
 ///
@@ -18,12 +18,15 @@ pub const MAX_DEPTH: usize = 512;
 /// use djust_vdom::LiveTree;
 ///
 /// let mut page = LiveTree::new("<div dj-root><p>0</p></div>").unwrap();
-/// let patches = page.update("<div dj-root><p>1</p></div>").unwrap();
-/// assert_eq!(serde_json::to_string(&patches).unwrap(), r#"[["text",[0,0],"1"]]"#);
+/// let diff = page.update("<div dj-root><p>1</p></div>").unwrap();
+/// assert_eq!(serde_json::to_string(&diff.patches).unwrap(), r#"[["text",[0,0],"1"]]"#);
 /// ```
 #[derive(Clone, Debug)]
 pub struct LiveTree {
     tree: Tree,
+    /// The HTML the tree was parsed from: the next render's unchanged parts are found in it
+    /// byte for byte, and their subtrees reused instead of parsed again.
+    source: String,
 }
 
 impl LiveTree {
@@ -31,7 +34,10 @@ impl LiveTree {
     pub fn new(html: &str) -> Result<Self, VdomError> {
         let tree = parse(html);
         check_depth(&tree)?;
-        Ok(LiveTree { tree })
+        Ok(LiveTree {
+            tree,
+            source: html.to_owned(),
+        })
     }
 
     /// Parses the next render and returns the patches from the current one, which it replaces.
@@ -42,16 +48,21 @@ impl LiveTree {
     /// the old root element (or the new root's content over the whole old body). That fails
     /// with [`VdomError::RootChanged`]; the host should have the client reload the page. On any
     /// error the current tree is kept, so the page can go on with later renders.
-    pub fn update(&mut self, new_html: &str) -> Result<Vec<Patch>, VdomError> {
-        let new = parse(new_html);
+    pub fn update(&mut self, new_html: &str) -> Result<Diff, VdomError> {
+        let previous = Previous {
+            source: &self.source,
+            tree: &self.tree,
+        };
+        let new = parse_after(new_html, Some(previous));
         check_depth(&new)?;
         let (previous, current) = (self.tree.root_kind(), new.root_kind());
         if (previous == RootKind::DjRoot) != (current == RootKind::DjRoot) {
             return Err(VdomError::RootChanged { previous, current });
         }
-        let patches = diff(&self.tree, &new);
+        let diff = diff(&self.tree, &new);
         self.tree = new;
-        Ok(patches)
+        new_html.clone_into(&mut self.source);
+        Ok(diff)
     }
 
     /// The HTML of the current root's children, for a client that must build the root afresh.
@@ -79,12 +90,13 @@ fn check_depth(tree: &Tree) -> Result<(), VdomError> {
 mod tests {
     use super::*;
     use crate::apply::apply;
+    use crate::patch::Patch;
 
     #[test]
     fn update_diffs_against_the_previous_render_and_keeps_the_new_one() {
         let mut page = LiveTree::new("<p>0</p>").unwrap();
-        let first = page.update("<p>1</p>").unwrap();
-        let second = page.update("<p>2</p>").unwrap();
+        let first = page.update("<p>1</p>").unwrap().patches;
+        let second = page.update("<p>2</p>").unwrap().patches;
         assert_eq!(
             first,
             vec![Patch::SetText {
@@ -112,7 +124,7 @@ mod tests {
         };
         let mut live = LiveTree::new(&page(1)).unwrap();
         let mut browser = live.tree().clone();
-        let patches = live.update(&page(2)).unwrap();
+        let patches = live.update(&page(2)).unwrap().patches;
         assert_eq!(
             serde_json::to_string(&patches).unwrap(),
             r#"[["attr",[1],"class","c2"],["text",[1,0],"2"]]"#
@@ -151,7 +163,7 @@ mod tests {
     #[test]
     fn a_document_and_a_fragment_without_dj_root_are_interchangeable() {
         let mut page = LiveTree::new("<!doctype html><p>1</p>").unwrap();
-        assert_eq!(page.update("<p>2</p>").unwrap().len(), 1);
+        assert_eq!(page.update("<p>2</p>").unwrap().patches.len(), 1);
     }
 
     #[test]

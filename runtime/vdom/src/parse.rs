@@ -6,12 +6,14 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use markup5ever::interface::{ElemName, ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use markup5ever::tendril::{StrTendril, TendrilSink};
 use markup5ever::{local_name, ns, Attribute as ParsedAttribute, LocalName, Namespace, QualName};
 
-use crate::tree::{Attribute, Element, NodeData, NodeId, RootKind, Tree};
+use crate::tree::{Attribute, Element, Node, NodeData, RootKind, Tree};
+use crate::well_formed::Previous;
 
 /// The attribute that marks the element whose children djust patches.
 const ROOT_ATTRIBUTE: &str = "dj-root";
@@ -22,6 +24,19 @@ const ROOT_ATTRIBUTE: &str = "dj-root";
 /// document, anything else as the children of a `<body>`. The root is the first element with a
 /// `dj-root` attribute; without one, the document's body or the fragment itself.
 pub fn parse(html: &str) -> Tree {
+    parse_after(html, None)
+}
+
+/// [`parse`], reusing the unchanged subtrees of a previous render's tree.
+pub(crate) fn parse_after(html: &str, previous: Option<Previous<'_>>) -> Tree {
+    if let Some(tree) = crate::well_formed::parse(html, previous) {
+        return tree;
+    }
+    parse_with_html5ever(html)
+}
+
+/// [`parse`], always through html5ever's tree builder.
+pub(crate) fn parse_with_html5ever(html: &str) -> Tree {
     if looks_like_document(html) {
         let sink = html5ever::parse_document(Sink::new(), Default::default()).one(html);
         sink.into_tree(None)
@@ -47,7 +62,7 @@ pub(crate) fn parse_fragment(html: &str, context: &QualName) -> Tree {
 }
 
 /// Whether the input begins, after whitespace and comments, with `<!doctype` or `<html`.
-fn looks_like_document(html: &str) -> bool {
+pub(crate) fn looks_like_document(html: &str) -> bool {
     let mut rest = html.strip_prefix('\u{feff}').unwrap_or(html);
     loop {
         rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
@@ -240,30 +255,65 @@ impl Sink {
             // A document always has a body or frameset; this keeps `parse` total regardless.
             (None, _, _) => body_element(),
         };
-        let mut tree = Tree {
-            nodes: Vec::new(),
+        let root = build(&mut nodes, root, root_element);
+        Tree {
+            root,
+            origin: None,
             root_depth,
             root_kind,
-        };
-        let tree_root = tree.push(NodeData::Element(root_element));
-        let mut pending: Vec<(usize, NodeId)> = root.map(|r| (r, tree_root)).into_iter().collect();
-        while let Some((sink_id, tree_id)) = pending.pop() {
-            for child in take_content_children(&mut nodes, sink_id) {
-                let data = match nodes.get(child).map(|n| &n.data) {
-                    Some(SinkData::Text(text)) => NodeData::Text(text.to_string()),
-                    Some(SinkData::Comment(text)) => NodeData::Comment(text.to_string()),
-                    Some(SinkData::Element { .. }) => match take_element(&mut nodes, child) {
-                        Some(element) => NodeData::Element(element),
-                        None => continue,
-                    },
-                    Some(SinkData::Container) | None => continue,
-                };
-                let id = tree.push(data);
-                tree.node_mut(tree_id).children.push(id);
-                pending.push((child, id));
-            }
         }
-        tree
+    }
+}
+
+/// An element being built: its data, the sink children left to visit, the nodes built so far.
+struct Pending {
+    element: Element,
+    sink_children: std::vec::IntoIter<usize>,
+    children: Vec<Arc<Node>>,
+}
+
+/// Builds the tree under `root` (a sink element, if any) bottom up, without recursing.
+fn build(nodes: &mut [SinkNode], root: Option<usize>, root_element: Element) -> Arc<Node> {
+    let sink_children = root.map(|r| take_content_children(nodes, r));
+    let mut stack = vec![Pending {
+        element: root_element,
+        sink_children: sink_children.unwrap_or_default().into_iter(),
+        children: Vec::new(),
+    }];
+    loop {
+        let top = stack
+            .last_mut()
+            .expect("the root stays on the stack until it is built");
+        let Some(child) = top.sink_children.next() else {
+            let done = stack.pop().expect("checked above");
+            let node = Arc::new(Node::new(NodeData::Element(done.element), done.children));
+            match stack.last_mut() {
+                Some(parent) => parent.children.push(node),
+                None => return node,
+            }
+            continue;
+        };
+        match nodes.get(child).map(|n| &n.data) {
+            Some(SinkData::Text(text)) => {
+                let leaf = Node::leaf(NodeData::Text(text.to_string()));
+                top.children.push(leaf);
+            }
+            Some(SinkData::Comment(text)) => {
+                let leaf = Node::leaf(NodeData::Comment(text.to_string()));
+                top.children.push(leaf);
+            }
+            Some(SinkData::Element { .. }) => {
+                if let Some(element) = take_element(nodes, child) {
+                    let sink_children = take_content_children(nodes, child).into_iter();
+                    stack.push(Pending {
+                        element,
+                        sink_children,
+                        children: Vec::new(),
+                    });
+                }
+            }
+            Some(SinkData::Container) | None => {}
+        }
     }
 }
 
@@ -557,18 +607,17 @@ impl TreeSink for Sink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::serialize::inner_html;
 
     fn root_html(html: &str) -> String {
         let tree = parse(html);
-        inner_html(&tree, tree.root())
+        tree.root_inner_html()
     }
 
     #[test]
     fn a_fragment_is_parsed_as_body_content() {
         let tree = parse("<p>a<p>b</p><td>dropped</td>");
         assert_eq!(tree.root_kind(), RootKind::Fragment);
-        assert_eq!(inner_html(&tree, tree.root()), "<p>a</p><p>b</p>dropped");
+        assert_eq!(tree.root_inner_html(), "<p>a</p><p>b</p>dropped");
     }
 
     #[test]
@@ -591,14 +640,14 @@ mod tests {
     fn a_document_root_is_its_body() {
         let tree = parse("<!doctype html><title>t</title><p>x</p>");
         assert_eq!(tree.root_kind(), RootKind::Body);
-        assert_eq!(inner_html(&tree, tree.root()), "<p>x</p>");
+        assert_eq!(tree.root_inner_html(), "<p>x</p>");
     }
 
     #[test]
     fn a_frameset_document_root_is_the_frameset() {
         let tree = parse("<html><frameset><frame src=a></frameset></html>");
         assert_eq!(tree.root_kind(), RootKind::Body);
-        assert_eq!(inner_html(&tree, tree.root()), r#"<frame src="a">"#);
+        assert_eq!(tree.root_inner_html(), r#"<frame src="a">"#);
     }
 
     #[test]
@@ -607,10 +656,7 @@ mod tests {
                     </div></div></main><div dj-root id=c></div>";
         let tree = parse(html);
         assert_eq!(tree.root_kind(), RootKind::DjRoot);
-        assert_eq!(
-            inner_html(&tree, tree.root()),
-            r#"in<div dj-root="" id="b"></div>"#
-        );
+        assert_eq!(tree.root_inner_html(), r#"in<div dj-root="" id="b"></div>"#);
         assert_eq!(
             root_html("<b>x</b><section dj-root><i>y</i></section>"),
             "<i>y</i>"
@@ -627,20 +673,17 @@ mod tests {
     fn a_dj_root_on_the_body_tag_of_a_fragment_is_dropped_with_the_tag() {
         let tree = parse("<body dj-root><p>x</p></body>");
         assert_eq!(tree.root_kind(), RootKind::Fragment);
-        assert_eq!(inner_html(&tree, tree.root()), "<p>x</p>");
+        assert_eq!(tree.root_inner_html(), "<p>x</p>");
     }
 
     #[test]
     fn a_dj_root_on_body_or_html_of_a_document_works() {
         let tree = parse("<!doctype html><body dj-root class=x><p>x</p>");
         assert_eq!(tree.root_kind(), RootKind::DjRoot);
-        assert_eq!(inner_html(&tree, tree.root()), "<p>x</p>");
+        assert_eq!(tree.root_inner_html(), "<p>x</p>");
         let tree = parse("<html dj-root><p>x</p>");
         assert_eq!(tree.root_kind(), RootKind::DjRoot);
-        assert_eq!(
-            inner_html(&tree, tree.root()),
-            "<head></head><body><p>x</p></body>"
-        );
+        assert_eq!(tree.root_inner_html(), "<head></head><body><p>x</p></body>");
     }
 
     #[test]
@@ -667,10 +710,10 @@ mod tests {
     #[test]
     fn adjacent_text_is_merged_into_one_node() {
         let tree = parse("a&amp;b<!---->c");
-        assert_eq!(tree.children(tree.root()).len(), 3);
+        assert_eq!(tree.root().children.len(), 3);
         let tree = parse("<table>a<tr></tr>b</table>");
         // Both foster-parented runs land before the table, next to each other: one text node.
-        assert_eq!(tree.children(tree.root()).len(), 2);
+        assert_eq!(tree.root().children.len(), 2);
     }
 
     #[test]
@@ -688,9 +731,9 @@ mod tests {
     #[test]
     fn noscript_content_is_text_as_in_a_browser_with_scripting() {
         let tree = parse("<noscript><p>x</p></noscript>");
-        let noscript = tree.children(tree.root())[0];
+        let noscript = &tree.root().children[0];
         assert!(matches!(
-            &tree.node(tree.children(noscript)[0]).data,
+            &noscript.children[0].data,
             NodeData::Text(t) if t == "<p>x</p>"
         ));
     }
@@ -717,10 +760,10 @@ mod tests {
     fn a_fragment_parses_in_the_context_it_is_given() {
         let tr = QualName::new(None, ns!(html), local_name!("tbody"));
         let tree = parse_fragment("<tr><td>1</td></tr>", &tr);
-        assert_eq!(inner_html(&tree, tree.root()), "<tr><td>1</td></tr>");
+        assert_eq!(tree.root_inner_html(), "<tr><td>1</td></tr>");
         let body = QualName::new(None, ns!(html), local_name!("body"));
         let tree = parse_fragment("<tr><td>1</td></tr>", &body);
-        assert_eq!(inner_html(&tree, tree.root()), "1");
+        assert_eq!(tree.root_inner_html(), "1");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// # Wire format
 ///
 /// Each patch is a compact JSON array whose first item names its kind; a patch list is a JSON
-/// array of them, applied in order:
+/// array of them, applied in order (`docs/protocol.md`, section *Patches*, is the reference):
 ///
 /// | patch | JSON |
 /// | --- | --- |
@@ -20,12 +20,15 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// | [`Patch::RemoveAttr`] | `["rmattr", path, name]` |
 /// | [`Patch::Replace`] | `["replace", path, outer_html]` |
 /// | [`Patch::ReplaceChildren`] | `["html", path, inner_html]` |
+/// | [`Patch::Insert`] | `["insert", path, html]` |
+/// | [`Patch::Remove`] | `["remove", path, count]` |
+/// | [`Patch::MoveChild`] | `["move", path, to]` |
 ///
 /// `path` is an array of integers: child indices (the DOM's `childNodes`, so text and comment
 /// nodes count) from the root element down to the target; `[]` is the root itself. Each path is
 /// valid at the moment its patch is applied, after the patches before it. HTML in a patch is to
 /// be parsed where it goes, as the `outerHTML` and `innerHTML` setters do: with the target's
-/// parent (`replace`) or the target itself (`html`) as the context element.
+/// parent (`replace`, `insert`) or the target itself (`html`) as the context element.
 ///
 /// The format is stable: new kinds of patch get new names and old ones keep their meaning.
 ///
@@ -37,7 +40,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Patch {
-    /// Set a text node's data.
+    /// Set a text (or comment) node's data.
     SetText {
         /// The text node.
         path: Vec<usize>,
@@ -74,11 +77,37 @@ pub enum Patch {
         /// Its new inner HTML.
         html: String,
     },
+    /// Insert the nodes parsed from HTML (in the parent's context) so that the first of them
+    /// is at `path`: before the child now there, or after the last child when the last index
+    /// equals the parent's child count.
+    Insert {
+        /// Where the first new node goes; never the root.
+        path: Vec<usize>,
+        /// The new nodes' HTML.
+        html: String,
+    },
+    /// Remove `count` consecutive children, starting with the node at `path`.
+    Remove {
+        /// The first node removed; never the root.
+        path: Vec<usize>,
+        /// How many siblings go, at least one.
+        count: usize,
+    },
+    /// Move a node among its siblings, keeping it (and its DOM state) as it is: taken out, then
+    /// put back so that its index becomes `to`.
+    MoveChild {
+        /// The node moved; never the root.
+        path: Vec<usize>,
+        /// Its index among its siblings afterwards.
+        to: usize,
+    },
 }
 
 impl Patch {
     /// Every patch kind's name on the wire, in the order of the enum's variants.
-    pub const KINDS: [&'static str; 5] = ["text", "attr", "rmattr", "replace", "html"];
+    pub const KINDS: [&'static str; 8] = [
+        "text", "attr", "rmattr", "replace", "html", "insert", "remove", "move",
+    ];
 
     /// This patch's kind as named on the wire.
     pub fn kind(&self) -> &'static str {
@@ -88,35 +117,61 @@ impl Patch {
             Patch::RemoveAttr { .. } => 2,
             Patch::Replace { .. } => 3,
             Patch::ReplaceChildren { .. } => 4,
+            Patch::Insert { .. } => 5,
+            Patch::Remove { .. } => 6,
+            Patch::MoveChild { .. } => 7,
         };
         Self::KINDS[index]
     }
 
-    /// The path of the node this patch changes.
+    /// The path of the node this patch changes (or, for an insert, where it inserts).
     pub fn path(&self) -> &[usize] {
         match self {
             Patch::SetText { path, .. }
             | Patch::SetAttr { path, .. }
             | Patch::RemoveAttr { path, .. }
             | Patch::Replace { path, .. }
-            | Patch::ReplaceChildren { path, .. } => path,
+            | Patch::ReplaceChildren { path, .. }
+            | Patch::Insert { path, .. }
+            | Patch::Remove { path, .. }
+            | Patch::MoveChild { path, .. } => path,
+        }
+    }
+}
+
+/// The argument after a patch's path, as written on the wire.
+enum Argument<'p> {
+    Str(&'p str),
+    Index(usize),
+}
+
+impl Serialize for Argument<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Argument::Str(s) => serializer.serialize_str(s),
+            Argument::Index(n) => serializer.serialize_u64(*n as u64),
         }
     }
 }
 
 impl Serialize for Patch {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let strings: &[&str] = match self {
-            Patch::SetText { text, .. } => &[text],
-            Patch::SetAttr { name, value, .. } => &[name, value],
-            Patch::RemoveAttr { name, .. } => &[name],
-            Patch::Replace { html, .. } | Patch::ReplaceChildren { html, .. } => &[html],
+        use Argument::{Index, Str};
+        let arguments: &[Argument] = match self {
+            Patch::SetText { text, .. } => &[Str(text)],
+            Patch::SetAttr { name, value, .. } => &[Str(name), Str(value)],
+            Patch::RemoveAttr { name, .. } => &[Str(name)],
+            Patch::Replace { html, .. }
+            | Patch::ReplaceChildren { html, .. }
+            | Patch::Insert { html, .. } => &[Str(html)],
+            Patch::Remove { count, .. } => &[Index(*count)],
+            Patch::MoveChild { to, .. } => &[Index(*to)],
         };
-        let mut seq = serializer.serialize_seq(Some(2 + strings.len()))?;
+        let mut seq = serializer.serialize_seq(Some(2 + arguments.len()))?;
         seq.serialize_element(self.kind())?;
         seq.serialize_element(self.path())?;
-        for string in strings {
-            seq.serialize_element(string)?;
+        for argument in arguments {
+            seq.serialize_element(argument)?;
         }
         seq.end()
     }
@@ -162,6 +217,18 @@ impl<'de> Visitor<'de> for PatchVisitor {
             "html" => Patch::ReplaceChildren {
                 path,
                 html: items.next()?,
+            },
+            "insert" => Patch::Insert {
+                path,
+                html: items.next()?,
+            },
+            "remove" => Patch::Remove {
+                path,
+                count: items.next()?,
+            },
+            "move" => Patch::MoveChild {
+                path,
+                to: items.next()?,
             },
             other => return Err(de::Error::unknown_variant(other, &Patch::KINDS)),
         };
@@ -218,6 +285,18 @@ mod tests {
                 path: vec![],
                 html: "<i></i>".into(),
             },
+            Patch::Insert {
+                path: vec![1, 4],
+                html: "<li>x</li>".into(),
+            },
+            Patch::Remove {
+                path: vec![1, 2],
+                count: 3,
+            },
+            Patch::MoveChild {
+                path: vec![1, 9],
+                to: 0,
+            },
         ]
     }
 
@@ -225,7 +304,11 @@ mod tests {
     fn patches_serialise_as_compact_arrays() {
         assert_eq!(
             serde_json::to_string(&every_kind()).unwrap(),
-            r#"[["text",[0,1],"a \"b\""],["attr",[2],"class","x"],["rmattr",[2],"hidden"],["replace",[3,0],"<b>x</b>"],["html",[],"<i></i>"]]"#
+            concat!(
+                r#"[["text",[0,1],"a \"b\""],["attr",[2],"class","x"],["rmattr",[2],"hidden"],"#,
+                r#"["replace",[3,0],"<b>x</b>"],["html",[],"<i></i>"],["insert",[1,4],"<li>x</li>"],"#,
+                r#"["remove",[1,2],3],["move",[1,9],0]]"#
+            )
         );
     }
 
@@ -249,7 +332,9 @@ mod tests {
     #[test]
     fn malformed_patches_are_rejected_with_a_reason() {
         let cases = [
-            (r#"["move",[0],1]"#, "unknown variant `move`"),
+            (r#"["swap",[0],1]"#, "unknown variant `swap`"),
+            (r#"["move",[0],"1"]"#, "invalid type: string"),
+            (r#"["remove",[0]]"#, "invalid length 2"),
             (r#"["attr",[0],"class"]"#, "invalid length 3"),
             (r#"["text",[0],"a","b"]"#, "invalid length 4"),
             (r#"["text",[-1],"a"]"#, "invalid value"),

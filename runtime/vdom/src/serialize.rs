@@ -5,55 +5,69 @@
 
 use markup5ever::{local_name, ns, LocalName};
 
-use crate::tree::{Element, NodeData, NodeId, Tree};
+use crate::tree::{Element, Node, NodeData, Tree};
 
 /// The HTML of a node's children.
-pub(crate) fn inner_html(tree: &Tree, id: NodeId) -> String {
-    let raw = tree.element(id).is_some_and(holds_raw_text);
-    let steps = tree
-        .children(id)
-        .iter()
-        .rev()
-        .map(|&c| Step::Node(c, raw))
-        .collect();
-    write(tree, steps)
+pub(crate) fn inner_html(node: &Node) -> String {
+    let mut out = String::new();
+    write_children(&mut out, node);
+    out
 }
 
-/// The HTML of a node itself, as a child of `parent` (which decides whether text is raw).
-pub(crate) fn outer_html(tree: &Tree, id: NodeId, parent: NodeId) -> String {
-    let raw = tree.element(parent).is_some_and(holds_raw_text);
-    write(tree, vec![Step::Node(id, raw)])
+/// Appends the HTML of a node's children.
+pub(crate) fn write_children(out: &mut String, node: &Node) {
+    let raw = node.element().is_some_and(holds_raw_text);
+    let steps = node
+        .children
+        .iter()
+        .rev()
+        .map(|c| Step::Node(c, raw))
+        .collect();
+    write(out, steps);
+}
+
+/// Appends the HTML of a node as a child of `parent` (which decides whether text is raw).
+pub(crate) fn write_outer(out: &mut String, node: &Node, parent: &Node) {
+    let raw = parent.element().is_some_and(holds_raw_text);
+    write(out, vec![Step::Node(node, raw)]);
+}
+
+/// The HTML of a node as a child of `parent`.
+#[cfg(test)]
+pub(crate) fn outer_html(node: &Node, parent: &Node) -> String {
+    let mut out = String::new();
+    write_outer(&mut out, node, parent);
+    out
 }
 
 impl Tree {
     /// The HTML of the root element's children: what the browser's root `innerHTML` must be.
     pub fn root_inner_html(&self) -> String {
-        inner_html(self, self.root())
+        inner_html(self.root())
     }
 }
 
 /// Work left to do, innermost last.
-enum Step {
+enum Step<'t> {
     /// Write a node; the flag says its parent keeps text raw.
-    Node(NodeId, bool),
-    EndTag(LocalName),
+    Node(&'t Node, bool),
+    EndTag(&'t LocalName),
 }
 
-fn write(tree: &Tree, mut steps: Vec<Step>) -> String {
-    let mut out = String::new();
+fn write<'t>(out: &mut String, mut steps: Vec<Step<'t>>) {
     while let Some(step) = steps.pop() {
-        let (id, raw) = match step {
+        let (node, raw) = match step {
             Step::EndTag(name) => {
                 out.push_str("</");
-                out.push_str(&name);
+                out.push_str(name);
                 out.push('>');
                 continue;
             }
-            Step::Node(id, raw) => (id, raw),
+            Step::Node(node, raw) => (node, raw),
         };
-        match &tree.node(id).data {
+        match &node.data {
             NodeData::Text(text) if raw => out.push_str(text),
-            NodeData::Text(text) => escape(&mut out, text, false),
+            NodeData::Text(text) => escape(out, text, false),
             NodeData::Comment(text) => {
                 out.push_str("<!--");
                 out.push_str(text);
@@ -66,32 +80,29 @@ fn write(tree: &Tree, mut steps: Vec<Step>) -> String {
                     out.push(' ');
                     out.push_str(&attr.name);
                     out.push_str("=\"");
-                    escape(&mut out, &attr.value, true);
+                    escape(out, &attr.value, true);
                     out.push('"');
                 }
                 out.push('>');
                 if is_void(element) {
                     continue;
                 }
-                let children = tree.children(id);
+                let children = &node.children;
                 // The parser drops one newline right after these start tags, so a leading
                 // newline in the content needs a second one to survive a reparse.
                 if eats_leading_newline(element) {
-                    if let Some(NodeData::Text(text)) =
-                        children.first().map(|&c| &tree.node(c).data)
-                    {
+                    if let Some(NodeData::Text(text)) = children.first().map(|c| &c.data) {
                         if text.starts_with('\n') {
                             out.push('\n');
                         }
                     }
                 }
-                steps.push(Step::EndTag(element.name.clone()));
+                steps.push(Step::EndTag(&element.name));
                 let raw = holds_raw_text(element);
-                steps.extend(children.iter().rev().map(|&c| Step::Node(c, raw)));
+                steps.extend(children.iter().rev().map(|c| Step::Node(c, raw)));
             }
         }
     }
-    out
 }
 
 /// Escapes text (`&`, no-break space, `<`, `>`) or an attribute value (`&`, no-break space, `"`).
@@ -233,11 +244,11 @@ mod tests {
     #[test]
     fn outer_html_of_text_in_a_script_is_raw() {
         let tree = parse("<script>a<b</script>");
-        let script = tree.children(tree.root())[0];
-        let text = tree.children(script)[0];
-        assert_eq!(super::outer_html(&tree, text, script), "a<b");
+        let script = &tree.root().children[0];
+        let text = &script.children[0];
+        assert_eq!(super::outer_html(text, script), "a<b");
         assert_eq!(
-            super::outer_html(&tree, script, tree.root()),
+            super::outer_html(script, tree.root()),
             "<script>a<b</script>"
         );
     }

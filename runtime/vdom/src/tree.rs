@@ -1,21 +1,83 @@
-//! The compact tree a parse produces: one arena of nodes, children held as indices.
+//! The tree a parse produces: immutable nodes shared through `Arc`, children held in order.
 //!
 //! Only the root element's subtree is kept (the part of the page that patches address). Nodes
-//! live in one `Vec` so that building, cloning and dropping a tree never recurses, however deep
-//! the HTML nests.
+//! are shared, not copied: a tree cloned for the browser's side of a test, a subtree reused by
+//! the next render, or a node changed by the reference applier (copy on write, one path) all
+//! cost what changed, not what the page weighs. Building, comparing and dropping never recurse,
+//! however deep the HTML nests.
+
+use std::fmt;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::Arc;
 
 use markup5ever::{local_name, ns, LocalName, Namespace};
 
-/// Index of a node in its tree's arena.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct NodeId(pub(crate) usize);
-
 /// One node and, for an element, its children in order.
-#[derive(Clone, Debug)]
 pub(crate) struct Node {
     pub(crate) data: NodeData,
     /// A `<template>` element's children are its template contents.
-    pub(crate) children: Vec<NodeId>,
+    pub(crate) children: Vec<Arc<Node>>,
+    /// Where the node came from in the HTML it was parsed from (the next render reuses it when
+    /// the same bytes come back); unknown for nodes html5ever built.
+    pub(crate) source: Source,
+    /// A hash of the whole subtree, 0 until computed (see [`subtree_hash`]). Whoever changes a
+    /// node in place resets it with [`Node::touch`].
+    hash: AtomicU64,
+    /// How many levels of elements the subtree holds (this one included), computed on demand;
+    /// `u32::MAX` until then.
+    height: AtomicU32,
+}
+
+/// A node's bytes in its source: the direct parser records them, the next parse compares them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Source {
+    /// The node's length in bytes (an element from its start tag through its end tag); 0 when
+    /// unknown.
+    pub(crate) len: u32,
+    /// For an element: where its first child starts, counted from its own start.
+    pub(crate) content: u32,
+    /// The bytes are all of it: an element closed by its own end tag (or void), not one that
+    /// content after it could have continued (an implied `<tbody>`).
+    pub(crate) whole: bool,
+}
+
+impl Source {
+    /// A node whose bytes are all of it. Lengths past 4 GiB are recorded as unknown.
+    pub(crate) fn whole(len: usize, content: usize) -> Self {
+        Source::partial(len, content).with_whole()
+    }
+
+    /// A node that ends where something else begins.
+    pub(crate) fn partial(len: usize, content: usize) -> Self {
+        match (u32::try_from(len), u32::try_from(content)) {
+            (Ok(len), Ok(content)) => Source {
+                len,
+                content,
+                whole: false,
+            },
+            _ => Source::default(),
+        }
+    }
+
+    fn with_whole(self) -> Self {
+        Source {
+            whole: self.len > 0,
+            ..self
+        }
+    }
+}
+
+impl Clone for Node {
+    fn clone(&self) -> Self {
+        Node {
+            data: self.data.clone(),
+            children: self.children.clone(),
+            source: self.source,
+            hash: AtomicU64::new(self.hash.load(Ordering::Relaxed)),
+            height: AtomicU32::new(self.height.load(Ordering::Relaxed)),
+        }
+    }
 }
 
 /// What a node is.
@@ -42,6 +104,61 @@ pub(crate) struct Attribute {
     pub(crate) value: String,
 }
 
+impl Node {
+    /// A node with its children.
+    pub(crate) fn new(data: NodeData, children: Vec<Arc<Node>>) -> Node {
+        Node::from_source(data, children, Source::default())
+    }
+
+    /// A node with its children and where it came from.
+    pub(crate) fn from_source(data: NodeData, children: Vec<Arc<Node>>, source: Source) -> Node {
+        Node {
+            data,
+            children,
+            source,
+            hash: AtomicU64::new(0),
+            height: AtomicU32::new(u32::MAX),
+        }
+    }
+
+    /// A leaf node (text or comment), shared.
+    pub(crate) fn leaf(data: NodeData) -> Arc<Node> {
+        Arc::new(Node::new(data, Vec::new()))
+    }
+
+    /// Forgets what a node knew of its subtree (hash, height, source) before it changes in place.
+    pub(crate) fn touch(&mut self) {
+        *self.hash.get_mut() = 0;
+        *self.height.get_mut() = u32::MAX;
+        self.source = Source::default();
+    }
+
+    /// The element data of this node, if it is an element.
+    pub(crate) fn element(&self) -> Option<&Element> {
+        match &self.data {
+            NodeData::Element(element) => Some(element),
+            _ => None,
+        }
+    }
+
+    /// Whether this is an HTML `<template>`, whose children are not `childNodes`.
+    pub(crate) fn is_template(&self) -> bool {
+        self.element().is_some_and(Element::is_template)
+    }
+}
+
+impl Drop for Node {
+    /// Frees a subtree without recursing: a node dropped last hands its children to a loop.
+    fn drop(&mut self) {
+        let mut pending = std::mem::take(&mut self.children);
+        while let Some(child) = pending.pop() {
+            if let Some(mut node) = Arc::into_inner(child) {
+                pending.append(&mut node.children);
+            }
+        }
+    }
+}
+
 impl Element {
     /// Whether this is the HTML element with the given local name.
     pub(crate) fn is_html(&self, name: &LocalName) -> bool {
@@ -57,6 +174,23 @@ impl Element {
     pub(crate) fn same_tag(&self, other: &Element) -> bool {
         self.ns == other.ns && self.name == other.name
     }
+
+    /// The value of an attribute.
+    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| &*a.name == name)
+            .map(|a| a.value.as_str())
+    }
+}
+
+/// Where a tree's root sits in the HTML it was parsed from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Origin {
+    /// The byte offset of the root's first child.
+    pub(crate) content_start: usize,
+    /// The open elements' names from `<html>` through the root: the parser's state there.
+    pub(crate) context: Vec<LocalName>,
 }
 
 /// How a tree's root element was found.
@@ -72,66 +206,22 @@ pub enum RootKind {
 }
 
 /// A parsed page reduced to its root element's subtree.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Tree {
-    /// The root is always `nodes[0]` and always an element.
-    pub(crate) nodes: Vec<Node>,
+    /// Always an element.
+    pub(crate) root: Arc<Node>,
+    /// Where the root's content starts in the source and which elements enclose it, when the
+    /// direct parser built the tree: what the next parse needs to reuse its nodes.
+    pub(crate) origin: Option<Origin>,
     /// How many elements the document nests from `<html>` down to the root, the root included.
     pub(crate) root_depth: usize,
     pub(crate) root_kind: RootKind,
 }
 
 impl Tree {
-    /// The root element's id.
-    pub(crate) fn root(&self) -> NodeId {
-        NodeId(0)
-    }
-
-    /// The node with this id, which must come from this tree.
-    pub(crate) fn node(&self, id: NodeId) -> &Node {
-        &self.nodes[id.0]
-    }
-
-    /// The node with this id, mutably.
-    pub(crate) fn node_mut(&mut self, id: NodeId) -> &mut Node {
-        &mut self.nodes[id.0]
-    }
-
-    /// The children of a node.
-    pub(crate) fn children(&self, id: NodeId) -> &[NodeId] {
-        &self.node(id).children
-    }
-
-    /// The element data of a node, if it is an element.
-    pub(crate) fn element(&self, id: NodeId) -> Option<&Element> {
-        match &self.node(id).data {
-            NodeData::Element(element) => Some(element),
-            _ => None,
-        }
-    }
-
-    /// Adds a node to the arena, unattached, and returns its id.
-    pub(crate) fn push(&mut self, data: NodeData) -> NodeId {
-        self.nodes.push(Node {
-            data,
-            children: Vec::new(),
-        });
-        NodeId(self.nodes.len() - 1)
-    }
-
-    /// Moves another tree's nodes into this arena; returns the new ids of its root's children.
-    ///
-    /// The other root itself is carried along unattached: its children are what a fragment
-    /// parse produced.
-    pub(crate) fn graft(&mut self, other: Tree) -> Vec<NodeId> {
-        let offset = self.nodes.len();
-        let shift = |id: &NodeId| NodeId(id.0 + offset);
-        let grafted_root_children = other.nodes[0].children.iter().map(shift).collect();
-        self.nodes.extend(other.nodes.into_iter().map(|node| Node {
-            children: node.children.iter().map(shift).collect(),
-            data: node.data,
-        }));
-        grafted_root_children
+    /// The root element.
+    pub(crate) fn root(&self) -> &Node {
+        &self.root
     }
 
     /// How a tree's root element was found.
@@ -142,23 +232,152 @@ impl Tree {
     /// How deep elements nest, counted from the document's `<html>` element (depth 1).
     ///
     /// A fragment counts as if it were inside `<html><body>`, which is where a page puts it.
+    ///
+    /// Heights are cached in the nodes, so after an update this costs what changed.
     pub fn depth(&self) -> usize {
-        let mut deepest = 0;
-        let mut stack = vec![(self.root(), self.root_depth)];
-        while let Some((id, depth)) = stack.pop() {
-            deepest = deepest.max(depth);
-            for &child in self.children(id) {
-                if self.element(child).is_some() {
-                    stack.push((child, depth + 1));
+        self.root_depth + subtree_height(self.root()) as usize - 1
+    }
+
+    /// Whether two trees hold the same content under their roots, node for node.
+    ///
+    /// Serialised HTML cannot tell one text node `ab` from two, `a` and `b`; this can.
+    pub fn same_content(&self, other: &Tree) -> bool {
+        same_children(self.root(), other.root())
+    }
+}
+
+impl fmt::Debug for Tree {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tree")
+            .field("root_kind", &self.root_kind)
+            .field("root_depth", &self.root_depth)
+            .field("inner_html", &self.root_inner_html())
+            .finish()
+    }
+}
+
+/// Whether two nodes have identical children (and descendants).
+pub(crate) fn same_children(a: &Node, b: &Node) -> bool {
+    a.children.len() == b.children.len()
+        && a.children
+            .iter()
+            .zip(&b.children)
+            .all(|(x, y)| same_subtree(x, y))
+}
+
+/// Whether two subtrees are identical: same nodes, names, attributes (in order) and text.
+///
+/// Subtrees whose hashes differ are told apart at once; equal hashes are confirmed node by
+/// node. The hashes are cached, so asking about every ancestor of a change costs O(n) in all.
+pub(crate) fn same_subtree(a: &Arc<Node>, b: &Arc<Node>) -> bool {
+    if Arc::ptr_eq(a, b) {
+        return true;
+    }
+    if subtree_hash(a) != subtree_hash(b) {
+        return false;
+    }
+    let mut pending = vec![(a, b)];
+    while let Some((a, b)) = pending.pop() {
+        if Arc::ptr_eq(a, b) {
+            continue;
+        }
+        let same_node = match (&a.data, &b.data) {
+            (NodeData::Text(x), NodeData::Text(y))
+            | (NodeData::Comment(x), NodeData::Comment(y)) => x == y,
+            (NodeData::Element(x), NodeData::Element(y)) => x.same_tag(y) && x.attrs == y.attrs,
+            _ => false,
+        };
+        if !same_node || a.children.len() != b.children.len() {
+            return false;
+        }
+        pending.extend(a.children.iter().zip(&b.children));
+    }
+    true
+}
+
+/// How many levels of elements a subtree holds (its root included), computed once per node
+/// (bottom up, without recursing).
+pub(crate) fn subtree_height(node: &Node) -> u32 {
+    let unknown = |n: &Node| n.height.load(Ordering::Relaxed) == u32::MAX;
+    if !unknown(node) {
+        return node.height.load(Ordering::Relaxed);
+    }
+    let mut pending = vec![(node, false)];
+    while let Some((node, children_done)) = pending.pop() {
+        if !unknown(node) {
+            continue;
+        }
+        if !children_done {
+            pending.push((node, true));
+            pending.extend(
+                node.children
+                    .iter()
+                    .filter(|c| unknown(c))
+                    .map(|c| (&**c, false)),
+            );
+            continue;
+        }
+        let height = match node.data {
+            NodeData::Element(_) => {
+                let deepest = node
+                    .children
+                    .iter()
+                    .map(|c| c.height.load(Ordering::Relaxed));
+                1 + deepest.max().unwrap_or(0)
+            }
+            _ => 0,
+        };
+        node.height.store(height, Ordering::Relaxed);
+    }
+    node.height.load(Ordering::Relaxed)
+}
+
+const HASH_SEED: foldhash::quality::FixedState =
+    foldhash::quality::FixedState::with_seed(0x646a_7573);
+
+/// A hash of a subtree's content, computed once per node (bottom up, without recursing).
+pub(crate) fn subtree_hash(node: &Node) -> u64 {
+    let cached = node.hash.load(Ordering::Relaxed);
+    if cached != 0 {
+        return cached;
+    }
+    let mut pending = vec![(node, false)];
+    while let Some((node, children_done)) = pending.pop() {
+        if node.hash.load(Ordering::Relaxed) != 0 {
+            continue;
+        }
+        if !children_done {
+            pending.push((node, true));
+            let unhashed = node
+                .children
+                .iter()
+                .filter(|c| c.hash.load(Ordering::Relaxed) == 0);
+            pending.extend(unhashed.map(|c| (&**c, false)));
+            continue;
+        }
+        let mut hasher = HASH_SEED.build_hasher();
+        match &node.data {
+            NodeData::Text(text) => (0u8, text).hash(&mut hasher),
+            NodeData::Comment(text) => (1u8, text).hash(&mut hasher),
+            NodeData::Element(element) => {
+                (2u8, &*element.ns, &*element.name).hash(&mut hasher);
+                for attr in &element.attrs {
+                    (&*attr.name, &attr.value).hash(&mut hasher);
                 }
             }
         }
-        deepest
+        for child in &node.children {
+            hasher.write_u64(child.hash.load(Ordering::Relaxed));
+        }
+        // 0 means "not computed": a hash that happens to be 0 becomes 1.
+        node.hash.store(hasher.finish().max(1), Ordering::Relaxed);
     }
+    node.hash.load(Ordering::Relaxed)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::parse::parse;
 
     #[test]
@@ -170,21 +389,33 @@ mod tests {
     }
 
     #[test]
-    fn depth_of_very_deep_html_does_not_overflow_the_stack() {
+    fn very_deep_trees_are_measured_compared_and_dropped_without_recursing() {
         let html = "<div>".repeat(10_000);
-        assert_eq!(parse(&html).depth(), 10_002);
+        let (a, b) = (parse(&html), parse(&html));
+        assert_eq!(a.depth(), 10_002);
+        assert!(a.same_content(&b));
+        drop(a);
+        drop(b);
     }
 
     #[test]
-    fn graft_returns_the_fragment_children_in_order() {
-        let mut tree = parse("<p>a</p>");
-        let before = tree.nodes.len();
-        let grafted = tree.graft(parse("<i>x</i>y"));
-        assert_eq!(grafted.len(), 2);
-        assert!(grafted.iter().all(|id| id.0 >= before));
-        assert_eq!(
-            crate::serialize::outer_html(&tree, grafted[0], tree.root()),
-            "<i>x</i>"
-        );
+    fn same_content_tells_split_text_from_whole_text() {
+        let whole = parse("ab");
+        let mut split = whole.clone();
+        let root = Arc::make_mut(&mut split.root);
+        root.touch();
+        root.children = vec![
+            Node::leaf(NodeData::Text("a".into())),
+            Node::leaf(NodeData::Text("b".into())),
+        ];
+        assert_eq!(split.root_inner_html(), whole.root_inner_html());
+        assert!(!split.same_content(&whole));
+    }
+
+    #[test]
+    fn a_tree_shares_its_nodes_with_its_clones() {
+        let tree = parse("<p>a</p>");
+        let copy = tree.clone();
+        assert!(Arc::ptr_eq(&tree.root, &copy.root));
     }
 }

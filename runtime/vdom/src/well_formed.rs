@@ -1,0 +1,1203 @@
+//! A direct parser for the HTML templates render: explicitly nested markup, built straight into
+//! a [`Tree`] in one pass, several times faster than html5ever's general tree builder.
+//!
+//! It follows the HTML parsing algorithm only where that algorithm does nothing but append: each
+//! start tag opens an element under the current one, each end tag closes the current element.
+//! The moment the algorithm would do anything else — close an element implicitly, foster-parent
+//! text out of a table, reopen formatting elements, switch to foreign content — it gives up
+//! (`None`) and [`parse`](crate::parse()) hands the page to html5ever. So its trees are
+//! html5ever's trees, node for node; a property test checks exactly that on random markup.
+//!
+//! Only the root's subtree is built: before the `dj-root` element the parser tracks which
+//! elements are open, and it stops once the root is closed (nothing after it can reach inside).
+
+use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
+use markup5ever::{local_name, ns, LocalName};
+
+use crate::entities::decode_into;
+use crate::parse::looks_like_document;
+use crate::tree::{Attribute, Element, Node, NodeData, Origin, RootKind, Source, Tree};
+
+/// The attribute that marks the root (see `parse.rs`).
+const ROOT_ATTRIBUTE: &str = "dj-root";
+
+/// The tree of `html`, when it is markup this parser reads exactly; `None` otherwise.
+///
+/// With the previous render and its tree, every element whose bytes come back unchanged (in the
+/// same place, or found by its key) is taken from the previous tree as it is, not parsed again:
+/// the same bytes in the same context parse to the same subtree. The cost then follows what
+/// changed, not the page.
+pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> {
+    // Input stream preprocessing (CR, NUL) and a byte order mark: left to html5ever.
+    if html.contains(['\r', '\0', '\u{feff}']) {
+        return None;
+    }
+    let wants_dj_root = memchr::memmem::find(html.as_bytes(), ROOT_ATTRIBUTE.as_bytes()).is_some();
+    let mut parser = Parser {
+        html,
+        at: 0,
+        stack: Vec::new(),
+        root: None,
+        wants_dj_root,
+        document: looks_like_document(html),
+        after_body: false,
+        finished: None,
+        open_counts: [0; WATCHED.len()],
+        previous: previous.filter(|p| p.tree.origin.is_some()),
+        origin: None,
+    };
+    parser.run()
+}
+
+/// A previous render and its tree, whose unchanged subtrees a parse may take over.
+#[derive(Clone, Copy)]
+pub(crate) struct Previous<'p> {
+    pub(crate) source: &'p str,
+    pub(crate) tree: &'p Tree,
+}
+
+/// An element on the stack of open elements.
+struct Open<'p> {
+    name: LocalName,
+    /// The node being built, for elements inside the root.
+    building: Option<Building>,
+    /// Where its start tag begins (an implied element: its first child).
+    start: usize,
+    /// Where its first child begins.
+    content: usize,
+    /// The previous render's element it corresponds to, if any.
+    guide: Option<Guide<'p>>,
+}
+
+impl<'p> Open<'p> {
+    fn outside(name: LocalName, at: usize) -> Self {
+        Open {
+            name,
+            building: None,
+            start: at,
+            content: at,
+            guide: None,
+        }
+    }
+}
+
+/// The previous render's element matching an open element: its children, where each began in
+/// the previous source, and which one the next token is expected to match.
+struct Guide<'p> {
+    node: &'p Node,
+    /// The start of each child, as far as their lengths are known.
+    offsets: Vec<usize>,
+    cursor: usize,
+    /// Children by key (`data-key`, `dj-key`), gathered when first needed.
+    keyed: Option<HashMap<&'p str, usize>>,
+}
+
+impl<'p> Guide<'p> {
+    fn new(node: &'p Node, content_start: usize) -> Self {
+        let mut offsets = Vec::with_capacity(node.children.len());
+        let mut at = content_start;
+        for child in &node.children {
+            if child.source.len == 0 {
+                break;
+            }
+            offsets.push(at);
+            at += child.source.len as usize;
+        }
+        Guide {
+            node,
+            offsets,
+            cursor: 0,
+            keyed: None,
+        }
+    }
+
+    /// The child at `index` and its start, when known.
+    fn child(&self, index: usize) -> Option<(&'p Arc<Node>, usize)> {
+        Some((self.node.children.get(index)?, *self.offsets.get(index)?))
+    }
+
+    /// The index of the child carrying `key`.
+    fn keyed(&mut self, key: &str) -> Option<usize> {
+        let node = self.node;
+        let known = self.offsets.len();
+        let keyed = self.keyed.get_or_insert_with(|| {
+            let mut keyed = HashMap::with_capacity(known);
+            for (index, child) in node.children[..known].iter().enumerate() {
+                if let Some(key) = child.element().and_then(key_of) {
+                    keyed.insert(key, index);
+                }
+            }
+            keyed
+        });
+        keyed.get(key).copied()
+    }
+
+    /// Steps past the child at the cursor when it is of the kind just parsed.
+    fn passed(&mut self, kind: fn(&NodeData) -> bool) {
+        if self
+            .node
+            .children
+            .get(self.cursor)
+            .is_some_and(|c| kind(&c.data))
+        {
+            self.cursor += 1;
+        }
+    }
+}
+
+/// The key a list item carries, for finding it again.
+fn key_of(element: &Element) -> Option<&str> {
+    element.attr("data-key").or_else(|| element.attr("dj-key"))
+}
+
+struct Building {
+    element: Element,
+    children: Vec<Arc<Node>>,
+}
+
+/// Where the root is on the stack, and how it was found.
+#[derive(Clone, Copy)]
+struct Root {
+    index: usize,
+    kind: RootKind,
+}
+
+struct Parser<'h, 'p> {
+    html: &'h str,
+    at: usize,
+    stack: Vec<Open<'p>>,
+    root: Option<Root>,
+    /// The page mentions `dj-root`: nothing is built before an element carrying it.
+    wants_dj_root: bool,
+    document: bool,
+    /// A document's `</body>` was seen: only whitespace, comments and `</html>` may follow.
+    after_body: bool,
+    /// The root, once closed.
+    finished: Option<Arc<Node>>,
+    /// How many elements of each [`WATCHED`] name are open: most checks end at a zero here
+    /// instead of walking the stack.
+    open_counts: [u32; WATCHED.len()],
+    previous: Option<Previous<'p>>,
+    /// Where the root's content starts and what encloses it, for the next parse.
+    origin: Option<Origin>,
+}
+
+/// The element names whose presence on the stack the start tag checks ask about.
+const WATCHED: [&str; 8] = ["p", "button", "select", "a", "form", "li", "dd", "dt"];
+
+fn watched(name: &str) -> Option<usize> {
+    WATCHED.iter().position(|w| *w == name)
+}
+
+/// A start tag, read.
+struct StartTag {
+    name: LocalName,
+    attrs: Vec<Attribute>,
+}
+
+/// What to do with the content after a start tag.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Content {
+    Elements,
+    Void,
+    /// Text up to the end tag: RCDATA decodes references, RAWTEXT and script data do not.
+    Text {
+        decode: bool,
+    },
+}
+
+/// The context that decides how a token is processed: the current node's insertion mode.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Body,
+    Table,
+    TableBody,
+    Row,
+}
+
+impl<'h, 'p> Parser<'h, 'p> {
+    fn run(&mut self) -> Option<Tree> {
+        if self.document {
+            self.prologue()?;
+        } else {
+            // A fragment is parsed as the children of a <body> (stack: the fragment's <html>).
+            self.stack.push(Open::outside(local_name!("html"), 0));
+            if !self.wants_dj_root {
+                self.start_root(
+                    Element {
+                        ns: ns!(html),
+                        name: local_name!("body"),
+                        attrs: Vec::new(),
+                    },
+                    RootKind::Fragment,
+                    false,
+                    0,
+                );
+            }
+        }
+        loop {
+            if self.root_closed() {
+                return self.finish();
+            }
+            let rest = &self.html[self.at..];
+            if rest.is_empty() {
+                return self.finish();
+            }
+            if self.after_body {
+                self.after_body_token()?;
+                continue;
+            }
+            match rest.as_bytes()[0] {
+                b'<' => self.markup()?,
+                _ => self.text()?,
+            }
+        }
+    }
+
+    fn root_closed(&self) -> bool {
+        matches!(self.root, Some(root) if self.stack.len() <= root.index)
+    }
+
+    // --- the document around the body ----------------------------------------------------
+
+    /// Doctype, `<html>`, the head: everything up to the body's content.
+    fn prologue(&mut self) -> Option<()> {
+        self.skip_whitespace_and_comments()?;
+        if starts_with_ignoring_case(&self.html[self.at..], "<!doctype") {
+            let end = self.html[self.at..].find('>')? + self.at + 1;
+            let doctype = &self.html[self.at..end];
+            // Only the plain doctype: others may set quirks mode, and that changes parsing.
+            if !doctype.eq_ignore_ascii_case("<!doctype html>") {
+                return None;
+            }
+            self.at = end;
+        }
+        self.skip_whitespace_and_comments()?;
+        if let Some(tag) = self.peek_start_tag("html")? {
+            if tag.attrs.iter().any(|a| &*a.name == ROOT_ATTRIBUTE) {
+                return None;
+            }
+        }
+        self.stack.push(Open::outside(local_name!("html"), self.at));
+        self.skip_whitespace_and_comments()?;
+        let explicit_head = self.peek_start_tag("head")?.is_some();
+        self.head(explicit_head)?;
+        self.skip_whitespace_and_comments()?;
+        let body = match self.peek_start_tag("body")? {
+            Some(tag) => tag.attrs,
+            None => Vec::new(),
+        };
+        let is_root = body.iter().any(|a| &*a.name == ROOT_ATTRIBUTE);
+        let element = Element {
+            ns: ns!(html),
+            name: local_name!("body"),
+            attrs: body,
+        };
+        if is_root || !self.wants_dj_root {
+            let kind = if is_root {
+                RootKind::DjRoot
+            } else {
+                RootKind::Body
+            };
+            self.start_root(element, kind, false, self.at);
+        } else {
+            self.stack.push(Open::outside(local_name!("body"), self.at));
+        }
+        Some(())
+    }
+
+    /// The head's elements, up to `</head>` or the first thing that ends it implicitly.
+    fn head(&mut self, explicit: bool) -> Option<()> {
+        loop {
+            self.skip_whitespace_and_comments()?;
+            let rest = &self.html[self.at..];
+            if starts_with_ignoring_case(rest, "</head>") && explicit {
+                self.at += "</head>".len();
+                return Some(());
+            }
+            let Some(tag) = self.peek_any_start_tag()? else {
+                return if explicit { None } else { Some(()) };
+            };
+            let content = match &*tag.name {
+                "meta" | "link" | "base" | "basefont" | "bgsound" => Content::Void,
+                "title" => Content::Text { decode: true },
+                "style" | "script" | "noframes" | "noscript" => Content::Text { decode: false },
+                // `<body>` (or content) ends the head; a head left open must be closed first.
+                "body" => return Some(()),
+                _ if !explicit => return Some(()),
+                _ => return None,
+            };
+            if tag.attrs.iter().any(|a| &*a.name == ROOT_ATTRIBUTE) {
+                return None;
+            }
+            self.at += tag_length(&self.html[self.at..])?;
+            if let Content::Text { decode } = content {
+                self.raw_text(&tag.name, decode, false)?;
+            }
+        }
+    }
+
+    fn after_body_token(&mut self) -> Option<()> {
+        let rest = &self.html[self.at..];
+        let whitespace = rest.len() - rest.trim_start_matches(is_html_whitespace).len();
+        if whitespace > 0 {
+            // Whitespace after </body> still belongs to the body.
+            let text = &rest[..whitespace];
+            self.at += whitespace;
+            self.append_text(text.to_owned(), whitespace);
+            return Some(());
+        }
+        if rest.starts_with("<!--") {
+            // Comments after </body> go to <html> or the document, outside the root.
+            self.comment(false)?;
+            return Some(());
+        }
+        if starts_with_ignoring_case(rest, "</html>") {
+            self.at += "</html>".len();
+            return Some(());
+        }
+        None
+    }
+
+    fn skip_whitespace_and_comments(&mut self) -> Option<()> {
+        loop {
+            let rest = &self.html[self.at..];
+            let trimmed = rest.trim_start_matches(is_html_whitespace);
+            self.at += rest.len() - trimmed.len();
+            if !trimmed.starts_with("<!--") {
+                return Some(());
+            }
+            self.comment(false)?;
+        }
+    }
+
+    /// The start tag `<name …>` at the cursor, consumed, if it is one.
+    fn peek_start_tag(&mut self, name: &str) -> Option<Option<StartTag>> {
+        match self.peek_any_start_tag()? {
+            Some(tag) if &*tag.name == name => {
+                self.at += tag_length(&self.html[self.at..])?;
+                Some(Some(tag))
+            }
+            _ => Some(None),
+        }
+    }
+
+    /// The start tag at the cursor, read but not consumed, if there is one.
+    fn peek_any_start_tag(&self) -> Option<Option<StartTag>> {
+        let rest = &self.html[self.at..];
+        if rest.len() < 2 || !rest.as_bytes()[1].is_ascii_alphabetic() || !rest.starts_with('<') {
+            return Some(None);
+        }
+        let (tag, _) = read_start_tag(rest)?;
+        Some(Some(tag))
+    }
+
+    // --- the body ------------------------------------------------------------------------
+
+    fn markup(&mut self) -> Option<()> {
+        let rest = &self.html[self.at..];
+        let next = rest.as_bytes().get(1).copied();
+        match next {
+            Some(b'!') if rest.starts_with("<!--") => self.comment(true),
+            Some(b'/') => self.end_tag(),
+            Some(c) if c.is_ascii_alphabetic() => self.start_tag(),
+            // `<!doctype>`, `<?…>` and the like: bogus comments and ignored tokens.
+            Some(b'!' | b'?') => None,
+            // A `<` that starts nothing is text.
+            _ => self.text(),
+        }
+    }
+
+    fn text(&mut self) -> Option<()> {
+        let rest = &self.html[self.at..];
+        // The `<` at the cursor, if any, is text (`1 < 2`); the run ends at the next one.
+        let end = rest
+            .bytes()
+            .skip(1)
+            .position(|b| b == b'<')
+            .map_or(rest.len(), |p| p + 1);
+        let raw = &rest[..end];
+        self.at += end;
+        let mut text = String::with_capacity(raw.len());
+        decode_into(&mut text, raw, false);
+        if self.mode() != Mode::Body && !text.chars().all(is_html_whitespace) {
+            return None; // foster parenting
+        }
+        self.append_text(text, raw.len());
+        Some(())
+    }
+
+    fn comment(&mut self, keep: bool) -> Option<()> {
+        let body = &self.html[self.at + 4..];
+        // `<!-->` and `<!--->` end at once; `--!>` ends a comment too: left to html5ever.
+        if body.starts_with('>') || body.starts_with("->") {
+            return None;
+        }
+        let end = body.find("-->")?;
+        let data = &body[..end];
+        if data.contains("--!") {
+            return None;
+        }
+        self.at += 4 + end + 3;
+        if keep {
+            let source = Source::whole(4 + end + 3, 0);
+            let node = Node::from_source(NodeData::Comment(data.to_owned()), Vec::new(), source);
+            self.append(Arc::new(node));
+            if let Some(guide) = self.guide() {
+                guide.passed(|d| matches!(d, NodeData::Comment(_)));
+            }
+        }
+        Some(())
+    }
+
+    fn start_tag(&mut self) -> Option<()> {
+        if self.reuse_in_place() {
+            return Some(());
+        }
+        let start = self.at;
+        let rest = &self.html[self.at..];
+        let (tag, length) = read_start_tag(rest)?;
+        let key = tag
+            .attrs
+            .iter()
+            .find(|a| matches!(&*a.name, "data-key" | "dj-key"));
+        if let Some(key) = key {
+            if self.reuse_keyed(&key.value.clone()) {
+                return Some(());
+            }
+        }
+        self.at += length;
+        let content = self.check_start_tag(&tag.name)?;
+        let is_root = self.root.is_none()
+            && self.wants_dj_root
+            && tag.attrs.iter().any(|a| &*a.name == ROOT_ATTRIBUTE);
+        let implied_tbody = tag.name == local_name!("tr") && self.mode() == Mode::Table;
+        if implied_tbody {
+            self.open(local_name!("tbody"), Vec::new(), start, start);
+        }
+        let void = content == Content::Void;
+        if is_root {
+            let element = html_element(tag.name.clone(), tag.attrs);
+            self.start_root(element, RootKind::DjRoot, void, start);
+        } else if void {
+            let source = Source::whole(length, length);
+            let element = NodeData::Element(html_element(tag.name, tag.attrs));
+            self.append(Arc::new(Node::from_source(element, Vec::new(), source)));
+            if let Some(guide) = self.guide() {
+                guide.passed(|d| matches!(d, NodeData::Element(_)));
+            }
+            return Some(());
+        } else {
+            self.open(tag.name.clone(), tag.attrs, start, self.at);
+        }
+        match content {
+            Content::Text { decode } => self.raw_text(&tag.name, decode, true),
+            Content::Void | Content::Elements => {
+                if matches!(&*tag.name, "pre" | "listing") {
+                    self.skip_newline()?;
+                    if let Some(open) = self.stack.last_mut() {
+                        open.content = self.at;
+                    }
+                }
+                Some(())
+            }
+        }
+    }
+
+    /// Checks that a start tag only opens an element here, and says what its content is.
+    fn check_start_tag(&self, name: &LocalName) -> Option<Content> {
+        let mode = self.mode();
+        if mode != Mode::Body {
+            return match (mode, &**name) {
+                (Mode::Table, "tbody" | "thead" | "tfoot" | "tr") => Some(Content::Elements),
+                (Mode::TableBody, "tr") => Some(Content::Elements),
+                (Mode::Row, "td" | "th") => Some(Content::Elements),
+                _ => None,
+            };
+        }
+        if self.in_scope("select", Scope::Default) {
+            // Inside a select only options and their groups are plain insertions.
+            return match &**name {
+                "option" | "optgroup" if self.current() != "option" => Some(Content::Elements),
+                _ => None,
+            };
+        }
+        let closes_p = matches!(
+            &**name,
+            "address"
+                | "article"
+                | "aside"
+                | "blockquote"
+                | "center"
+                | "details"
+                | "dialog"
+                | "dir"
+                | "div"
+                | "dl"
+                | "fieldset"
+                | "figcaption"
+                | "figure"
+                | "footer"
+                | "header"
+                | "hgroup"
+                | "main"
+                | "menu"
+                | "nav"
+                | "ol"
+                | "p"
+                | "search"
+                | "section"
+                | "summary"
+                | "ul"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "pre"
+                | "listing"
+                | "form"
+                | "li"
+                | "dd"
+                | "dt"
+                | "table"
+                | "hr"
+                | "xmp"
+        );
+        if closes_p && self.in_scope("p", Scope::Button) {
+            return None;
+        }
+        let content = match &**name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+                if matches!(self.current(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") =>
+            {
+                return None
+            }
+            "form" if self.open_named("form") => return None,
+            "li" if self.closes_list_item(&["li"]) => return None,
+            "dd" | "dt" if self.closes_list_item(&["dd", "dt"]) => return None,
+            "button" if self.in_scope("button", Scope::Default) => return None,
+            "a" if self.open_named("a") => return None,
+            "option" | "optgroup" if self.current() == "option" => return None,
+            "area" | "br" | "embed" | "img" | "keygen" | "wbr" | "input" | "param" | "source"
+            | "track" | "hr" | "base" | "basefont" | "bgsound" | "link" | "meta" => Content::Void,
+            "textarea" | "title" => Content::Text { decode: true },
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" | "script" => {
+                Content::Text { decode: false }
+            }
+            // Elements that reshape the tree, or switch the tokenizer or the namespace.
+            "html" | "head" | "body" | "frameset" | "frame" | "template" | "plaintext"
+            | "image" | "nobr" | "applet" | "marquee" | "object" | "svg" | "math" | "caption"
+            | "col" | "colgroup" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th" | "rb"
+            | "rp" | "rt" | "rtc" | "selectedcontent" => return None,
+            _ => Content::Elements,
+        };
+        Some(content)
+    }
+
+    /// Whether a `<li>` (or `<dd>`/`<dt>`) would close an open one first.
+    fn closes_list_item(&self, items: &[&str]) -> bool {
+        if !items.iter().any(|item| self.open_named(item)) {
+            return false;
+        }
+        for open in self.stack.iter().rev() {
+            if items.contains(&&*open.name) {
+                return true;
+            }
+            if is_special(&open.name) && !matches!(&*open.name, "address" | "div" | "p") {
+                return false;
+            }
+        }
+        false
+    }
+
+    fn end_tag(&mut self) -> Option<()> {
+        let rest = &self.html[self.at..];
+        let name_end = rest[2..]
+            .find(|c: char| is_html_whitespace(c) || c == '/' || c == '>')
+            .map(|p| p + 2)?;
+        let bytes = rest.as_bytes();
+        if !bytes[2].is_ascii_alphabetic() || bytes[name_end] != b'>' {
+            return None;
+        }
+        let name = LocalName::from(rest[2..name_end].to_ascii_lowercase());
+        let tag_start = self.at;
+        self.at += name_end + 1;
+        if self.document && matches!(&*name, "body" | "html") {
+            // The body stays open after </body>: it must be all that is left.
+            if self.stack.len() != 2 || self.current() != "body" {
+                return None;
+            }
+            if &*name == "body" {
+                self.after_body = true;
+                return Some(());
+            }
+            return None;
+        }
+        if name == local_name!("table") && self.mode() == Mode::TableBody {
+            // The table body ends where </table> begins: not by an end tag of its own.
+            self.close(Some(tag_start), false);
+        }
+        if self.current() != &*name || self.stack.len() <= 1 || name == local_name!("br") {
+            return None;
+        }
+        self.close(Some(self.at), true);
+        Some(())
+    }
+
+    /// Reads the text of a raw text or RCDATA element and closes it at its end tag.
+    /// `opened`: the element is on the stack (in the head it is not, being outside the root).
+    fn raw_text(&mut self, name: &LocalName, decode: bool, opened: bool) -> Option<()> {
+        let rest = &self.html[self.at..];
+        let mut from = 0;
+        let end = loop {
+            let found = from + rest[from..].find("</")?;
+            let after = &rest[found + 2..];
+            if starts_with_ignoring_case(after, name) {
+                match after.as_bytes().get(name.len()) {
+                    Some(b'>') => break found,
+                    // `</script foo>`, `</style/>`: end tags with extras, left to html5ever.
+                    Some(b) if is_html_whitespace(*b as char) || *b == b'/' => return None,
+                    _ => {}
+                }
+            }
+            from = found + 2;
+        };
+        let mut raw = &rest[..end];
+        if &**name == "script" && raw.contains("<!--") {
+            return None; // the script data escape states
+        }
+        let mut skipped = 0;
+        if &**name == "textarea" {
+            if let Some(stripped) = raw.strip_prefix('\n') {
+                raw = stripped;
+                skipped = 1;
+            }
+            if raw.starts_with('&') {
+                return None;
+            }
+        }
+        if opened {
+            if let Some(open) = self.stack.last_mut() {
+                open.content = self.at + skipped;
+            }
+        }
+        self.at += end + 2 + name.len() + 1;
+        if opened && !raw.is_empty() {
+            let text = if decode {
+                let mut text = String::with_capacity(raw.len());
+                decode_into(&mut text, raw, false);
+                text
+            } else {
+                raw.to_owned()
+            };
+            self.append_text(text, raw.len());
+        }
+        if opened {
+            self.close(Some(self.at), true);
+        }
+        Some(())
+    }
+
+    /// The newline right after `<pre>` or `<listing>` is not content.
+    fn skip_newline(&mut self) -> Option<()> {
+        let rest = &self.html[self.at..];
+        if rest.starts_with('\n') {
+            self.at += 1;
+        } else if rest.starts_with("&#") {
+            return None; // a newline written as a reference is skipped too
+        }
+        Some(())
+    }
+
+    // --- the stack and the tree ----------------------------------------------------------
+
+    fn current(&self) -> &str {
+        self.stack.last().map_or("", |open| &open.name)
+    }
+
+    fn mode(&self) -> Mode {
+        match self.current() {
+            "table" => Mode::Table,
+            "tbody" | "thead" | "tfoot" => Mode::TableBody,
+            "tr" => Mode::Row,
+            _ => Mode::Body,
+        }
+    }
+
+    /// Whether an element of a [`WATCHED`] name is open.
+    fn open_named(&self, name: &str) -> bool {
+        watched(name).is_some_and(|i| self.open_counts[i] > 0)
+    }
+
+    /// Keeps [`open_counts`](Self::open_counts) as the stack changes.
+    fn count(&mut self, name: &str, delta: i32) {
+        if let Some(i) = watched(name) {
+            self.open_counts[i] = self.open_counts[i].saturating_add_signed(delta);
+        }
+    }
+
+    /// "Has an element in scope", for the scopes the checks above need (a [`WATCHED`] name).
+    fn in_scope(&self, name: &str, scope: Scope) -> bool {
+        if !self.open_named(name) {
+            return false;
+        }
+        for open in self.stack.iter().rev() {
+            if &*open.name == name {
+                return true;
+            }
+            let boundary = matches!(
+                &*open.name,
+                "applet"
+                    | "caption"
+                    | "html"
+                    | "table"
+                    | "td"
+                    | "th"
+                    | "marquee"
+                    | "object"
+                    | "template"
+            ) || (scope == Scope::Button && &*open.name == "button");
+            if boundary {
+                return false;
+            }
+        }
+        false
+    }
+
+    fn start_root(&mut self, element: Element, kind: RootKind, void: bool, start: usize) {
+        let index = self.stack.len();
+        self.root = Some(Root { index, kind });
+        // A fragment's root stands for its context, which is not on the parser's stack: no end
+        // tag closes it and no rule sees it.
+        let name = match kind {
+            RootKind::Fragment => local_name!(""),
+            _ => element.name.clone(),
+        };
+        self.count(&name, 1);
+        let content = self.at;
+        let mut context: Vec<LocalName> = self.stack.iter().map(|o| o.name.clone()).collect();
+        context.push(name.clone());
+        // The previous root guides this one only where the same elements enclose it.
+        let guide = self
+            .previous
+            .filter(|p| p.tree.origin.as_ref().is_some_and(|o| o.context == context))
+            .map(|p| {
+                let origin = p.tree.origin.as_ref().map_or(0, |o| o.content_start);
+                Guide::new(p.tree.root(), origin)
+            });
+        self.origin = Some(Origin {
+            content_start: content,
+            context,
+        });
+        self.stack.push(Open {
+            name,
+            building: Some(Building {
+                element,
+                children: Vec::new(),
+            }),
+            start,
+            content,
+            guide,
+        });
+        if void {
+            self.close(Some(self.at), true);
+        }
+    }
+
+    fn open(&mut self, name: LocalName, attrs: Vec<Attribute>, start: usize, content: usize) {
+        let building = self.building().then(|| Building {
+            element: html_element(name.clone(), attrs),
+            children: Vec::new(),
+        });
+        let guide = self.guide_for(&name);
+        self.count(&name, 1);
+        self.stack.push(Open {
+            name,
+            building,
+            start,
+            content,
+            guide,
+        });
+    }
+
+    /// The guide for an element about to open: the previous element at the cursor, if it has
+    /// the same name (the cursor then moves past it).
+    fn guide_for(&mut self, name: &LocalName) -> Option<Guide<'p>> {
+        let parent = self.stack.last_mut()?.guide.as_mut()?;
+        let (child, start) = parent.child(parent.cursor)?;
+        let element = child.element()?;
+        if element.name != *name {
+            return None;
+        }
+        parent.cursor += 1;
+        Some(Guide::new(child, start + child.source.content as usize))
+    }
+
+    fn guide(&mut self) -> Option<&mut Guide<'p>> {
+        self.stack.last_mut()?.guide.as_mut()
+    }
+
+    /// Takes the previous render's element near the cursor when the bytes at the cursor are
+    /// exactly its bytes.
+    fn reuse_in_place(&mut self) -> bool {
+        let (html, at) = (self.html.as_bytes(), self.at);
+        let Some(source) = self.previous.map(|p| p.source.as_bytes()) else {
+            return false;
+        };
+        let Some(guide) = self.stack.last_mut().and_then(|o| o.guide.as_mut()) else {
+            return false;
+        };
+        // The cursor, then a step either way: an element added or removed just before.
+        let cursor = guide.cursor;
+        let candidates = [
+            cursor,
+            cursor + 1,
+            cursor + 2,
+            cursor.wrapping_sub(1),
+            cursor.wrapping_sub(2),
+        ];
+        for index in candidates {
+            let Some((child, start)) = guide.child(index) else {
+                continue;
+            };
+            if same_bytes(child, source, start, html, at) {
+                guide.cursor = index + 1;
+                let node = Arc::clone(child);
+                self.at += node.source.len as usize;
+                self.append(node);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Takes the previous render's element with this key when its bytes come back unchanged.
+    fn reuse_keyed(&mut self, key: &str) -> bool {
+        let (html, at) = (self.html.as_bytes(), self.at);
+        let Some(source) = self.previous.map(|p| p.source.as_bytes()) else {
+            return false;
+        };
+        let Some(guide) = self.stack.last_mut().and_then(|o| o.guide.as_mut()) else {
+            return false;
+        };
+        let Some(index) = guide.keyed(key) else {
+            return false;
+        };
+        let Some((child, start)) = guide.child(index) else {
+            return false;
+        };
+        if !same_bytes(child, source, start, html, at) {
+            return false;
+        }
+        guide.cursor = index + 1;
+        let node = Arc::clone(child);
+        self.at += node.source.len as usize;
+        self.append(node);
+        true
+    }
+
+    /// Pops the current element into its parent (or, for the root, keeps it for `finish`).
+    /// `end`: where its bytes end, when known; `whole`: its end tag is among them.
+    fn close(&mut self, end: Option<usize>, whole: bool) {
+        let Some(open) = self.stack.pop() else {
+            return;
+        };
+        self.count(&open.name, -1);
+        let Some(building) = open.building else {
+            return;
+        };
+        let source = match end {
+            Some(end) if whole => Source::whole(end - open.start, open.content - open.start),
+            Some(end) => Source::partial(end - open.start, open.content - open.start),
+            None => Source::default(),
+        };
+        let node = Arc::new(Node::from_source(
+            NodeData::Element(building.element),
+            building.children,
+            source,
+        ));
+        match self.stack.last_mut().and_then(|o| o.building.as_mut()) {
+            Some(parent) => parent.children.push(node),
+            None => self.finished = Some(node),
+        }
+    }
+
+    fn building(&self) -> bool {
+        self.root.is_some() && !self.root_closed()
+    }
+
+    fn append(&mut self, node: Arc<Node>) {
+        if let Some(building) = self.stack.last_mut().and_then(|o| o.building.as_mut()) {
+            building.children.push(node);
+        }
+    }
+
+    /// Appends text (`raw_len` bytes of source), merged into a text node just before it as
+    /// the DOM never has two.
+    fn append_text(&mut self, text: String, raw_len: usize) {
+        if text.is_empty() {
+            return;
+        }
+        let Some(open) = self.stack.last_mut() else {
+            return;
+        };
+        let Some(building) = open.building.as_mut() else {
+            return;
+        };
+        if let Some(last) = building.children.last_mut() {
+            if let NodeData::Text(previous) = &last.data {
+                let mut merged = previous.clone();
+                merged.push_str(&text);
+                let source = Source::whole(last.source.len as usize + raw_len, 0);
+                *last = Arc::new(Node::from_source(
+                    NodeData::Text(merged),
+                    Vec::new(),
+                    source,
+                ));
+                return;
+            }
+        }
+        let source = Source::whole(raw_len, 0);
+        let node = Node::from_source(NodeData::Text(text), Vec::new(), source);
+        building.children.push(Arc::new(node));
+        if let Some(guide) = open.guide.as_mut() {
+            guide.passed(|d| matches!(d, NodeData::Text(_)));
+        }
+    }
+
+    fn finish(&mut self) -> Option<Tree> {
+        let root = self.root?;
+        while !self.root_closed() {
+            self.close(None, false);
+        }
+        let node = self.finished.take()?;
+        // A fragment's content sits in <html><body>: one level more than the stack shows (and
+        // a fragment without dj-root is that <body>).
+        let root_depth = match root.kind {
+            RootKind::Fragment => 2,
+            _ => root.index + 1 + usize::from(!self.document),
+        };
+        Some(Tree {
+            root: node,
+            origin: self.origin.take(),
+            root_depth,
+            root_kind: root.kind,
+        })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Default,
+    Button,
+}
+
+/// Whether the previous render's `node`, which began at `start` in `source`, has exactly the
+/// bytes at `at` in `html` — and ends with its own end tag, so that nothing after it could
+/// have joined it.
+fn same_bytes(node: &Node, source: &[u8], start: usize, html: &[u8], at: usize) -> bool {
+    let len = node.source.len as usize;
+    node.source.whole
+        && node.element().is_some()
+        && html
+            .get(at..at + len)
+            .is_some_and(|new| source.get(start..start + len) == Some(new))
+}
+
+fn html_element(name: LocalName, attrs: Vec<Attribute>) -> Element {
+    Element {
+        ns: ns!(html),
+        name,
+        attrs,
+    }
+}
+
+/// Reads `<name attr=value …>` (a trailing `/` changes nothing for HTML elements): the tag and
+/// its length.
+fn read_start_tag(rest: &str) -> Option<(StartTag, usize)> {
+    let bytes = rest.as_bytes();
+    let mut i = 1;
+    while i < bytes.len() && !is_tag_end(bytes[i]) {
+        i += 1;
+    }
+    let name = LocalName::from(rest[1..i].to_ascii_lowercase());
+    let mut attrs: Vec<Attribute> = Vec::new();
+    loop {
+        while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
+            i += 1;
+        }
+        match bytes.get(i)? {
+            b'>' => return Some((StartTag { name, attrs }, i + 1)),
+            b'/' => {
+                return match bytes.get(i + 1)? {
+                    b'>' => Some((StartTag { name, attrs }, i + 2)),
+                    _ => None,
+                };
+            }
+            _ => {}
+        }
+        let name_start = i;
+        while i < bytes.len() && !is_tag_end(bytes[i]) && bytes[i] != b'=' {
+            if matches!(bytes[i], b'"' | b'\'' | b'<') {
+                return None;
+            }
+            i += 1;
+        }
+        if i == name_start {
+            return None; // `=` starting a name
+        }
+        let attr_name = rest[name_start..i].to_ascii_lowercase();
+        while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
+            i += 1;
+        }
+        let mut value = String::new();
+        if bytes.get(i) == Some(&b'=') {
+            i += 1;
+            while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
+                i += 1;
+            }
+            let raw = match bytes.get(i)? {
+                quote @ (b'"' | b'\'') => {
+                    let close = rest[i + 1..].find(*quote as char)? + i + 1;
+                    let raw = &rest[i + 1..close];
+                    i = close + 1;
+                    raw
+                }
+                b'>' => return None, // missing value
+                _ => {
+                    let start = i;
+                    while i < bytes.len()
+                        && !is_html_whitespace(bytes[i] as char)
+                        && bytes[i] != b'>'
+                    {
+                        if matches!(bytes[i], b'"' | b'\'' | b'<' | b'=' | b'`') {
+                            return None;
+                        }
+                        i += 1;
+                    }
+                    &rest[start..i]
+                }
+            };
+            decode_into(&mut value, raw, true);
+        }
+        // The tokenizer keeps the first of repeated attributes.
+        if !attrs.iter().any(|a| *a.name == *attr_name) {
+            attrs.push(Attribute {
+                name: LocalName::from(attr_name),
+                value,
+            });
+        }
+    }
+}
+
+/// The length of the start tag at the start of `rest`.
+fn tag_length(rest: &str) -> Option<usize> {
+    read_start_tag(rest).map(|(_, length)| length)
+}
+
+fn is_tag_end(b: u8) -> bool {
+    is_html_whitespace(b as char) || b == b'/' || b == b'>'
+}
+
+fn is_html_whitespace(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\u{c}')
+}
+
+fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+}
+
+/// The parser's "special" category, for the list item rule.
+fn is_special(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "applet"
+            | "area"
+            | "article"
+            | "aside"
+            | "base"
+            | "basefont"
+            | "bgsound"
+            | "blockquote"
+            | "body"
+            | "br"
+            | "button"
+            | "caption"
+            | "center"
+            | "col"
+            | "colgroup"
+            | "dd"
+            | "details"
+            | "dir"
+            | "div"
+            | "dl"
+            | "dt"
+            | "embed"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "frame"
+            | "frameset"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "head"
+            | "header"
+            | "hgroup"
+            | "hr"
+            | "html"
+            | "iframe"
+            | "img"
+            | "input"
+            | "keygen"
+            | "li"
+            | "link"
+            | "listing"
+            | "main"
+            | "marquee"
+            | "menu"
+            | "meta"
+            | "nav"
+            | "noembed"
+            | "noframes"
+            | "noscript"
+            | "object"
+            | "ol"
+            | "p"
+            | "param"
+            | "plaintext"
+            | "pre"
+            | "script"
+            | "search"
+            | "section"
+            | "select"
+            | "source"
+            | "style"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "td"
+            | "template"
+            | "textarea"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "title"
+            | "tr"
+            | "track"
+            | "ul"
+            | "wbr"
+            | "xmp"
+    )
+}
