@@ -1,6 +1,6 @@
 //! Wire frames: browser frames parsed and checked in Rust, server frames encoded in Rust.
 
-use djust_protocol::{ClientMessage, ServerMessage};
+use djust_protocol::{ClientMessage, Patches, ServerMessage};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -100,8 +100,9 @@ pub fn frame_mounted(html: Option<String>, title: Option<String>, token: Option<
 /// `{"t":"patch"}` answering event `ref` with the JSON patch list `patches`.
 #[pyfunction]
 #[pyo3(signature = (r#ref, patches))]
-pub fn frame_patch(r#ref: Option<u64>, patches: &str) -> PyResult<String> {
-    let patches = serde_json::from_str(patches)
+pub fn frame_patch(r#ref: Option<u64>, patches: String) -> PyResult<String> {
+    // The differ's JSON goes into the frame as it is: checked for syntax, never re-parsed.
+    let patches = Patches::encoded(patches)
         .map_err(|err| ProtocolError::new_err(format!("patches are not JSON: {err}")))?;
     Ok(ServerMessage::Patch {
         ref_: r#ref,

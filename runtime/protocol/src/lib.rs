@@ -15,4 +15,4 @@ mod server;
 
 pub use client::{parse_client_message, ClientMessage};
 pub use error::ProtocolError;
-pub use server::ServerMessage;
+pub use server::{Patches, ServerMessage};

@@ -2,7 +2,43 @@
 
 use djust_vdom::Patch;
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+
+/// The patch list of a patch frame: built here, or already encoded as JSON by the differ.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum Patches {
+    /// Patches to encode.
+    List(Vec<Patch>),
+    /// A JSON patch list, written into the frame as it is (no second parse).
+    Encoded(Box<RawValue>),
+}
+
+impl PartialEq for Patches {
+    fn eq(&self, other: &Patches) -> bool {
+        match (self, other) {
+            (Patches::List(a), Patches::List(b)) => a == b,
+            (Patches::Encoded(a), Patches::Encoded(b)) => a.get() == b.get(),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Patches {}
+
+impl From<Vec<Patch>> for Patches {
+    fn from(patches: Vec<Patch>) -> Patches {
+        Patches::List(patches)
+    }
+}
+
+impl Patches {
+    /// A patch list already encoded as JSON; fails if `json` is not well-formed JSON.
+    pub fn encoded(json: String) -> Result<Patches, serde_json::Error> {
+        RawValue::from_string(json).map(Patches::Encoded)
+    }
+}
 
 /// A message to the browser.
 ///
@@ -12,7 +48,7 @@ use serde_json::{Map, Value};
 ///
 /// let reply = ServerMessage::Patch {
 ///     ref_: Some(7),
-///     patches: vec![Patch::SetText { path: vec![0, 0], text: "1".into() }],
+///     patches: vec![Patch::SetText { path: vec![0, 0], text: "1".into() }].into(),
 /// };
 /// assert_eq!(reply.to_json(), r#"{"t":"patch","ref":7,"patches":[["text",[0,0],"1"]]}"#);
 /// ```
@@ -37,7 +73,7 @@ pub enum ServerMessage {
         #[serde(rename = "ref")]
         ref_: Option<u64>,
         /// The patches, written straight into the frame (see [`Patch`] for their format).
-        patches: Vec<Patch>,
+        patches: Patches,
     },
     /// `{"t":"error","ref":…,"code":…,"message":…}`: a message failed; the session goes on.
     Error {
@@ -110,7 +146,8 @@ mod tests {
                 patches: vec![Patch::RemoveAttr {
                     path: vec![1],
                     name: "hidden".into(),
-                }],
+                }]
+                .into(),
             },
             ServerMessage::Error {
                 ref_: Some(7),
@@ -173,9 +210,18 @@ mod tests {
         );
         let update = ServerMessage::Patch {
             ref_: None,
-            patches: Vec::new(),
+            patches: Vec::new().into(),
         };
         assert_eq!(update.to_json(), r#"{"t":"patch","ref":null,"patches":[]}"#);
+        let encoded = ServerMessage::Patch {
+            ref_: Some(3),
+            patches: Patches::encoded(r#"[["text",[0],"a"]]"#.into()).unwrap(),
+        };
+        assert_eq!(
+            encoded.to_json(),
+            r#"{"t":"patch","ref":3,"patches":[["text",[0],"a"]]}"#
+        );
+        assert!(Patches::encoded("[[\"text\",".into()).is_err());
         let error = ServerMessage::Error {
             ref_: None,
             code: "malformed_frame".into(),
