@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::error::Error;
+use crate::options::NumberFormat;
 use crate::template::Template;
 use crate::value::Value;
 
@@ -97,6 +98,12 @@ pub trait Host {
         Ok("en-us".into())
     }
 
+    /// The active language's number format (Django's `get_format` with localization on);
+    /// a render asks at most once, when it first prints a localized number.
+    fn number_format(&self) -> Result<NumberFormat, Error> {
+        Ok(NumberFormat::default())
+    }
+
     /// Django's `reverse()`; with `silent`, a URL that does not reverse is `""`.
     fn reverse_url(
         &self,
@@ -180,6 +187,7 @@ mod tests {
         });
         assert_eq!(text.ok().as_deref(), Some("many"));
         assert_eq!(NoHost.current_language().ok().as_deref(), Some("en-us"));
+        assert_eq!(NoHost.number_format().ok(), Some(NumberFormat::default()));
         assert!(NoHost.now("Y").is_err());
         assert!(NoHost.get_template(&["a".into()], &[]).is_err());
     }

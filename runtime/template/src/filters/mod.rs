@@ -17,7 +17,7 @@ use std::borrow::Cow;
 
 use crate::error::Error;
 use crate::host::{Host, Translation};
-use crate::options::RenderOptions;
+use crate::options::{NumberFormat, NumberFormats, RenderOptions};
 use crate::value::{to_text, Value};
 
 /// What a filter sees besides its value and argument.
@@ -26,9 +26,15 @@ pub(crate) struct FilterEnv<'a> {
     pub(crate) autoescape: bool,
     pub(crate) options: &'a RenderOptions,
     pub(crate) host: &'a dyn Host,
+    pub(crate) numbers: &'a NumberFormats<'a>,
 }
 
 impl FilterEnv<'_> {
+    /// The active language's number format when localizing (`use_l10n`), else the settings'.
+    pub(crate) fn number_format(&self, use_l10n: bool) -> Result<&NumberFormat, Error> {
+        self.numbers.get(use_l10n)
+    }
+
     /// gettext through the host.
     pub(crate) fn gettext(&self, message: &str) -> Result<String, Error> {
         self.host.translate(Translation {

@@ -4,7 +4,9 @@
 use super::{needs_host, one, optional, py_int, two, Filter, FilterEnv};
 use crate::error::Error;
 use crate::host::Translation;
-use crate::value::number::{format_float, format_int, format_text, parse_decimal, ParsedDecimal};
+use crate::value::number::{
+    format_float, format_grouped_int, format_text, parse_decimal, ParsedDecimal,
+};
 use crate::value::{float_repr, to_text, Value};
 
 /// The number filters.
@@ -87,12 +89,8 @@ fn floatformat(value: Value, arg: Option<Value>, env: &FilterEnv<'_>) -> Result<
     if let Value::Float(f) = value {
         if f == 0.0 || (1e-6..1e15).contains(&f.abs()) {
             if let Some(p) = py_int(&places)?.filter(|p| p.unsigned_abs() <= 30) {
-                let format = if use_l10n {
-                    &env.options.localized
-                } else {
-                    &env.options.unlocalized
-                };
-                let grouping = (use_l10n && format.use_thousand_separator) || force_grouping;
+                let format = env.number_format(use_l10n)?;
+                let grouping = (use_l10n && env.options.use_thousand_separator) || force_grouping;
                 let (number, places) = round_float(f, p);
                 return Ok(Value::safe_str(format_text(
                     &number,
@@ -154,12 +152,8 @@ fn floatformat_decimal(
     if decimal.digits.len() as u64 + decimal.exponent.unsigned_abs() > 200 {
         return Ok(Value::from(input()));
     }
-    let format = if use_l10n {
-        &env.options.localized
-    } else {
-        &env.options.unlocalized
-    };
-    let grouping = (use_l10n && format.use_thousand_separator) || force_grouping;
+    let format = env.number_format(use_l10n)?;
+    let grouping = (use_l10n && env.options.use_thousand_separator) || force_grouping;
     let places = usize::try_from(p.unsigned_abs()).unwrap_or(usize::MAX);
     if places > 10_000 {
         return Err(needs_host("floatformat"));
@@ -277,8 +271,13 @@ fn filesizeformat(value: Value, _: Option<Value>, env: &FilterEnv<'_>) -> Result
         let scaled = bytes as f64 / size as f64;
         let rounded = format!("{scaled:.1}");
         // `number_format(round(value, 1), 1)` always localizes.
-        let format = &env.options.localized;
-        let number = format_text(&rounded, format, Some(1), format.use_thousand_separator);
+        let format = env.number_format(true)?;
+        let number = format_text(
+            &rounded,
+            format,
+            Some(1),
+            env.options.use_thousand_separator,
+        );
         interpolate(&env.gettext(message)?, None, Some(&number))
     };
     let text = if negative { format!("-{text}") } else { text };
@@ -321,10 +320,10 @@ fn localized(
     env: &FilterEnv<'_>,
     use_l10n: bool,
 ) -> Result<Value, Error> {
-    let format = &env.options.localized;
+    let grouping = env.options.use_thousand_separator;
     Ok(Value::from(match value {
-        Value::Int(i) if use_l10n => format_int(*i, format, true),
-        Value::Float(f) if use_l10n => format_float(*f, format, true),
+        Value::Int(i) if use_l10n && grouping => format_grouped_int(*i, env.number_format(true)?),
+        Value::Float(f) if use_l10n => format_float(*f, env.number_format(true)?, grouping),
         Value::Float(f) => float_repr(*f),
         Value::Object(_) => return Err(needs_host(name)),
         other => to_text(other)?.0.into_owned(),
@@ -342,19 +341,34 @@ fn unlocalize(value: Value, _: Option<Value>, env: &FilterEnv<'_>) -> Result<Val
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::NoHost;
-    use crate::options::{NumberFormat, RenderOptions};
+    use crate::host::{Host, NoHost, TagCall};
+    use crate::options::{NumberFormat, NumberFormats, RenderOptions};
+
+    /// A host whose active language formats numbers with `format`.
+    struct Locale(NumberFormat);
+
+    impl Host for Locale {
+        fn call_simple_tag(&self, _: TagCall<'_>) -> Result<Value, Error> {
+            Err(Error::render("no tags"))
+        }
+
+        fn number_format(&self) -> Result<NumberFormat, Error> {
+            Ok(self.0.clone())
+        }
+    }
 
     fn run_with(
-        options: &RenderOptions,
+        host: &dyn Host,
         f: super::super::FilterFn,
         value: Value,
         arg: Option<Value>,
     ) -> Option<String> {
+        let options = RenderOptions::default();
         let env = FilterEnv {
             autoescape: true,
-            options,
-            host: &NoHost,
+            options: &options,
+            host,
+            numbers: &NumberFormats::new(&options, host),
         };
         f(value, arg, &env)
             .ok()
@@ -362,7 +376,7 @@ mod tests {
     }
 
     fn run(f: super::super::FilterFn, value: Value, arg: Option<Value>) -> Option<String> {
-        run_with(&RenderOptions::default(), f, value, arg)
+        run_with(&NoHost, f, value, arg)
     }
 
     #[test]
@@ -397,14 +411,11 @@ mod tests {
             ff(Value::from("1e3"), Some("2")).as_deref(),
             Some("1000.00")
         );
-        let polish = RenderOptions {
-            localized: NumberFormat {
-                decimal_separator: ",".into(),
-                thousand_separator: " ".into(),
-                ..NumberFormat::default()
-            },
-            ..RenderOptions::default()
-        };
+        let polish = Locale(NumberFormat {
+            decimal_separator: ",".into(),
+            thousand_separator: " ".into(),
+            ..NumberFormat::default()
+        });
         assert_eq!(
             run_with(
                 &polish,

@@ -477,7 +477,7 @@ fn pad(body: String, width: Option<usize>, flags: &str, numeric: bool) -> String
 mod tests {
     use super::*;
     use crate::host::NoHost;
-    use crate::options::RenderOptions;
+    use crate::options::{NumberFormats, RenderOptions};
 
     fn run(f: super::super::FilterFn, value: Value, arg: Option<Value>) -> Option<String> {
         let options = RenderOptions::default();
@@ -485,6 +485,7 @@ mod tests {
             autoescape: true,
             options: &options,
             host: &NoHost,
+            numbers: &NumberFormats::new(&options, &NoHost),
         };
         f(value, arg, &env)
             .ok()

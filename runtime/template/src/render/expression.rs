@@ -117,6 +117,7 @@ impl Renderer<'_> {
                 autoescape: self.autoescape,
                 options: self.options,
                 host: self.host,
+                numbers: &self.numbers,
             };
             match (filter.run)(input, arg, &env) {
                 Ok(output) if spec.is_safe && input_was_safe => return filters::mark_safe(output),

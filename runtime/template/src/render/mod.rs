@@ -20,9 +20,9 @@ use crate::compiler::ast::Node;
 use crate::context::Context;
 use crate::error::{Error, Span};
 use crate::host::Host;
-use crate::options::RenderOptions;
+use crate::options::{NumberFormats, RenderOptions};
 use crate::template::Template;
-use crate::value::number::{format_float, format_int};
+use crate::value::number::{format_float, format_grouped_int};
 use crate::value::{escape_into, float_repr, to_text, Value};
 use inheritance::BlockContext;
 use scope::Scope;
@@ -37,6 +37,7 @@ pub(crate) fn render(
     let mut renderer = Renderer {
         host,
         options,
+        numbers: NumberFormats::new(options, host),
         scope: Scope::new(context),
         autoescape: options.autoescape,
         use_l10n: true,
@@ -91,6 +92,7 @@ pub(crate) struct State {
 pub(crate) struct Renderer<'a> {
     host: &'a dyn Host,
     options: &'a RenderOptions,
+    numbers: NumberFormats<'a>,
     scope: Scope<'a>,
     autoescape: bool,
     use_l10n: bool,
@@ -226,7 +228,7 @@ impl Renderer<'_> {
     /// The text Django's `render_value_in_context` makes of a value: localized, then escaped
     /// when autoescaping (unless safe). Returns the text and whether it is safe.
     pub(crate) fn value_text(&self, value: &Value) -> Result<(String, bool), Error> {
-        let format = &self.options.localized;
+        let grouping = self.options.use_thousand_separator;
         let (text, safe) = match value {
             Value::Str(text, safe) => {
                 return Ok(if *safe || !self.autoescape {
@@ -235,8 +237,12 @@ impl Renderer<'_> {
                     (escaped(text), true)
                 });
             }
-            Value::Int(i) if self.use_l10n => (format_int(*i, format, true), false),
-            Value::Float(f) if self.use_l10n => (format_float(*f, format, true), false),
+            Value::Int(i) if self.use_l10n && grouping => {
+                (format_grouped_int(*i, self.numbers.get(true)?), false)
+            }
+            Value::Float(f) if self.use_l10n => {
+                (format_float(*f, self.numbers.get(true)?, grouping), false)
+            }
             Value::Float(f) => (float_repr(*f), false),
             Value::Object(object) => object.to_output(self.use_l10n)?,
             other => {
@@ -286,14 +292,40 @@ fn escaped(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::NoHost;
+    use crate::host::{NoHost, TagCall};
     use crate::library::Libraries;
     use crate::options::NumberFormat;
+    use std::cell::Cell;
+
+    fn run_on(source: &str, context: &Context, host: &dyn Host, options: &RenderOptions) -> String {
+        Template::parse("t", source, &Libraries::new())
+            .and_then(|t| t.render_with(context, host, options))
+            .unwrap_or_else(|e| format!("{e:?}"))
+    }
 
     fn run(source: &str, context: &Context, options: &RenderOptions) -> String {
-        Template::parse("t", source, &Libraries::new())
-            .and_then(|t| t.render_with(context, &NoHost, options))
-            .unwrap_or_else(|e| format!("{e:?}"))
+        run_on(source, context, &NoHost, options)
+    }
+
+    /// A host in German that counts how often it is asked for its number format.
+    #[derive(Default)]
+    struct German {
+        asked: Cell<usize>,
+    }
+
+    impl Host for German {
+        fn call_simple_tag(&self, _: TagCall<'_>) -> Result<Value, Error> {
+            Err(Error::render("no tags"))
+        }
+
+        fn number_format(&self) -> Result<NumberFormat, Error> {
+            self.asked.set(self.asked.get() + 1);
+            Ok(NumberFormat {
+                decimal_separator: ",".into(),
+                thousand_separator: ".".into(),
+                grouping: vec![3, 0],
+            })
+        }
     }
 
     #[test]
@@ -305,31 +337,38 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let german = RenderOptions {
-            localized: NumberFormat {
-                decimal_separator: ",".into(),
-                thousand_separator: ".".into(),
-                grouping: vec![3, 0],
-                use_thousand_separator: true,
-            },
+        let grouped = RenderOptions {
+            use_thousand_separator: true,
             ..RenderOptions::default()
         };
+        let german = German::default();
         assert_eq!(
-            run("{{ i }} {{ f }} {{ b }}", &context, &german),
-            "1.234.567 1.234,5 True"
+            run_on(
+                "{{ i }} {{ f }} {{ b }} {{ f }}",
+                &context,
+                &german,
+                &grouped
+            ),
+            "1.234.567 1.234,5 True 1.234,5"
         );
+        assert_eq!(german.asked.get(), 1, "asked once per render");
         assert_eq!(
-            run(
+            run_on(
                 "{% load l10n %}{% localize off %}{{ i }} {{ f }}{% endlocalize %}",
                 &context,
-                &german
+                &german,
+                &grouped
             ),
             "1234567 1234.5"
         );
+        let plain = RenderOptions::default();
         assert_eq!(
-            run("{{ i }} {{ f }}", &context, &RenderOptions::default()),
-            "1234567 1234.5"
+            run_on("{{ i }} {{ b }}", &context, &german, &plain),
+            "1234567 True"
         );
+        assert_eq!(german.asked.get(), 1, "not asked when no number needs it");
+        assert_eq!(run_on("{{ f }}", &context, &german, &plain), "1234,5");
+        assert_eq!(run("{{ i }} {{ f }}", &context, &plain), "1234567 1234.5");
     }
 
     #[test]
