@@ -7,6 +7,8 @@
 //! object behind [`PyValue`] and is looked into only where the template asks, with Django's
 //! rules.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use djust_template::{ContextSource, Error, Map, Object, Tuple, Value};
@@ -49,10 +51,11 @@ impl ContextSource for PyContext {
     fn get(&self, name: &str) -> Result<Option<Value>, Error> {
         Python::attach(|py| {
             let mapping = self.mapping.bind(py);
+            let key = name_string(py, name);
             let found = if self.is_dict {
-                mapping.cast::<PyDict>()?.get_item(name)?
+                mapping.cast::<PyDict>()?.get_item(key)?
             } else {
-                match mapping.get_item(name) {
+                match mapping.get_item(key) {
                     Ok(found) => Some(found),
                     Err(err) if err.is_instance_of::<PyKeyError>(py) => None,
                     Err(err) => return Err(err),
@@ -213,41 +216,31 @@ fn mark_safe<'py>(py: Python<'py>, s: Bound<'py, PyAny>) -> PyResult<Bound<'py, 
         .call1((s,))
 }
 
-/// How many variable segments (`name` in `row.name`) keep their Python string per thread.
-const SEGMENT_CACHE_SIZE: usize = 64;
+/// How many names keep their Python string per thread (past that, the cache starts over).
+const NAME_CACHE_SIZE: usize = 4096;
 
 thread_local! {
-    /// Python strings for the segments templates look up, by the address of the template's
-    /// own text, so a table's thousands of `row.name` lookups reuse one (hashed once) string.
-    static SEGMENTS: std::cell::RefCell<Vec<(usize, Py<PyString>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    /// Python strings for the names templates look up (`row`, `name` in `row.name`), by text:
+    /// a table's thousands of lookups reuse one interned string, hashed once, that dicts
+    /// holding the same literal key find by identity.
+    static NAMES: RefCell<HashMap<Box<str>, Py<PyString>, foldhash::fast::RandomState>> =
+        RefCell::new(HashMap::default());
 }
 
-/// The Python string for a lookup segment, from the per-thread cache when it is there.
-fn segment_string<'py>(py: Python<'py>, segment: &str) -> Bound<'py, PyString> {
-    let address = segment.as_ptr() as usize;
-    let cached = SEGMENTS.with(|cache| {
-        cache
-            .borrow()
-            .iter()
-            .find(|(a, _)| *a == address)
-            .map(|(_, s)| s.bind(py).clone())
-            // The address may have been reused by another string since: check the text.
-            .filter(|s| s.to_str().is_ok_and(|t| t == segment))
-    });
-    if let Some(found) = cached {
-        return found;
-    }
-    let key = PyString::intern(py, segment);
-    SEGMENTS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        cache.retain(|(a, _)| *a != address);
-        if cache.len() >= SEGMENT_CACHE_SIZE {
-            cache.remove(0);
+/// The interned Python string for a variable name or lookup segment.
+fn name_string<'py>(py: Python<'py>, name: &str) -> Bound<'py, PyString> {
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        if let Some(found) = names.get(name) {
+            return found.bind(py).clone();
         }
-        cache.push((address, key.clone().unbind()));
-    });
-    key
+        if names.len() >= NAME_CACHE_SIZE {
+            names.clear();
+        }
+        let key = PyString::intern(py, name);
+        names.insert(name.into(), key.clone().unbind());
+        key
+    })
 }
 
 /// A Python object looked into lazily, following Django's variable resolution.
@@ -281,7 +274,7 @@ impl PyValue {
         current: &Bound<'py, PyAny>,
         segment: &str,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let key = segment_string(py, segment);
+        let key = name_string(py, segment);
         // A dict's own lookup first: the common case, without a Python exception on a miss.
         if let Ok(dict) = current.cast_exact::<PyDict>() {
             if let Some(found) = dict.get_item(&key)? {

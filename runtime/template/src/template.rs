@@ -1,6 +1,7 @@
 //! A compiled template: parse once, render many times, from any thread.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::compiler::{self, ast};
@@ -27,6 +28,9 @@ struct Compiled {
     blocks: HashMap<Arc<str>, Arc<ast::BlockNode>>,
     /// Whether the first node that is not text is `{% extends %}`.
     extends: bool,
+    /// How long the last render's output was: the next one reserves that much up front
+    /// instead of growing (and copying) its buffer over and over.
+    last_output_len: AtomicUsize,
 }
 
 impl Template {
@@ -62,6 +66,7 @@ impl Template {
                 nodes,
                 blocks,
                 extends,
+                last_output_len: AtomicUsize::new(0),
             }),
         })
     }
@@ -94,6 +99,16 @@ impl Template {
         options: &RenderOptions,
     ) -> Result<String, Error> {
         render::render(self, context, host, options)
+    }
+
+    /// The capacity to reserve for an output: the last render's length, or a guess.
+    pub(crate) fn output_capacity(&self) -> usize {
+        let last = self.inner.last_output_len.load(Ordering::Relaxed);
+        last.max(self.inner.source.len() + 256)
+    }
+
+    pub(crate) fn record_output_len(&self, len: usize) {
+        self.inner.last_output_len.store(len, Ordering::Relaxed);
     }
 
     pub(crate) fn nodes(&self) -> &[ast::Node] {

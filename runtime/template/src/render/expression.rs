@@ -3,7 +3,7 @@
 
 use super::inheritance::BlockVar;
 use super::Renderer;
-use crate::compiler::ast::{FilterCall, FilterExpression, Operand, Path};
+use crate::compiler::ast::{FilterCall, FilterExpression, Operand, Path, Segment};
 use crate::error::{Error, ErrorKind};
 use crate::filters::{self, FilterEnv};
 use crate::host::{FilterCall as HostFilterCall, Translation};
@@ -15,29 +15,43 @@ pub(crate) type Resolved = Result<Value, usize>;
 impl Renderer<'_> {
     /// Looks up a dotted variable; a failed lookup anywhere makes the whole variable missing.
     pub(crate) fn resolve_path(&mut self, path: &Path) -> Result<Resolved, Error> {
-        let mut segments = path.segments.iter();
-        let Some(first) = segments.next() else {
+        let Some((first, rest)) = path.segments.split_first() else {
             return Ok(Err(0));
         };
-        let Some(mut current) = self.scope.get(&first.name)? else {
+        let Some(value) = self.scope.get_ref(&first.name)? else {
             return Ok(Err(0));
         };
-        for (i, segment) in segments.enumerate() {
-            if let Value::Object(object) = &current {
-                if let Some(block) = object.as_any().downcast_ref::<BlockVar>() {
-                    current = match self.block_member(block, &segment.name)? {
-                        Some(next) => next,
-                        None => return Ok(Err(i + 1)),
-                    };
-                    continue;
-                }
-            }
-            match lookup_member(&current, &segment.name, segment.index)? {
-                Some(next) => current = next,
-                None => return Ok(Err(i + 1)),
-            }
+        let Some((second, rest)) = rest.split_first() else {
+            return Ok(Ok(value.clone()));
+        };
+        // The first member is looked up in place: `row.name` never clones `row`.
+        let found = if is_block(value) {
+            let block = value.clone();
+            self.member(&block, second)?
+        } else {
+            lookup_member(value, &second.name, second.index)?
+        };
+        let Some(mut current) = found else {
+            return Ok(Err(1));
+        };
+        for (i, segment) in rest.iter().enumerate() {
+            current = match self.member(&current, segment)? {
+                Some(next) => next,
+                None => return Ok(Err(i + 2)),
+            };
         }
         Ok(Ok(current))
+    }
+
+    /// One member of `value`: `{{ block.super }}` renders the parent block; anything else is
+    /// Django's lookup.
+    fn member(&mut self, value: &Value, segment: &Segment) -> Result<Option<Value>, Error> {
+        if let Value::Object(object) = value {
+            if let Some(block) = object.as_any().downcast_ref::<BlockVar>() {
+                return self.block_member(block, &segment.name);
+            }
+        }
+        lookup_member(value, &segment.name, segment.index)
     }
 
     /// Evaluates an expression. A missing variable is `None` with `ignore_failures` (as in
@@ -180,6 +194,10 @@ impl Renderer<'_> {
         self.translations.insert(key, translated.clone());
         Ok(translated)
     }
+}
+
+fn is_block(value: &Value) -> bool {
+    matches!(value, Value::Object(object) if object.as_any().is::<BlockVar>())
 }
 
 fn missing_variable(path: &Path, segment: usize) -> Error {

@@ -13,6 +13,7 @@ mod inheritance;
 mod output;
 mod scope;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -49,8 +50,9 @@ pub(crate) fn render(
         translations: HashMap::new(),
         names: Names::default(),
     };
-    let mut out = String::with_capacity(template.source().len() + 256);
+    let mut out = String::with_capacity(template.output_capacity());
     renderer.render_template(template, &mut out)?;
+    template.record_output_len(out.len());
     Ok(out)
 }
 
@@ -228,53 +230,53 @@ impl Renderer<'_> {
     /// The text Django's `render_value_in_context` makes of a value: localized, then escaped
     /// when autoescaping (unless safe). Returns the text and whether it is safe.
     pub(crate) fn value_text(&self, value: &Value) -> Result<(String, bool), Error> {
-        let grouping = self.options.use_thousand_separator;
-        let (text, safe) = match value {
-            Value::Str(text, safe) => {
-                return Ok(if *safe || !self.autoescape {
-                    (text.to_string(), *safe)
-                } else {
-                    (escaped(text), true)
-                });
-            }
-            Value::Int(i) if self.use_l10n && grouping => {
-                (format_grouped_int(*i, self.numbers.get(true)?), false)
-            }
-            Value::Float(f) if self.use_l10n => {
-                (format_float(*f, self.numbers.get(true)?, grouping), false)
-            }
-            Value::Float(f) => (float_repr(*f), false),
-            Value::Object(object) => object.to_output(self.use_l10n)?,
-            other => {
-                let (text, safe) = to_text(other)?;
-                (text.into_owned(), safe)
-            }
-        };
+        let (text, safe) = self.output_text(value)?;
         Ok(if self.autoescape && !safe {
             (escaped(&text), true)
         } else {
-            (text, safe)
+            (text.into_owned(), safe)
         })
     }
 
-    /// Writes a value as `{{ value }}` does.
-    fn write_value(&self, value: &Value, out: &mut String) -> Result<(), Error> {
-        match value {
-            // The common case, without an intermediate string.
-            Value::Str(text, safe) => {
-                if *safe || !self.autoescape {
-                    out.push_str(text);
-                } else {
-                    escape_into(out, text);
-                }
-                Ok(())
+    /// What `{{ value }}` prints before escaping (numbers localized, host objects as the host
+    /// prints them) and whether it is safe.
+    fn output_text<'v>(&self, value: &'v Value) -> Result<(Cow<'v, str>, bool), Error> {
+        let grouping = self.options.use_thousand_separator;
+        Ok(match value {
+            Value::Str(text, safe) => (Cow::Borrowed(&**text), *safe),
+            Value::Int(i) if self.use_l10n && grouping => {
+                let format = self.numbers.get(true)?;
+                (Cow::Owned(format_grouped_int(*i, format)), false)
             }
-            other => {
-                let (text, _) = self.value_text(other)?;
-                out.push_str(&text);
-                Ok(())
+            Value::Float(f) if self.use_l10n => {
+                let format = self.numbers.get(true)?;
+                (Cow::Owned(format_float(*f, format, grouping)), false)
+            }
+            Value::Float(f) => (Cow::Owned(float_repr(*f)), false),
+            Value::Object(object) => {
+                let (text, safe) = object.to_output(self.use_l10n)?;
+                (Cow::Owned(text), safe)
+            }
+            other => to_text(other)?,
+        })
+    }
+
+    /// Writes a value as `{{ value }}` does, without an intermediate string where it can.
+    fn write_value(&self, value: &Value, out: &mut String) -> Result<(), Error> {
+        if let Value::Int(i) = value {
+            if !(self.use_l10n && self.options.use_thousand_separator) {
+                // Digits and a sign: nothing to localize, nothing to escape.
+                out.push_str(itoa::Buffer::new().format(*i));
+                return Ok(());
             }
         }
+        let (text, safe) = self.output_text(value)?;
+        if safe || !self.autoescape {
+            out.push_str(&text);
+        } else {
+            escape_into(out, &text);
+        }
+        Ok(())
     }
 }
 

@@ -7,6 +7,10 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::value::Value;
 
+static TRUE: Value = Value::Bool(true);
+static FALSE: Value = Value::Bool(false);
+static NONE: Value = Value::None;
+
 /// One scope: the variables a tag set, in the order it set them.
 pub(crate) type Frame = Vec<(Arc<str>, Value)>;
 
@@ -41,32 +45,55 @@ impl<'c> Scope<'c> {
 
     /// The value of `name`: innermost frame first, then the context, then the builtins.
     pub(crate) fn get(&mut self, name: &str) -> Result<Option<Value>, Error> {
-        for frame in self.frames.iter().rev() {
-            if let Some((_, value)) = frame.iter().rev().find(|(key, _)| &**key == name) {
-                return Ok(Some(value.clone()));
+        Ok(self.get_ref(name)?.cloned())
+    }
+
+    /// [`Scope::get`] without the clone, for lookups that go on into the value.
+    pub(crate) fn get_ref(&mut self, name: &str) -> Result<Option<&Value>, Error> {
+        let found = self.frames.iter().enumerate().rev().find_map(|(f, frame)| {
+            let slot = frame.iter().rposition(|(key, _)| &**key == name)?;
+            Some((f, slot))
+        });
+        if let Some((frame, slot)) = found {
+            return Ok(self
+                .frames
+                .get(frame)
+                .and_then(|f| f.get(slot))
+                .map(|(_, v)| v));
+        }
+        if let Some(slot) = self.load(name)? {
+            if let Some((_, Some(value))) = self.loaded.get(slot) {
+                return Ok(Some(value));
             }
         }
-        if let Some(value) = self.base_value(name)? {
-            return Ok(Some(value));
-        }
         Ok(match name {
-            "True" => Some(Value::Bool(true)),
-            "False" => Some(Value::Bool(false)),
-            "None" => Some(Value::None),
+            "True" => Some(&TRUE),
+            "False" => Some(&FALSE),
+            "None" => Some(&NONE),
             _ => None,
         })
     }
 
-    fn base_value(&mut self, name: &str) -> Result<Option<Value>, Error> {
+    /// Where `name` is in `loaded`, read from the context the first time; `None` without a
+    /// context.
+    fn load(&mut self, name: &str) -> Result<Option<usize>, Error> {
         let Some(base) = self.base else {
             return Ok(None);
         };
-        if let Some((_, value)) = self.loaded.iter().find(|(key, _)| &**key == name) {
-            return Ok(value.clone());
+        if let Some(slot) = self.loaded.iter().position(|(key, _)| &**key == name) {
+            return Ok(Some(slot));
         }
         let value = base.lookup(name)?;
-        self.loaded.push((Arc::from(name), value.clone()));
-        Ok(value)
+        self.loaded.push((Arc::from(name), value));
+        Ok(Some(self.loaded.len() - 1))
+    }
+
+    /// Whether the caller's context sets `name`.
+    fn in_base(&mut self, name: &str) -> Result<bool, Error> {
+        Ok(match self.load(name)? {
+            Some(slot) => self.loaded.get(slot).is_some_and(|(_, v)| v.is_some()),
+            None => false,
+        })
     }
 
     /// Sets `name` in the innermost frame (Django's `context[name] = value`).
@@ -86,7 +113,7 @@ impl<'c> Scope<'c> {
             .rposition(|frame| frame.iter().any(|(key, _)| key == name));
         let index = match found {
             Some(index) => index,
-            None if self.base_value(name)?.is_some() => 0,
+            None if self.in_base(name)? => 0,
             None => self.frames.len().saturating_sub(1),
         };
         if let Some(frame) = self.frames.get_mut(index) {
