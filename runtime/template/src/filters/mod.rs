@@ -165,22 +165,29 @@ pub(crate) fn py_int(value: &Value) -> Result<Option<i64>, Error> {
         // int(inf) raises OverflowError, which Django lets out: the host raises it.
         Value::Float(f) if f.is_infinite() => return Err(Error::unsupported("int(inf)")),
         Value::Float(_) => None,
-        Value::Str(text, _) => {
-            let trimmed = text.trim_matches(crate::compiler::is_py_space);
-            let digits = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
-            if digits.is_empty()
-                || !digits
-                    .split('_')
-                    .all(|run| !run.is_empty() && run.bytes().all(|b| b.is_ascii_digit()))
-            {
-                None
-            } else {
-                trimmed.replace('_', "").parse().ok()
-            }
-        }
+        Value::Str(text, _) => py_int_text(text),
         Value::Object(_) => return Err(Error::unsupported("int() of a host object")),
         _ => None,
     })
+}
+
+/// Python's `int(text)`: digits with an optional sign, single underscores between digits,
+/// surrounding whitespace; `None` where it raises.
+pub(crate) fn py_int_text(text: &str) -> Option<i64> {
+    let trimmed = text.trim_matches(crate::compiler::is_py_space);
+    let digits = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
+    if digits.is_empty()
+        || !digits
+            .split('_')
+            .all(|run| !run.is_empty() && run.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    if trimmed.contains('_') {
+        trimmed.replace('_', "").parse().ok()
+    } else {
+        trimmed.parse().ok()
+    }
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! Django's number filters: `add`, `floatformat`, `filesizeformat`, `get_digit`, and the `l10n`
 //! library's `localize` / `unlocalize`.
 
-use super::{needs_host, one, optional, py_int, two, Filter, FilterEnv};
+use super::{needs_host, one, optional, py_int, py_int_text, two, Filter, FilterEnv};
 use crate::error::Error;
 use crate::host::Translation;
 use crate::value::number::{
     format_float, format_grouped_int, format_text, parse_decimal, ParsedDecimal,
 };
-use crate::value::{float_repr, to_text, Value};
+use crate::value::{float_repr, positional_repr, to_text, Value};
 
 /// The number filters.
 pub(super) const FILTERS: &[Filter] = &[
@@ -63,22 +63,28 @@ fn floatformat(value: Value, arg: Option<Value>, env: &FilterEnv<'_>) -> Result<
                 // Django indexes arg[-1] and fails with IndexError.
                 return Err(needs_host("floatformat"));
             }
-            let tail: String = arg.chars().rev().take(2).collect();
-            if tail == "ug" || tail == "gu" {
-                force_grouping = true;
-                use_l10n = false;
-                arg = cut_chars(arg, 2);
-            } else if arg.ends_with('g') {
-                force_grouping = true;
-                arg = cut_chars(arg, 1);
-            } else if arg.ends_with('u') {
-                use_l10n = false;
-                arg = cut_chars(arg, 1);
+            let mut from_end = arg.chars().rev();
+            match (from_end.next(), from_end.next()) {
+                (Some('g'), Some('u')) | (Some('u'), Some('g')) => {
+                    force_grouping = true;
+                    use_l10n = false;
+                    arg = cut_chars(arg, 2);
+                }
+                (Some('g'), _) => {
+                    force_grouping = true;
+                    arg = cut_chars(arg, 1);
+                }
+                (Some('u'), _) => {
+                    use_l10n = false;
+                    arg = cut_chars(arg, 1);
+                }
+                _ => {}
             }
             if arg.is_empty() {
                 Value::Int(-1)
             } else {
-                Value::from(arg)
+                // Parsed here once, so the rounding below need not parse text.
+                py_int_text(arg).map_or_else(|| Value::from(arg), Value::Int)
             }
         }
         Some(other @ (Value::Int(_) | Value::Float(_) | Value::Bool(_))) => other,
@@ -92,12 +98,13 @@ fn floatformat(value: Value, arg: Option<Value>, env: &FilterEnv<'_>) -> Result<
                 let format = env.number_format(use_l10n)?;
                 let grouping = (use_l10n && env.options.use_thousand_separator) || force_grouping;
                 let (number, places) = round_float(f, p);
-                return Ok(Value::safe_str(format_text(
-                    &number,
-                    format,
-                    Some(places),
-                    grouping,
-                )));
+                // `number` has `places` decimals already: only separators would change it.
+                let text = if grouping || format.decimal_separator != "." {
+                    format_text(&number, format, Some(places), grouping)
+                } else {
+                    number
+                };
+                return Ok(Value::safe_str(text));
             }
         }
     }
@@ -174,8 +181,16 @@ fn floatformat_decimal(
 /// A float's shortest digits rounded half up to `|p|` places (none when `p <= 0` and the
 /// value is whole), as `floatformat` rounds `Decimal(repr(f))`; and the places kept.
 fn round_float(f: f64, p: i64) -> (String, usize) {
-    let text = format!("{}", f.abs());
-    let (int_part, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut buffer = zmij::Buffer::new();
+    let display;
+    let text = match positional_repr(f.abs(), &mut buffer) {
+        Some(repr) => repr,
+        None => {
+            display = f.abs().to_string();
+            &display
+        }
+    };
+    let (int_part, fraction) = text.split_once('.').unwrap_or((text, ""));
     let negative = f.is_sign_negative();
     if p <= 0 && fraction.bytes().all(|b| b == b'0') {
         let sign = if negative && int_part != "0" { "-" } else { "" };

@@ -24,7 +24,7 @@ use crate::host::Host;
 use crate::options::{NumberFormats, RenderOptions};
 use crate::template::Template;
 use crate::value::number::{format_float, format_grouped_int};
-use crate::value::{escape_into, float_repr, to_text, Value};
+use crate::value::{escape_into, float_repr, positional_repr, to_text, Value};
 use inheritance::BlockContext;
 use scope::Scope;
 
@@ -263,12 +263,24 @@ impl Renderer<'_> {
 
     /// Writes a value as `{{ value }}` does, without an intermediate string where it can.
     fn write_value(&self, value: &Value, out: &mut String) -> Result<(), Error> {
-        if let Value::Int(i) = value {
-            if !(self.use_l10n && self.options.use_thousand_separator) {
-                // Digits and a sign: nothing to localize, nothing to escape.
+        let grouping = self.use_l10n && self.options.use_thousand_separator;
+        match value {
+            // Digits and a sign: nothing to localize, nothing to escape.
+            Value::Int(i) if !grouping => {
                 out.push_str(itoa::Buffer::new().format(*i));
                 return Ok(());
             }
+            // Python's repr, unchanged unless the locale's decimal separator is another.
+            Value::Float(f) if !grouping => {
+                let mut buffer = zmij::Buffer::new();
+                if let Some(repr) = positional_repr(*f, &mut buffer) {
+                    if !self.use_l10n || self.numbers.get(true)?.decimal_separator == "." {
+                        out.push_str(repr);
+                        return Ok(());
+                    }
+                }
+            }
+            _ => {}
         }
         let (text, safe) = self.output_text(value)?;
         if safe || !self.autoescape {

@@ -159,19 +159,20 @@ fn float_digits(f: f64) -> (String, i32) {
     (digits, exponent.parse().unwrap_or(0))
 }
 
+/// Python's `repr(float)` for the floats it writes positionally (zero, and `1e-4 <= |f| <
+/// 1e16`): the shortest digits that read back the same, `.0` on whole numbers, exactly as
+/// zmij writes them in that range; `None` for the others.
+pub(crate) fn positional_repr(f: f64, buffer: &mut zmij::Buffer) -> Option<&str> {
+    (f == 0.0 || (1e-4..1e16).contains(&f.abs())).then(|| buffer.format_finite(f))
+}
+
 /// Python's `repr(float)`: `1.0`, `0.1`, `1e+16`, `1.5e-05`, `inf`, `nan`.
 pub(crate) fn float_repr(f: f64) -> String {
     if f.is_nan() {
         return "nan".into();
     }
-    // Python writes 1e-4 <= |f| < 1e16 positionally, with the shortest digits that read back
-    // the same, as Rust's Display does (which leaves off a whole number's ".0").
-    if f == 0.0 || (1e-4..1e16).contains(&f.abs()) {
-        let mut text = f.to_string();
-        if !text.contains('.') {
-            text.push_str(".0");
-        }
-        return text;
+    if let Some(text) = positional_repr(f, &mut zmij::Buffer::new()) {
+        return text.to_owned();
     }
     let sign = if f.is_sign_negative() { "-" } else { "" };
     if f.is_infinite() {

@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 
 use crate::error::Error;
 
-pub(crate) use format::{escape_into, float_repr, py_repr_str, to_repr, to_text};
+pub(crate) use format::{escape_into, float_repr, positional_repr, py_repr_str, to_repr, to_text};
 pub(crate) use lookup::{lookup_member, python_index};
 pub use object::{AsAny, Object, Tuple};
 pub(crate) use object::{DictView, GroupedResult, LoopObject};
