@@ -3,6 +3,7 @@
 //! for what Django alone can do (the callbacks object of `Host`).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use djust_template::{
@@ -233,6 +234,16 @@ type TemplateCache = Mutex<HashMap<(Vec<String>, Vec<Arc<str>>), djust_template:
 pub struct Host {
     callbacks: Py<PyAny>,
     cache: Option<TemplateCache>,
+    /// Changes when the cache is cleared: nodes keep what they found only as long as this
+    /// stays the same (numbers come from one counter, so no two hosts share one).
+    generation: AtomicU64,
+}
+
+/// The source of `Host` generations.
+static GENERATIONS: AtomicU64 = AtomicU64::new(1);
+
+fn next_generation() -> u64 {
+    GENERATIONS.fetch_add(1, Ordering::Relaxed)
 }
 
 #[pymethods]
@@ -243,11 +254,13 @@ impl Host {
         Host {
             callbacks,
             cache: cache_templates.then(|| Mutex::new(HashMap::new())),
+            generation: AtomicU64::new(next_generation()),
         }
     }
 
     /// Forgets the templates loaded so far.
     fn clear_cache(&self) {
+        self.generation.store(next_generation(), Ordering::Relaxed);
         if let Some(cache) = &self.cache {
             if let Ok(mut cache) = cache.lock() {
                 cache.clear();
@@ -379,6 +392,13 @@ impl djust_template::Host for RenderHost<'_> {
             },
             to_value,
         )
+    }
+
+    fn loader_generation(&self) -> Option<u64> {
+        let host = self.host?;
+        host.cache
+            .as_ref()
+            .map(|_| host.generation.load(Ordering::Relaxed))
     }
 
     fn get_template(

@@ -87,6 +87,14 @@ pub trait Host {
         )))
     }
 
+    /// While this gives the same number, `get_template` gives the same template for the same
+    /// arguments (the host's loaders keep what they found), so a node may keep what it found
+    /// instead of asking again. `None`, the default: ask every time (templates that change on
+    /// disk in debug are read again).
+    fn loader_generation(&self) -> Option<u64> {
+        None
+    }
+
     /// Translates a message with the active language; the default leaves it untranslated,
     /// as Django does with translations deactivated.
     fn translate(&self, message: Translation<'_>) -> Result<String, Error> {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use crate::compiler::{self, ast};
 use crate::context::Context;
@@ -16,6 +16,15 @@ use crate::render;
 #[derive(Clone, Debug)]
 pub struct Template {
     inner: Arc<Compiled>,
+}
+
+/// A template that may have been dropped since (what `{% include %}` keeps of what it found).
+pub(crate) struct WeakTemplate(Weak<Compiled>);
+
+impl WeakTemplate {
+    pub(crate) fn upgrade(&self) -> Option<Template> {
+        self.0.upgrade().map(|inner| Template { inner })
+    }
 }
 
 #[derive(Debug)]
@@ -121,6 +130,10 @@ impl Template {
 
     pub(crate) fn extends_first(&self) -> bool {
         self.inner.extends
+    }
+
+    pub(crate) fn downgrade(&self) -> WeakTemplate {
+        WeakTemplate(Arc::downgrade(&self.inner))
     }
 
     pub(crate) fn origin_arc(&self) -> Option<Arc<str>> {

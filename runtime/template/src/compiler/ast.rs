@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::error::Span;
 use crate::library::FilterSpec;
+use crate::render::FoundTemplate;
 use crate::value::{CompareOp, Value};
 
 /// One node of a template.
@@ -199,6 +200,8 @@ pub(crate) struct ExtendsNode {
     /// Whether the parent is given by a variable or filters (the error message says so).
     pub(crate) parent_is_variable: bool,
     pub(crate) span: Span,
+    /// The parent found last time.
+    pub(crate) found: FoundTemplate,
 }
 
 /// `{% include template with a=b only %}`.
@@ -208,6 +211,8 @@ pub(crate) struct IncludeNode {
     pub(crate) extra: Vec<(Arc<str>, FilterExpression)>,
     pub(crate) only: bool,
     pub(crate) span: Span,
+    /// The template found last time.
+    pub(crate) found: FoundTemplate,
 }
 
 /// `{% cycle a b as name silent %}`.

@@ -1,18 +1,81 @@
 //! Evaluates filter expressions: Django's `FilterExpression.resolve` and `Variable.resolve`,
 //! with filters run natively or by the host.
 
+use std::borrow::Cow;
+
 use super::inheritance::BlockVar;
+use super::print::Printer;
+use super::scope::Scope;
 use super::Renderer;
 use crate::compiler::ast::{FilterCall, FilterExpression, Operand, Path, Segment};
 use crate::error::{Error, ErrorKind};
 use crate::filters::{self, FilterEnv};
 use crate::host::{FilterCall as HostFilterCall, Translation};
-use crate::value::{lookup_member, Value};
+use crate::value::{lookup_member, lookup_member_ref, Value};
 
 /// A variable's value, or the index of the segment where its lookup failed.
 pub(crate) type Resolved = Result<Value, usize>;
 
+/// A variable's value as [`lend`] finds it.
+pub(crate) enum Lent<'s> {
+    Value(Cow<'s, Value>),
+    Missing,
+    /// `block.super` or a path of three segments or more: for [`Renderer::resolve_path`].
+    Unlent,
+}
+
+/// The value of a variable without filters, lent where it can be (a variable of the scope, a
+/// member of a map or list) instead of cloned: most `{{ }}` and `{% if %}` read variables
+/// this way, and a clone (and its drop) of a shared value costs two atomic operations.
+#[inline]
+pub(crate) fn lend<'s>(scope: &'s mut Scope<'_>, path: &Path) -> Result<Lent<'s>, Error> {
+    let Some((first, rest)) = path.segments.split_first() else {
+        return Ok(Lent::Missing);
+    };
+    let Some(value) = scope.get_ref(&first.name)? else {
+        return Ok(Lent::Missing);
+    };
+    Ok(match rest {
+        [] => Lent::Value(Cow::Borrowed(value)),
+        [second] if !is_block(value) => {
+            match lookup_member_ref(value, &second.name, second.index)? {
+                Some(found) => Lent::Value(found),
+                None => Lent::Missing,
+            }
+        }
+        _ => Lent::Unlent,
+    })
+}
+
 impl Renderer<'_> {
+    /// Prints `{{ expression }}`.
+    pub(crate) fn print_expression(
+        &mut self,
+        expression: &FilterExpression,
+        out: &mut String,
+    ) -> Result<(), Error> {
+        if let (Operand::Variable(path), []) = (&expression.head, &*expression.filters) {
+            let printer = Printer {
+                autoescape: self.autoescape,
+                use_l10n: self.use_l10n,
+                options: self.options,
+                numbers: &self.numbers,
+            };
+            match lend(&mut self.scope, path)? {
+                Lent::Value(value) => return printer.write(&value, out),
+                Lent::Missing => {
+                    return match self.invalid_variable(path) {
+                        Some(invalid) => printer.write(&invalid, out),
+                        None => Ok(()),
+                    };
+                }
+                Lent::Unlent => {}
+            }
+        }
+        let value = self.eval_expression(expression, false)?;
+        self.printer().write(&value, out)
+    }
+
     /// Looks up a dotted variable; a failed lookup anywhere makes the whole variable missing.
     pub(crate) fn resolve_path(&mut self, path: &Path) -> Result<Resolved, Error> {
         let Some((first, rest)) = path.segments.split_first() else {

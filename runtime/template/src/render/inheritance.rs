@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::scope::Scope;
-use super::{located, node_key, Renderer};
+use super::{located, node_key, Renderer, BLOCK};
 use crate::compiler::ast::{BlockNode, ExtendsNode, IncludeNode};
 use crate::compiler::relative_path;
 use crate::error::Error;
@@ -19,7 +19,7 @@ type BlockRef = (Template, Arc<BlockNode>);
 /// most derived last.
 #[derive(Default)]
 pub(crate) struct BlockContext {
-    blocks: HashMap<Arc<str>, Vec<BlockRef>>,
+    blocks: HashMap<Arc<str>, Vec<BlockRef>, foldhash::fast::RandomState>,
 }
 
 impl BlockContext {
@@ -100,7 +100,7 @@ impl Renderer<'_> {
     fn render_block(&mut self, own: BlockRef, out: &mut String) -> Result<(), Error> {
         let name = own.1.name.clone();
         self.scope.push();
-        let block_name = self.names.block.clone();
+        let block_name = BLOCK.clone();
         let result = match self.state().blocks.as_mut() {
             None => {
                 let var = BlockVar {
@@ -218,16 +218,17 @@ impl Renderer<'_> {
                 "{% extends %} with a template object or a non-string name",
             ));
         };
+        let host = self.host;
         let history = self
             .state()
             .extends_history
-            .get_or_insert_with(|| vec![template.origin_arc()])
-            .clone();
-        let skip: Vec<Arc<str>> = history.into_iter().flatten().collect();
-        let found = self.host.get_template(&[name.to_string()], &skip)?;
-        if let Some(history) = self.state().extends_history.as_mut() {
-            history.push(found.origin_arc());
-        }
+            .get_or_insert_with(|| template.origin_arc().into_iter().collect());
+        let found = node
+            .found
+            .find(host, std::slice::from_ref(&name), history, || {
+                Ok(vec![name.to_string()])
+            })?;
+        history.extend(found.origin_arc());
         Ok(found)
     }
 
@@ -267,14 +268,12 @@ impl Renderer<'_> {
         node: &IncludeNode,
     ) -> Result<Template, Error> {
         let value = self.eval_expression(&node.template, false)?;
-        let names: Vec<String> = match &value {
-            Value::Str(name, _) if !name.is_empty() => {
-                vec![relative_path(template.template_name(), name, true)?]
-            }
+        let asked: Vec<Arc<str>> = match &value {
+            Value::Str(name, _) if !name.is_empty() => vec![name.clone()],
             Value::List(items) => items
                 .iter()
                 .map(|item| match item {
-                    Value::Str(name, _) => Ok(name.to_string()),
+                    Value::Str(name, _) => Ok(name.clone()),
                     _ => Err(Error::unsupported(
                         "{% include %} of a list holding non-strings",
                     )),
@@ -291,6 +290,19 @@ impl Renderer<'_> {
                 )))
             }
         };
+        let names = || -> Result<Vec<String>, Error> {
+            match (&value, asked.as_slice()) {
+                (Value::Str(..), [name]) => {
+                    Ok(vec![relative_path(template.template_name(), name, true)?])
+                }
+                _ => Ok(asked.iter().map(|name| name.to_string()).collect()),
+            }
+        };
+        if self.host.loader_generation().is_some() {
+            return node.found.find(self.host, &asked, &[], names);
+        }
+        // Loaders that read templates again (debug): once per render, as Django does.
+        let names = names()?;
         let key = (node_key(node), names.clone());
         if let Some(found) = self.include_cache.get(&key) {
             return Ok(found.clone());

@@ -8,14 +8,15 @@
 mod condition;
 mod expression;
 mod flow;
+mod found;
 mod i18n;
 mod inheritance;
 mod output;
+mod print;
 mod scope;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use crate::compiler::ast::Node;
 use crate::context::Context;
@@ -23,9 +24,10 @@ use crate::error::{Error, Span};
 use crate::host::Host;
 use crate::options::{NumberFormats, RenderOptions};
 use crate::template::Template;
-use crate::value::number::{format_float, format_grouped_int};
-use crate::value::{escape_into, float_repr, positional_repr, to_text, Value};
+use crate::value::Value;
+pub(crate) use found::FoundTemplate;
 use inheritance::BlockContext;
+use print::Printer;
 use scope::Scope;
 
 /// Renders `template` with `context`.
@@ -48,7 +50,6 @@ pub(crate) fn render(
         loop_runs: 0,
         loop_changes: HashMap::new(),
         translations: HashMap::new(),
-        names: Names::default(),
     };
     let mut out = String::with_capacity(template.output_capacity());
     renderer.render_template(template, &mut out)?;
@@ -56,20 +57,9 @@ pub(crate) fn render(
     Ok(out)
 }
 
-/// Variable names the renderer sets, allocated once per render.
-struct Names {
-    forloop: Arc<str>,
-    block: Arc<str>,
-}
-
-impl Default for Names {
-    fn default() -> Names {
-        Names {
-            forloop: Arc::from("forloop"),
-            block: Arc::from("block"),
-        }
-    }
-}
+/// The names of the variables the renderer sets, made once.
+static FORLOOP: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("forloop"));
+static BLOCK: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("block"));
 
 /// What `{% ifchanged %}` last saw.
 #[derive(Clone)]
@@ -83,7 +73,8 @@ pub(crate) enum Seen {
 #[derive(Default)]
 pub(crate) struct State {
     blocks: Option<BlockContext>,
-    extends_history: Option<Vec<Option<Arc<str>>>>,
+    /// The origins `{% extends %}` went through (what the next one skips).
+    extends_history: Option<Vec<Arc<str>>>,
     /// The next value of each `{% cycle %}`, by node.
     cycles: HashMap<usize, usize>,
     /// `{% ifchanged %}` outside loops, by node.
@@ -109,7 +100,6 @@ pub(crate) struct Renderer<'a> {
     loop_changes: HashMap<(usize, usize), Seen>,
     /// Translations asked of the host in this render.
     translations: HashMap<(Option<String>, String), String>,
-    names: Names,
 }
 
 /// The address of a node, to key per-node state.
@@ -153,13 +143,9 @@ impl Renderer<'_> {
         for node in nodes {
             match node {
                 Node::Text(text) => out.push_str(text),
-                Node::Variable(node) => {
-                    let value = self
-                        .eval_expression(&node.expression, false)
-                        .map_err(located(template, node.span))?;
-                    self.write_value(&value, out)
-                        .map_err(located(template, node.span))?;
-                }
+                Node::Variable(node) => self
+                    .print_expression(&node.expression, out)
+                    .map_err(located(template, node.span))?,
                 Node::If(node) => self.if_tag(template, node, out)?,
                 Node::For(node) => self.for_tag(template, node, out)?,
                 Node::SimpleTag(node) => self
@@ -227,80 +213,31 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    /// The text Django's `render_value_in_context` makes of a value: localized, then escaped
-    /// when autoescaping (unless safe). Returns the text and whether it is safe.
+    /// How values print with the renderer's current escaping and localization.
+    pub(crate) fn printer(&self) -> Printer<'_> {
+        Printer {
+            autoescape: self.autoescape,
+            use_l10n: self.use_l10n,
+            options: self.options,
+            numbers: &self.numbers,
+        }
+    }
+
+    /// The text `{{ value }}` prints (Django's `render_value_in_context`) and whether it is
+    /// safe.
     pub(crate) fn value_text(&self, value: &Value) -> Result<(String, bool), Error> {
-        let (text, safe) = self.output_text(value)?;
-        Ok(if self.autoescape && !safe {
-            (escaped(&text), true)
-        } else {
-            (text.into_owned(), safe)
-        })
+        self.printer().text(value)
     }
 
-    /// What `{{ value }}` prints before escaping (numbers localized, host objects as the host
-    /// prints them) and whether it is safe.
-    fn output_text<'v>(&self, value: &'v Value) -> Result<(Cow<'v, str>, bool), Error> {
-        let grouping = self.options.use_thousand_separator;
-        Ok(match value {
-            Value::Str(text, safe) => (Cow::Borrowed(&**text), *safe),
-            Value::Int(i) if self.use_l10n && grouping => {
-                let format = self.numbers.get(true)?;
-                (Cow::Owned(format_grouped_int(*i, format)), false)
-            }
-            Value::Float(f) if self.use_l10n => {
-                let format = self.numbers.get(true)?;
-                (Cow::Owned(format_float(*f, format, grouping)), false)
-            }
-            Value::Float(f) => (Cow::Owned(float_repr(*f)), false),
-            Value::Object(object) => {
-                let (text, safe) = object.to_output(self.use_l10n)?;
-                (Cow::Owned(text), safe)
-            }
-            other => to_text(other)?,
-        })
-    }
-
-    /// Writes a value as `{{ value }}` does, without an intermediate string where it can.
+    /// Writes a value as `{{ value }}` does.
     fn write_value(&self, value: &Value, out: &mut String) -> Result<(), Error> {
-        let grouping = self.use_l10n && self.options.use_thousand_separator;
-        match value {
-            // Digits and a sign: nothing to localize, nothing to escape.
-            Value::Int(i) if !grouping => {
-                out.push_str(itoa::Buffer::new().format(*i));
-                return Ok(());
-            }
-            // Python's repr, unchanged unless the locale's decimal separator is another.
-            Value::Float(f) if !grouping => {
-                let mut buffer = zmij::Buffer::new();
-                if let Some(repr) = positional_repr(*f, &mut buffer) {
-                    if !self.use_l10n || self.numbers.get(true)?.decimal_separator == "." {
-                        out.push_str(repr);
-                        return Ok(());
-                    }
-                }
-            }
-            _ => {}
-        }
-        let (text, safe) = self.output_text(value)?;
-        if safe || !self.autoescape {
-            out.push_str(&text);
-        } else {
-            escape_into(out, &text);
-        }
-        Ok(())
+        self.printer().write(value, out)
     }
 }
 
 /// Records where an error happened, unless an inner node already did.
 fn located(template: &Template, span: Span) -> impl FnOnce(Error) -> Error + '_ {
     move |error| error.located(template.name(), template.source(), span)
-}
-
-fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    escape_into(&mut out, text);
-    out
 }
 
 #[cfg(test)]

@@ -22,6 +22,9 @@ pub(crate) struct Scope<'c> {
     loaded: Vec<(Arc<str>, Option<Value>)>,
     /// Innermost last; the first is the template's own top-level scope.
     frames: Vec<Frame>,
+    /// Frames popped, emptied, kept for their allocation: loops, blocks and `with` open one
+    /// each, thousands per render.
+    spare: Vec<Frame>,
 }
 
 impl<'c> Scope<'c> {
@@ -31,6 +34,7 @@ impl<'c> Scope<'c> {
             base: Some(context),
             loaded: Vec::new(),
             frames: vec![Vec::new()],
+            spare: Vec::new(),
         }
     }
 
@@ -40,6 +44,7 @@ impl<'c> Scope<'c> {
             base: None,
             loaded: Vec::new(),
             frames: vec![values],
+            spare: Vec::new(),
         }
     }
 
@@ -124,7 +129,8 @@ impl<'c> Scope<'c> {
 
     /// Opens a new innermost frame.
     pub(crate) fn push(&mut self) {
-        self.frames.push(Vec::new());
+        let frame = self.spare.pop().unwrap_or_default();
+        self.frames.push(frame);
     }
 
     /// Opens a new innermost frame holding `values`.
@@ -135,7 +141,10 @@ impl<'c> Scope<'c> {
     /// Closes the innermost frame (the template's own frame always stays).
     pub(crate) fn pop(&mut self) {
         if self.frames.len() > 1 {
-            self.frames.pop();
+            if let Some(mut frame) = self.frames.pop() {
+                frame.clear();
+                self.spare.push(frame);
+            }
         }
     }
 

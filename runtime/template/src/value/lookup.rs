@@ -1,6 +1,8 @@
 //! One dotted segment of a variable, looked up the way Django's `Variable._resolve_lookup` does:
 //! `value[segment]`, then `getattr(value, segment)`, then `value[int(segment)]`.
 
+use std::borrow::Cow;
+
 use super::{DictView, Value};
 use crate::error::Error;
 
@@ -106,27 +108,37 @@ pub(crate) fn lookup_member(
     segment: &str,
     index: Option<usize>,
 ) -> Result<Option<Value>, Error> {
+    Ok(lookup_member_ref(value, segment, index)?.map(Cow::into_owned))
+}
+
+/// [`lookup_member`], lending the member of a map or list instead of cloning it.
+#[inline]
+pub(crate) fn lookup_member_ref<'v>(
+    value: &'v Value,
+    segment: &str,
+    index: Option<usize>,
+) -> Result<Option<Cow<'v, Value>>, Error> {
     match value {
         Value::Map(map) => {
             if let Some(found) = map.get(segment) {
-                return Ok(Some(found.clone()));
+                return Ok(Some(Cow::Borrowed(found)));
             }
             if let Some(view) = DictView::named(segment, map) {
-                return Ok(Some(view));
+                return Ok(Some(Cow::Owned(view)));
             }
             // `d[int(segment)]` cannot match: the engine's maps have string keys only.
             reject_builtin_attribute("dict", segment, DICT_ATTRIBUTES).map(|()| None)
         }
         Value::List(items) => {
             reject_builtin_attribute("list", segment, LIST_ATTRIBUTES)?;
-            Ok(index.and_then(|i| items.get(i).cloned()))
+            Ok(index.and_then(|i| items.get(i)).map(Cow::Borrowed))
         }
         Value::Str(text, _) => {
             reject_builtin_attribute("str", segment, STR_ATTRIBUTES)?;
             // Indexing a SafeString gives a plain str.
             Ok(index
                 .and_then(|i| text.chars().nth(i))
-                .map(|c| Value::from_str(c.to_string())))
+                .map(|c| Cow::Owned(Value::from_str(c.to_string()))))
         }
         Value::Int(_) | Value::Bool(_) => {
             reject_builtin_attribute(value.type_name(), segment, INT_ATTRIBUTES).map(|()| None)
@@ -135,7 +147,7 @@ pub(crate) fn lookup_member(
             reject_builtin_attribute("float", segment, FLOAT_ATTRIBUTES).map(|()| None)
         }
         Value::None => Ok(None),
-        Value::Object(object) => object.lookup(segment),
+        Value::Object(object) => Ok(object.lookup(segment)?.map(Cow::Owned)),
     }
 }
 

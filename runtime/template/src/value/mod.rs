@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 use crate::error::Error;
 
 pub(crate) use format::{escape_into, float_repr, positional_repr, py_repr_str, to_repr, to_text};
-pub(crate) use lookup::{lookup_member, python_index};
+pub(crate) use lookup::{lookup_member, lookup_member_ref, python_index};
 pub use object::{AsAny, Object, Tuple};
 pub(crate) use object::{DictView, GroupedResult, LoopObject};
 pub(crate) use ops::{compare, contains, identical, CompareOp};
