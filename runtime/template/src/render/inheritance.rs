@@ -1,7 +1,6 @@
 //! Rendering template inheritance and inclusion: `{% extends %}`, `{% block %}` with
 //! `{{ block.super }}`, and `{% include %}`, following Django's `loader_tags`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::scope::Scope;
@@ -16,35 +15,37 @@ use crate::value::{to_repr, Object, Value};
 type BlockRef = (Template, Arc<BlockNode>);
 
 /// Django's `BlockContext`: for each block name, the blocks of the inheritance chain, the
-/// most derived last.
+/// most derived last. One list for all names (a page has a few blocks, and one list is one
+/// allocation): the entries of a name keep the order Django's list for that name has.
 #[derive(Default)]
 pub(crate) struct BlockContext {
-    blocks: HashMap<Arc<str>, Vec<BlockRef>, foldhash::fast::RandomState>,
+    blocks: Vec<(Arc<str>, BlockRef)>,
 }
 
 impl BlockContext {
     /// Adds the blocks of one template below those already known (parents come later).
     fn add_blocks(&mut self, template: &Template) {
-        for (name, block) in template.blocks() {
-            self.blocks
-                .entry(name.clone())
-                .or_default()
-                .insert(0, (template.clone(), block.clone()));
-        }
+        let below = template
+            .blocks()
+            .iter()
+            .map(|(name, block)| (name.clone(), (template.clone(), block.clone())));
+        self.blocks.splice(0..0, below);
     }
 
     fn pop(&mut self, name: &str) -> Option<BlockRef> {
-        self.blocks.get_mut(name).and_then(Vec::pop)
+        let index = self
+            .blocks
+            .iter()
+            .rposition(|(known, _)| &**known == name)?;
+        Some(self.blocks.remove(index).1)
     }
 
     fn push(&mut self, name: &Arc<str>, block: BlockRef) {
-        self.blocks.entry(name.clone()).or_default().push(block);
+        self.blocks.push((name.clone(), block));
     }
 
     fn has_block(&self, name: &str) -> bool {
-        self.blocks
-            .get(name)
-            .is_some_and(|blocks| !blocks.is_empty())
+        self.blocks.iter().any(|(known, _)| &**known == name)
     }
 }
 
@@ -164,7 +165,7 @@ impl Renderer<'_> {
             ));
         }
         self.depth += 1;
-        let mut rendered = String::new();
+        let mut rendered = String::with_capacity(128);
         let result = self.render_block((block.template.clone(), block.node.clone()), &mut rendered);
         self.depth -= 1;
         result?;
@@ -319,6 +320,8 @@ mod tests {
     use crate::context::Context;
     use crate::host::{Host, TagCall};
     use crate::library::Libraries;
+
+    use std::collections::HashMap;
 
     /// A host with a few named templates.
     struct Templates(HashMap<&'static str, &'static str>);

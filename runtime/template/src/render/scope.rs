@@ -33,7 +33,7 @@ impl<'c> Scope<'c> {
         Scope {
             base: Some(context),
             loaded: Vec::new(),
-            frames: vec![Vec::new()],
+            frames: frames(Vec::new()),
             spare: Vec::new(),
         }
     }
@@ -43,18 +43,27 @@ impl<'c> Scope<'c> {
         Scope {
             base: None,
             loaded: Vec::new(),
-            frames: vec![values],
+            frames: frames(values),
             spare: Vec::new(),
         }
     }
 
     /// The value of `name`: innermost frame first, then the context, then the builtins.
     pub(crate) fn get(&mut self, name: &str) -> Result<Option<Value>, Error> {
-        Ok(self.get_ref(name)?.cloned())
+        Ok(self.find(name, || Arc::from(name))?.cloned())
     }
 
     /// [`Scope::get`] without the clone, for lookups that go on into the value.
-    pub(crate) fn get_ref(&mut self, name: &str) -> Result<Option<&Value>, Error> {
+    pub(crate) fn get_ref(&mut self, name: &Arc<str>) -> Result<Option<&Value>, Error> {
+        self.find(name, || name.clone())
+    }
+
+    /// The value of `name`; `key` makes the name to remember a context variable by.
+    fn find(
+        &mut self,
+        name: &str,
+        key: impl FnOnce() -> Arc<str>,
+    ) -> Result<Option<&Value>, Error> {
         let found = self.frames.iter().enumerate().rev().find_map(|(f, frame)| {
             let slot = frame.iter().rposition(|(key, _)| &**key == name)?;
             Some((f, slot))
@@ -66,7 +75,7 @@ impl<'c> Scope<'c> {
                 .and_then(|f| f.get(slot))
                 .map(|(_, v)| v));
         }
-        if let Some(slot) = self.load(name)? {
+        if let Some(slot) = self.load(name, key)? {
             if let Some((_, Some(value))) = self.loaded.get(slot) {
                 return Ok(Some(value));
             }
@@ -81,21 +90,24 @@ impl<'c> Scope<'c> {
 
     /// Where `name` is in `loaded`, read from the context the first time; `None` without a
     /// context.
-    fn load(&mut self, name: &str) -> Result<Option<usize>, Error> {
+    fn load(&mut self, name: &str, key: impl FnOnce() -> Arc<str>) -> Result<Option<usize>, Error> {
         let Some(base) = self.base else {
             return Ok(None);
         };
-        if let Some(slot) = self.loaded.iter().position(|(key, _)| &**key == name) {
+        if let Some(slot) = self.loaded.iter().position(|(known, _)| &**known == name) {
             return Ok(Some(slot));
         }
         let value = base.lookup(name)?;
-        self.loaded.push((Arc::from(name), value));
+        if self.loaded.is_empty() {
+            self.loaded.reserve(8);
+        }
+        self.loaded.push((key(), value));
         Ok(Some(self.loaded.len() - 1))
     }
 
     /// Whether the caller's context sets `name`.
-    fn in_base(&mut self, name: &str) -> Result<bool, Error> {
-        Ok(match self.load(name)? {
+    fn in_base(&mut self, name: &Arc<str>) -> Result<bool, Error> {
+        Ok(match self.load(name, || name.clone())? {
             Some(slot) => self.loaded.get(slot).is_some_and(|(_, v)| v.is_some()),
             None => false,
         })
@@ -153,6 +165,13 @@ impl<'c> Scope<'c> {
     pub(crate) fn locals(&self) -> Frame {
         self.frames.iter().flatten().cloned().collect()
     }
+}
+
+/// The frame stack with its first frame, room made for the few a template opens inside it.
+fn frames(first: Frame) -> Vec<Frame> {
+    let mut frames = Vec::with_capacity(8);
+    frames.push(first);
+    frames
 }
 
 fn set_in(frame: &mut Frame, name: &Arc<str>, value: Value) {

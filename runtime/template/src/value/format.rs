@@ -313,4 +313,31 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt; é"
         );
     }
+
+    #[test]
+    fn escape_finds_every_character_at_every_position() {
+        let naive = |text: &str| {
+            text.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#x27;")
+        };
+        for special in ['&', '<', '>', '"', '\''] {
+            for len in 0..20 {
+                for at in 0..=len {
+                    let mut text: String =
+                        "é-abcdefghijklmnopqrstuvwxyz".chars().take(len).collect();
+                    let at = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
+                    text.insert(at, special);
+                    let mut out = String::from(">");
+                    escape_into(&mut out, &text);
+                    assert_eq!(out, format!(">{}", naive(&text)), "{text:?}");
+                }
+            }
+        }
+        let mut out = String::new();
+        escape_into(&mut out, "no specials here, only letters & one");
+        assert_eq!(out, "no specials here, only letters &amp; one");
+    }
 }
