@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::error::Span;
 use crate::library::FilterSpec;
 use crate::render::FoundTemplate;
-use crate::value::{CompareOp, Value};
+use crate::value::{CompareOp, Key, Value};
 
 /// One node of a template.
 #[derive(Debug)]
@@ -110,7 +110,7 @@ impl Path {
 /// One segment of a dotted name, with its value as a list index if it is one.
 #[derive(Debug)]
 pub(crate) struct Segment {
-    pub(crate) name: Arc<str>,
+    pub(crate) name: Key,
     pub(crate) index: Option<usize>,
 }
 

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use crate::error::Error;
 use crate::host::{Host, Translation};
 use crate::options::{NumberFormat, NumberFormats, RenderOptions};
-use crate::value::{to_text, Value};
+use crate::value::{to_text, Safety, Value};
 
 /// What a filter sees besides its value and argument.
 pub(crate) struct FilterEnv<'a> {
@@ -121,7 +121,7 @@ pub(crate) fn find(name: &str) -> Option<&'static Filter> {
 /// Django's `mark_safe`: strings become safe; anything else becomes its safe `str()`.
 pub(crate) fn mark_safe(value: Value) -> Result<Value, Error> {
     Ok(match value {
-        Value::Str(text, _) => Value::Str(text, true),
+        Value::Str(text, _) => Value::Str(text, Safety::Safe),
         other => {
             let (text, _) = to_text(&other)?;
             Value::safe_str(text.into_owned())
@@ -150,7 +150,7 @@ fn string_filter(
     f: impl FnOnce(&str) -> Result<String, Error>,
 ) -> Result<Value, Error> {
     let (text, safe) = text_of(name, input)?;
-    Ok(Value::Str(f(&text)?.into(), is_safe && safe))
+    Ok(Value::Str(f(&text)?.into(), (is_safe && safe).into()))
 }
 
 /// Python's `int(value)` for the values filters pass to it; `None` where it raises.

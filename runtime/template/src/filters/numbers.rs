@@ -7,7 +7,7 @@ use crate::host::Translation;
 use crate::value::number::{
     format_float, format_grouped_int, format_text, parse_decimal, ParsedDecimal,
 };
-use crate::value::{float_repr, positional_repr, to_text, Value};
+use crate::value::{float_repr, positional_repr, to_text, Safety, Value};
 
 /// The number filters.
 pub(super) const FILTERS: &[Filter] = &[
@@ -36,9 +36,10 @@ fn add(value: Value, arg: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Err
             .ok_or_else(|| needs_host("add"));
     }
     Ok(match (&value, &arg) {
-        (Value::Str(a, a_safe), Value::Str(b, b_safe)) => {
-            Value::Str(format!("{a}{b}").into(), *a_safe && *b_safe)
-        }
+        (Value::Str(a, a_safe), Value::Str(b, b_safe)) => Value::Str(
+            format!("{a}{b}").into(),
+            Safety::from(a_safe.is_safe() && b_safe.is_safe()),
+        ),
         (Value::List(a), Value::List(b)) => {
             Value::from(a.iter().chain(b.iter()).cloned().collect::<Vec<_>>())
         }

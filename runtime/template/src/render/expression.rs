@@ -11,7 +11,7 @@ use crate::compiler::ast::{FilterCall, FilterExpression, Operand, Path, Segment}
 use crate::error::{Error, ErrorKind};
 use crate::filters::{self, FilterEnv};
 use crate::host::{FilterCall as HostFilterCall, Translation};
-use crate::value::{lookup_member, lookup_member_ref, Value};
+use crate::value::{lookup_segment, Value};
 
 /// A variable's value, or the index of the segment where its lookup failed.
 pub(crate) type Resolved = Result<Value, usize>;
@@ -37,12 +37,10 @@ pub(crate) fn lend<'s>(scope: &'s mut Scope<'_>, path: &Path) -> Result<Lent<'s>
     };
     Ok(match rest {
         [] => Lent::Value(Cow::Borrowed(value)),
-        [second] if !is_block(value) => {
-            match lookup_member_ref(value, &second.name, second.index)? {
-                Some(found) => Lent::Value(found),
-                None => Lent::Missing,
-            }
-        }
+        [second] if !is_block(value) => match lookup_segment(value, &second.name, second.index)? {
+            Some(found) => Lent::Value(found),
+            None => Lent::Missing,
+        },
         _ => Lent::Unlent,
     })
 }
@@ -92,7 +90,7 @@ impl Renderer<'_> {
             let block = value.clone();
             self.member(&block, second)?
         } else {
-            lookup_member(value, &second.name, second.index)?
+            lookup_segment(value, &second.name, second.index)?.map(Cow::into_owned)
         };
         let Some(mut current) = found else {
             return Ok(Err(1));
@@ -114,7 +112,7 @@ impl Renderer<'_> {
                 return self.block_member(block, &segment.name);
             }
         }
-        lookup_member(value, &segment.name, segment.index)
+        Ok(lookup_segment(value, &segment.name, segment.index)?.map(Cow::into_owned))
     }
 
     /// Evaluates an expression. A missing variable is `None` with `ignore_failures` (as in

@@ -235,7 +235,7 @@ impl Renderer<'_> {
             let value = self.eval_expression(expression, true)?;
             if value.is_true()? {
                 let (text, safe) = self.value_text(&value)?;
-                first = Value::Str(text.into(), safe);
+                first = Value::Str(text.into(), safe.into());
                 break;
             }
         }

@@ -65,7 +65,7 @@ impl Printer<'_> {
     fn unescaped<'v>(&self, value: &'v Value) -> Result<(Cow<'v, str>, bool), Error> {
         let grouping = self.options.use_thousand_separator;
         Ok(match value {
-            Value::Str(text, safe) => (Cow::Borrowed(&**text), *safe),
+            Value::Str(text, safety) => (Cow::Borrowed(&**text), safety.is_safe()),
             Value::Int(i) if self.use_l10n && grouping => {
                 let format = self.numbers.get(true)?;
                 (Cow::Owned(format_grouped_int(*i, format)), false)

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::context::Context;
 use crate::error::Error;
-use crate::value::Value;
+use crate::value::{Key, Value};
 
 static TRUE: Value = Value::Bool(true);
 static FALSE: Value = Value::Bool(false);
@@ -50,20 +50,16 @@ impl<'c> Scope<'c> {
 
     /// The value of `name`: innermost frame first, then the context, then the builtins.
     pub(crate) fn get(&mut self, name: &str) -> Result<Option<Value>, Error> {
-        Ok(self.find(name, || Arc::from(name))?.cloned())
+        Ok(self.find(name, None)?.cloned())
     }
 
     /// [`Scope::get`] without the clone, for lookups that go on into the value.
-    pub(crate) fn get_ref(&mut self, name: &Arc<str>) -> Result<Option<&Value>, Error> {
-        self.find(name, || name.clone())
+    pub(crate) fn get_ref(&mut self, key: &Key) -> Result<Option<&Value>, Error> {
+        self.find(key, Some(key))
     }
 
-    /// The value of `name`; `key` makes the name to remember a context variable by.
-    fn find(
-        &mut self,
-        name: &str,
-        key: impl FnOnce() -> Arc<str>,
-    ) -> Result<Option<&Value>, Error> {
+    /// The value of `name`, with its key when the template wrote it.
+    fn find(&mut self, name: &str, key: Option<&Key>) -> Result<Option<&Value>, Error> {
         let found = self.frames.iter().enumerate().rev().find_map(|(f, frame)| {
             let slot = frame.iter().rposition(|(key, _)| &**key == name)?;
             Some((f, slot))
@@ -90,24 +86,27 @@ impl<'c> Scope<'c> {
 
     /// Where `name` is in `loaded`, read from the context the first time; `None` without a
     /// context.
-    fn load(&mut self, name: &str, key: impl FnOnce() -> Arc<str>) -> Result<Option<usize>, Error> {
+    fn load(&mut self, name: &str, key: Option<&Key>) -> Result<Option<usize>, Error> {
         let Some(base) = self.base else {
             return Ok(None);
         };
         if let Some(slot) = self.loaded.iter().position(|(known, _)| &**known == name) {
             return Ok(Some(slot));
         }
-        let value = base.lookup(name)?;
+        let (name, value) = match key {
+            Some(key) => (key.shared().clone(), base.lookup_key(key)?),
+            None => (Arc::from(name), base.lookup(name)?),
+        };
         if self.loaded.is_empty() {
             self.loaded.reserve(8);
         }
-        self.loaded.push((key(), value));
+        self.loaded.push((name, value));
         Ok(Some(self.loaded.len() - 1))
     }
 
     /// Whether the caller's context sets `name`.
-    fn in_base(&mut self, name: &Arc<str>) -> Result<bool, Error> {
-        Ok(match self.load(name, || name.clone())? {
+    fn in_base(&mut self, name: &str) -> Result<bool, Error> {
+        Ok(match self.load(name, None)? {
             Some(slot) => self.loaded.get(slot).is_some_and(|(_, v)| v.is_some()),
             None => false,
         })

@@ -13,7 +13,7 @@ const MAX_REPR_DEPTH: usize = 500;
 /// Python's `str(value)`, and whether the result is a safe string.
 pub(crate) fn to_text(value: &Value) -> Result<(Cow<'_, str>, bool), Error> {
     Ok(match value {
-        Value::Str(text, safe) => (Cow::Borrowed(&**text), *safe),
+        Value::Str(text, safety) => (Cow::Borrowed(&**text), safety.is_safe()),
         Value::Object(object) => {
             let (text, safe) = object.to_text()?;
             (Cow::Owned(text), safe)

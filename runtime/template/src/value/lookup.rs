@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{DictView, Value};
+use super::{DictView, Key, Object, Value};
 use crate::error::Error;
 
 /// The public attributes of Python's `str` (all methods).
@@ -102,21 +102,33 @@ const FLOAT_ATTRIBUTES: &[&str] = &[
 ];
 
 /// Looks up `segment` on `value`; `Ok(None)` when Django would find nothing (an invalid
-/// variable). `index` is `python_index(segment)`, computed once when the template is parsed.
+/// variable). `index` is `python_index(segment)`.
 pub(crate) fn lookup_member(
     value: &Value,
     segment: &str,
     index: Option<usize>,
 ) -> Result<Option<Value>, Error> {
-    Ok(lookup_member_ref(value, segment, index)?.map(Cow::into_owned))
+    let found = lookup_in(value, segment, index, |object| object.lookup(segment))?;
+    Ok(found.map(Cow::into_owned))
 }
 
-/// [`lookup_member`], lending the member of a map or list instead of cloning it.
+/// [`lookup_member`] of a segment the template wrote (`index` computed when it was parsed),
+/// lending the member of a map or list instead of cloning it.
 #[inline]
-pub(crate) fn lookup_member_ref<'v>(
+pub(crate) fn lookup_segment<'v>(
+    value: &'v Value,
+    key: &Key,
+    index: Option<usize>,
+) -> Result<Option<Cow<'v, Value>>, Error> {
+    lookup_in(value, key, index, |object| object.lookup_key(key))
+}
+
+#[inline]
+fn lookup_in<'v>(
     value: &'v Value,
     segment: &str,
     index: Option<usize>,
+    object_lookup: impl FnOnce(&dyn Object) -> Result<Option<Value>, Error>,
 ) -> Result<Option<Cow<'v, Value>>, Error> {
     match value {
         Value::Map(map) => {
@@ -147,7 +159,7 @@ pub(crate) fn lookup_member_ref<'v>(
             reject_builtin_attribute("float", segment, FLOAT_ATTRIBUTES).map(|()| None)
         }
         Value::None => Ok(None),
-        Value::Object(object) => Ok(object.lookup(segment)?.map(Cow::Owned)),
+        Value::Object(object) => Ok(object_lookup(&**object)?.map(Cow::Owned)),
     }
 }
 
