@@ -46,7 +46,8 @@ SVG_ATTRIBUTES = {
     "viewBox": ["0 0 24 24", "0 0 16 16"], "viewbox": ["0 0 24 24"],
     "d": ["M0 0h24v24H0z", "M1 1L2 2"], "fill": ["none", "red", "url(#a)"],
     "class": ["a", "a b", ""], "preserveAspectRatio": ["none", "xMidYMid meet"],
-    "xlink:href": ["#a", "#b"], "xml:lang": ["en", "fr"],
+    "xlink:href": ["#a", "#b"], "xml:lang": ["en", "fr"], "xlink:foo": ["1", "2"],
+    "xml:base": ["/a/"], "xmlns:xlink": ["http://www.w3.org/1999/xlink"],
     "gradientUnits": ["userSpaceOnUse", "objectBoundingBox"], "stroke-width": ["1", "2"],
     "refX": ["0", "3"],
 }
