@@ -6,6 +6,8 @@ would: text edits, attribute churn on form fields, keyed lists reordered with it
 removed and repeated, unkeyed siblings among keyed ones, nested lists, and the markup whose
 parsing is easy to get wrong (tables without tbody, SVG and MathML, templates, pre/textarea
 newlines, comments, void elements, entities, whitespace-only text, misnested formatting).
+SVG and MathML pairs share structure too (an icon whose path or viewBox changes), with names
+written in any case, and a page may have CR LF line ends.
 """
 
 from __future__ import annotations
@@ -34,6 +36,22 @@ FOREIGN = [
     '<input type="checkbox" checked>',
     '<input value="v">',
 ]
+# SVG as templates write it: names in their own case or another, self-closing leaves.
+SVG_CONTAINERS = ["g", "clipPath", "CLIPPATH", "linearGradient", "lineargradient", "text",
+                  "defs", "symbol", "mask"]
+SVG_LEAVES = ["path", "circle", "rect", "use", "stop", "feGaussianBlur", "fegaussianblur"]
+# Attribute names (some written in another case) and values valid for them: Chromium logs an
+# error for an invalid one, which fails a browser test.
+SVG_ATTRIBUTES = {
+    "viewBox": ["0 0 24 24", "0 0 16 16"], "viewbox": ["0 0 24 24"],
+    "d": ["M0 0h24v24H0z", "M1 1L2 2"], "fill": ["none", "red", "url(#a)"],
+    "class": ["a", "a b", ""], "preserveAspectRatio": ["none", "xMidYMid meet"],
+    "xlink:href": ["#a", "#b"], "xml:lang": ["en", "fr"], "xlink:foo": ["1", "2"],
+    "xml:base": ["/a/"], "xmlns:xlink": ["http://www.w3.org/1999/xlink"],
+    "gradientUnits": ["userSpaceOnUse", "objectBoundingBox"], "stroke-width": ["1", "2"],
+    "refX": ["0", "3"],
+}
+
 LISTS = {"ul": ("<ul>", "</ul>", "li"), "div": ('<div class="list">', "</div>", "div"),
          "table": ("<table><tbody>", "</tbody></table>", "tr")}
 # Page shapes, each with the kind of list its root holds (None: any content).
@@ -90,7 +108,9 @@ class Corpus:
             return text, text + "x"
         if roll < 0.65:
             return self.form_field()
-        if roll < 0.8:
+        if roll < 0.73:
+            return self.svg_pair(depth) if self.r.random() < 0.8 else self.math_pair()
+        if roll < 0.85:
             tag = self.r.choice(CONTAINERS)
             old_attrs = self.attrs()
             new_attrs = old_attrs if self.r.random() < 0.5 else self.attrs()
@@ -110,6 +130,53 @@ class Corpus:
         type_ = ' type="checkbox"' if kind == "checkbox" else self.r.choice(["", ' type="text"'])
         old, new = self.r.choice(states), self.r.choice(states)
         return f"<input{type_}{old}>", f"<input{type_}{new}>"
+
+    def svg_attrs(self) -> str:
+        chosen = self.r.sample(sorted(SVG_ATTRIBUTES), self.r.randint(0, 2))
+        return "".join(f' {name}="{self.r.choice(SVG_ATTRIBUTES[name])}"' for name in chosen)
+
+    def svg_pair(self, depth: int) -> tuple[str, str]:
+        """An inline SVG rendered twice: attributes, leaves and text changed here and there."""
+        old_attrs = self.svg_attrs()
+        new_attrs = old_attrs if self.r.random() < 0.6 else self.svg_attrs()
+        children = [self.svg_child_pair(depth - 1) for _ in range(self.r.randint(0, 4))]
+        return (f"<svg{old_attrs}>{''.join(c[0] for c in children)}</svg>",
+                f"<svg{new_attrs}>{''.join(c[1] for c in children)}</svg>")
+
+    def svg_child_pair(self, depth: int) -> tuple[str, str]:
+        roll = self.r.random()
+        if roll < 0.35:
+            leaf = self.r.choice(SVG_LEAVES)
+            old_attrs = self.svg_attrs()
+            new_attrs = old_attrs if self.r.random() < 0.6 else self.svg_attrs()
+            return f"<{leaf}{old_attrs}/>", f"<{leaf}{new_attrs}/>"
+        if roll < 0.45:
+            text = self.text()
+            return text, text if self.r.random() < 0.5 else self.text()
+        if roll < 0.52:
+            old = "" if self.r.random() < 0.5 else f"<{self.r.choice(SVG_LEAVES)}/>"
+            return (old, "") if self.r.random() < 0.5 else ("", old)
+        if roll < 0.62 or depth <= 0:
+            # An HTML integration point: HTML inside the SVG.
+            point = self.r.choice(["foreignObject", "foreignobject", "desc", "title"])
+            inner = self.pair(max(depth - 1, 0))
+            return (f"<{point}>{inner[0]}</{point}>", f"<{point}>{inner[1]}</{point}>")
+        tag = self.r.choice(SVG_CONTAINERS)
+        old_attrs = self.svg_attrs()
+        new_attrs = old_attrs if self.r.random() < 0.6 else self.svg_attrs()
+        children = [self.svg_child_pair(depth - 1) for _ in range(self.r.randint(0, 3))]
+        close = tag if self.r.random() < 0.8 else tag.lower()
+        return (f"<{tag}{old_attrs}>{''.join(c[0] for c in children)}</{close}>",
+                f"<{tag}{new_attrs}>{''.join(c[1] for c in children)}</{close}>")
+
+    def math_pair(self) -> tuple[str, str]:
+        """A formula rendered twice, its numbers and operators changed or not."""
+        def formula() -> str:
+            n = self.r.choice(["1", "2", "x"])
+            return (f'<math display="block"><mrow><mi>y</mi><mo>=</mo><mn>{n}</mn></mrow>'
+                    f'<mtext>{self.text()}</mtext></math>')
+        old = formula()
+        return old, old if self.r.random() < 0.4 else formula()
 
     def keyed_list(self, depth: int, kind: str | None = None) -> tuple[str, str]:
         """A list rendered twice: items reordered, some added or removed, keys repeated."""
@@ -141,9 +208,15 @@ class Corpus:
             old, new = self.keyed_list(2, kind)
             open_tag, close_tag, _ = LISTS[kind]
             strip = slice(len(open_tag), -len(close_tag))
-            return page.format(old[strip]), page.format(new[strip])
-        parts = [self.pair(3) for _ in range(self.r.randint(1, 4))]
-        return page.format("".join(p[0] for p in parts)), page.format("".join(p[1] for p in parts))
+            old, new = page.format(old[strip]), page.format(new[strip])
+        else:
+            parts = [self.pair(3) for _ in range(self.r.randint(1, 4))]
+            old = page.format("".join(p[0] for p in parts))
+            new = page.format("".join(p[1] for p in parts))
+        if self.r.random() < 0.25:
+            # Line ends as a Windows editor leaves them: the parser reads them as LF.
+            old, new = old.replace("\n", "\r\n"), new.replace("\n", "\r\n")
+        return old, new
 
 
 def pairs(seed: int, count: int) -> Iterator[tuple[str, str]]:

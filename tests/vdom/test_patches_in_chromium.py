@@ -1,6 +1,8 @@
 """The diff's promise in a real browser: Chromium builds the old page, client.js applies the
 server's patches, and the DOM equals Chromium's own parse of the new page — node for node, with
-keyed nodes kept, typed values, toggled boxes, focus and caret surviving what did not change."""
+keyed nodes kept, typed values, toggled boxes, focus and caret surviving what did not change.
+The server's own reading of each page (inline SVG and MathML, templates, CR LF line ends
+included) is Chromium's too."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import djust
+from djust import _core
 from tests.vdom import corpus
 
 pytestmark = pytest.mark.browser
@@ -26,7 +29,9 @@ def blank_page(page) -> None:
 
 
 def run_cases(page, pairs: list[tuple[str, str]]) -> dict:
-    cases = [{"old": old, "new": new, "patches": json.loads(djust.diff_html(old, new))}
+    # With each pair, the server's reading of both pages (the root's HTML, as it writes it).
+    cases = [{"old": old, "new": new, "patches": json.loads(djust.diff_html(old, new)),
+              "read": [_core.LiveTree(html).root_inner_html() for html in (old, new)]}
              for old, new in pairs]
     return page.evaluate(CHECK, cases)
 

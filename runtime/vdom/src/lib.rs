@@ -5,10 +5,11 @@
 //! with a `dj-root` attribute) into exactly the new render's. [`LiveTree`] keeps a page's tree
 //! between renders; [`diff_html`] compares two renders in one call.
 //!
-//! The pipeline, one module each: [`parse`](parse()) (html5ever → [`Tree`]), [`diff`]
-//! ([`Tree`] × [`Tree`] → [`Patch`]es, with `keys` for list identity and `moves` for the
-//! fewest moves), `serialize` ([`Tree`] → HTML), and [`apply`] (a reference applier, the
-//! browser's side, for tests).
+//! The pipeline, one module each: `input_stream` (newlines normalised), [`parse`](parse())
+//! (HTML → [`Tree`]: `well_formed` reads what templates write directly, with `foreign` for SVG
+//! and MathML, html5ever the rest), [`diff`] ([`Tree`] × [`Tree`] → [`Patch`]es, with `keys`
+//! for list identity and `moves` for the fewest moves), `serialize` ([`Tree`] → HTML), and
+//! [`apply`] (a reference applier, the browser's side, for tests).
 
 mod apply;
 mod diff;
@@ -16,6 +17,10 @@ mod diff;
 mod diff_properties;
 mod entities;
 mod error;
+mod foreign;
+#[cfg(test)]
+mod foreign_markup;
+mod input_stream;
 mod keys;
 mod live_tree;
 mod moves;
@@ -35,18 +40,21 @@ pub use parse::parse;
 pub use patch::Patch;
 pub use tree::{RootKind, Tree};
 
+use input_stream::normalize_newlines;
+
 /// The patches that turn `old`'s root content into `new`'s, each parsed as by [`parse`].
 ///
 /// Unlike [`LiveTree::update`] it accepts any two inputs: roots found differently or nested
 /// past [`MAX_DEPTH`] are diffed all the same.
 pub fn diff_html(old: &str, new: &str) -> Diff {
-    let old_tree = parse(old);
+    let (old, new) = (normalize_newlines(old), normalize_newlines(new));
+    let old_tree = parse::parse_after(&old, None);
     // The new page is parsed knowing the old one: what did not change is not parsed twice.
     let previous = well_formed::Previous {
-        source: old,
+        source: &old,
         tree: &old_tree,
     };
-    diff(&old_tree, &parse::parse_after(new, Some(previous)))
+    diff(&old_tree, &parse::parse_after(&new, Some(previous)))
 }
 
 #[cfg(test)]

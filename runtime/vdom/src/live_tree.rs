@@ -2,7 +2,8 @@
 
 use crate::diff::{diff, Diff};
 use crate::error::VdomError;
-use crate::parse::{parse, parse_after};
+use crate::input_stream::normalize_newlines;
+use crate::parse::parse_after;
 use crate::tree::{RootKind, Tree};
 use crate::well_formed::Previous;
 
@@ -24,19 +25,20 @@ pub const MAX_DEPTH: usize = 512;
 #[derive(Clone, Debug)]
 pub struct LiveTree {
     tree: Tree,
-    /// The HTML the tree was parsed from: the next render's unchanged parts are found in it
-    /// byte for byte, and their subtrees reused instead of parsed again.
+    /// The HTML the tree was parsed from (newlines normalised): the next render's unchanged
+    /// parts are found in it byte for byte, and their subtrees reused instead of parsed again.
     source: String,
 }
 
 impl LiveTree {
     /// Parses a page's first render (a whole document, or a fragment).
     pub fn new(html: &str) -> Result<Self, VdomError> {
-        let tree = parse(html);
+        let html = normalize_newlines(html);
+        let tree = parse_after(&html, None);
         check_depth(&tree)?;
         Ok(LiveTree {
             tree,
-            source: html.to_owned(),
+            source: html.into_owned(),
         })
     }
 
@@ -53,7 +55,8 @@ impl LiveTree {
             source: &self.source,
             tree: &self.tree,
         };
-        let new = parse_after(new_html, Some(previous));
+        let new_html = normalize_newlines(new_html);
+        let new = parse_after(&new_html, Some(previous));
         check_depth(&new)?;
         let (previous, current) = (self.tree.root_kind(), new.root_kind());
         if (previous == RootKind::DjRoot) != (current == RootKind::DjRoot) {
@@ -61,7 +64,7 @@ impl LiveTree {
         }
         let diff = diff(&self.tree, &new);
         self.tree = new;
-        new_html.clone_into(&mut self.source);
+        new_html.as_ref().clone_into(&mut self.source);
         Ok(diff)
     }
 
@@ -88,6 +91,8 @@ fn check_depth(tree: &Tree) -> Result<(), VdomError> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
     use crate::apply::apply;
     use crate::patch::Patch;
@@ -164,6 +169,21 @@ mod tests {
     fn a_document_and_a_fragment_without_dj_root_are_interchangeable() {
         let mut page = LiveTree::new("<!doctype html><p>1</p>").unwrap();
         assert_eq!(page.update("<p>2</p>").unwrap().patches.len(), 1);
+    }
+
+    #[test]
+    fn pages_with_cr_lf_line_ends_are_read_as_the_browser_reads_them() {
+        let page = |n: u32| format!("<div dj-root>\r\n<p>0</p>\r<pre>\r\n{n}</pre>\r\n</div>");
+        let mut live = LiveTree::new(&page(1)).unwrap();
+        assert_eq!(live.root_inner_html(), "\n<p>0</p>\n<pre>1</pre>\n");
+        let kept = Arc::clone(&live.tree().root().children[1]);
+        let patches = live.update(&page(2)).unwrap().patches;
+        assert_eq!(
+            serde_json::to_string(&patches).unwrap(),
+            r#"[["text",[3,0],"2"]]"#
+        );
+        // The unchanged paragraph is the previous render's node: its bytes were found again.
+        assert!(Arc::ptr_eq(&kept, &live.tree().root().children[1]));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use markup5ever::interface::{ElemName, ElementFlags, NodeOrText, QuirksMode, Tre
 use markup5ever::tendril::{StrTendril, TendrilSink};
 use markup5ever::{local_name, ns, Attribute as ParsedAttribute, LocalName, Namespace, QualName};
 
+use crate::input_stream::normalize_newlines;
 use crate::tree::{Attribute, Element, Node, NodeData, RootKind, Tree};
 use crate::well_formed::Previous;
 
@@ -24,10 +25,11 @@ const ROOT_ATTRIBUTE: &str = "dj-root";
 /// document, anything else as the children of a `<body>`. The root is the first element with a
 /// `dj-root` attribute; without one, the document's body or the fragment itself.
 pub fn parse(html: &str) -> Tree {
-    parse_after(html, None)
+    parse_after(&normalize_newlines(html), None)
 }
 
-/// [`parse`], reusing the unchanged subtrees of a previous render's tree.
+/// [`parse`] for a page whose newlines are normalised already, reusing the unchanged subtrees
+/// of a previous render's tree (whose source is normalised too).
 pub(crate) fn parse_after(html: &str, previous: Option<Previous<'_>>) -> Tree {
     if let Some(tree) = crate::well_formed::parse(html, previous) {
         return tree;

@@ -3,10 +3,13 @@
 //!
 //! It follows the HTML parsing algorithm only where that algorithm does nothing but append: each
 //! start tag opens an element under the current one, each end tag closes the current element.
-//! The moment the algorithm would do anything else — close an element implicitly, foster-parent
-//! text out of a table, reopen formatting elements, switch to foreign content — it gives up
-//! (`None`) and [`parse`](crate::parse()) hands the page to html5ever. So its trees are
-//! html5ever's trees, node for node; a property test checks exactly that on random markup.
+//! That includes SVG and MathML (with the names the algorithm adjusts, see `foreign`) and
+//! `<template>` contents. The moment the algorithm would do anything else — close an element
+//! implicitly, foster-parent text out of a table, reopen formatting elements, break out of
+//! foreign content — it gives up (`None`) and [`parse`](crate::parse()) hands the page to
+//! html5ever. So its trees are html5ever's trees, node for node; a property test checks exactly
+//! that on random markup. Where html5ever and the HTML standard (which browsers follow)
+//! disagree, it gives up too.
 //!
 //! Only the root's subtree is built: before the `dj-root` element the parser tracks which
 //! elements are open, and it stops once the root is closed (nothing after it can reach inside).
@@ -14,24 +17,30 @@
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
-use markup5ever::{local_name, ns, LocalName};
+use markup5ever::{local_name, ns, LocalName, Namespace};
 
 use crate::entities::decode_into;
+use crate::foreign::{self, Rules};
 use crate::parse::looks_like_document;
 use crate::tree::{Attribute, Element, Node, NodeData, Origin, RootKind, Source, Tree};
 
 /// The attribute that marks the root (see `parse.rs`).
 const ROOT_ATTRIBUTE: &str = "dj-root";
 
-/// The tree of `html`, when it is markup this parser reads exactly; `None` otherwise.
+/// The tree of `html` (after input stream preprocessing: no CR), when it is markup this parser
+/// reads exactly; `None` otherwise.
 ///
 /// With the previous render and its tree, every element whose bytes come back unchanged (in the
 /// same place, or found by its key) is taken from the previous tree as it is, not parsed again:
 /// the same bytes in the same context parse to the same subtree. The cost then follows what
 /// changed, not the page.
 pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> {
-    // Input stream preprocessing (CR, NUL) and a byte order mark: left to html5ever.
-    if html.contains(['\r', '\0', '\u{feff}']) {
+    debug_assert!(
+        !html.contains('\r'),
+        "the input stream is preprocessed first"
+    );
+    // NUL (replaced or dropped depending on where it is) and a byte order mark: left to html5ever.
+    if html.contains(['\0', '\u{feff}']) {
         return None;
     }
     let wants_dj_root = memchr::memmem::find(html.as_bytes(), ROOT_ATTRIBUTE.as_bytes()).is_some();
@@ -61,6 +70,11 @@ pub(crate) struct Previous<'p> {
 /// An element on the stack of open elements.
 struct Open<'p> {
     name: LocalName,
+    ns: Namespace,
+    /// How the start tags under it are processed.
+    rules: Rules,
+    /// The insertion mode while it is the current node.
+    mode: Mode,
     /// The node being built, for elements inside the root.
     building: Option<Building>,
     /// Where its start tag begins (an implied element: its first child).
@@ -75,6 +89,9 @@ impl<'p> Open<'p> {
     fn outside(name: LocalName, at: usize) -> Self {
         Open {
             name,
+            ns: ns!(html),
+            rules: Rules::Html,
+            mode: Mode::Body,
             building: None,
             start: at,
             content: at,
@@ -184,8 +201,10 @@ struct Parser<'h, 'p> {
     origin: Option<Origin>,
 }
 
-/// The element names whose presence on the stack the start tag checks ask about.
-const WATCHED: [&str; 8] = ["p", "button", "select", "a", "form", "li", "dd", "dt"];
+/// The HTML element names whose presence on the stack the start tag checks ask about.
+const WATCHED: [&str; 9] = [
+    "p", "button", "select", "a", "form", "li", "dd", "dt", "template",
+];
 
 fn watched(name: &str) -> Option<usize> {
     WATCHED.iter().position(|w| *w == name)
@@ -195,6 +214,8 @@ fn watched(name: &str) -> Option<usize> {
 struct StartTag {
     name: LocalName,
     attrs: Vec<Attribute>,
+    /// Written `<name … />`: that closes an SVG or MathML element at once, nothing else.
+    self_closing: bool,
 }
 
 /// What to do with the content after a start tag.
@@ -206,6 +227,8 @@ enum Content {
     Text {
         decode: bool,
     },
+    /// `<svg>` or `<math>`: foreign content.
+    Foreign,
 }
 
 /// The context that decides how a token is processed: the current node's insertion mode.
@@ -215,6 +238,29 @@ enum Mode {
     Table,
     TableBody,
     Row,
+    /// A template's, until its first start tag says which of the others it is.
+    Template,
+}
+
+impl Mode {
+    /// The mode an element's content starts in.
+    fn of(element: &Element) -> Mode {
+        if element.ns != ns!(html) {
+            return Mode::Body;
+        }
+        match &*element.name {
+            "table" => Mode::Table,
+            "tbody" | "thead" | "tfoot" => Mode::TableBody,
+            "tr" => Mode::Row,
+            "template" => Mode::Template,
+            _ => Mode::Body,
+        }
+    }
+
+    /// Whether text here is table text, which the parser moves out unless it is whitespace.
+    fn in_table(self) -> bool {
+        matches!(self, Mode::Table | Mode::TableBody | Mode::Row)
+    }
 }
 
 impl<'h, 'p> Parser<'h, 'p> {
@@ -308,26 +354,34 @@ impl<'h, 'p> Parser<'h, 'p> {
         Some(())
     }
 
-    /// The head's elements, up to `</head>` or the first thing that ends it implicitly.
+    /// The head's elements, up to the first thing that starts the body: head elements after
+    /// `</head>` still go into the head.
     fn head(&mut self, explicit: bool) -> Option<()> {
+        // The head element (written or implied) is open: `</head>` not seen yet.
+        let mut in_head = true;
         loop {
             self.skip_whitespace_and_comments()?;
             let rest = &self.html[self.at..];
-            if starts_with_ignoring_case(rest, "</head>") && explicit {
+            if in_head && starts_with_ignoring_case(rest, "</head>") {
                 self.at += "</head>".len();
-                return Some(());
+                in_head = false;
+                continue;
             }
             let Some(tag) = self.peek_any_start_tag()? else {
-                return if explicit { None } else { Some(()) };
+                return if in_head && explicit { None } else { Some(()) };
             };
             let content = match &*tag.name {
                 "meta" | "link" | "base" | "basefont" | "bgsound" => Content::Void,
                 "title" => Content::Text { decode: true },
-                "style" | "script" | "noframes" | "noscript" => Content::Text { decode: false },
+                "style" | "script" | "noframes" => Content::Text { decode: false },
+                // Raw text in the head (scripting is on); after `</head>` it starts the body.
+                "noscript" if in_head => Content::Text { decode: false },
+                // Template contents in the head: left to html5ever.
+                "template" => return None,
                 // `<body>` (or content) ends the head; a head left open must be closed first.
                 "body" => return Some(()),
-                _ if !explicit => return Some(()),
-                _ => return None,
+                _ if in_head && explicit => return None,
+                _ => return Some(()),
             };
             if tag.attrs.iter().any(|a| &*a.name == ROOT_ATTRIBUTE) {
                 return None;
@@ -422,7 +476,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         self.at += end;
         let mut text = String::with_capacity(raw.len());
         decode_into(&mut text, raw, false);
-        if self.mode() != Mode::Body && !text.chars().all(is_html_whitespace) {
+        if self.mode().in_table() && !text.chars().all(is_html_whitespace) {
             return None; // foster parenting
         }
         self.append_text(text, raw.len());
@@ -469,47 +523,127 @@ impl<'h, 'p> Parser<'h, 'p> {
             }
         }
         self.at += length;
+        if !self.rules().html_for(&tag.name) {
+            return self.foreign_start_tag(tag, start);
+        }
+        self.settle_template_mode(&tag.name)?;
         let content = self.check_start_tag(&tag.name)?;
-        let is_root = self.root.is_none()
-            && self.wants_dj_root
-            && tag.attrs.iter().any(|a| &*a.name == ROOT_ATTRIBUTE);
+        let is_root = self.marks_root(&tag.attrs);
+        if is_root && !self.root_may_be(&tag.name) {
+            return None;
+        }
+        if content == Content::Foreign {
+            let ns = if tag.name == local_name!("svg") {
+                ns!(svg)
+            } else {
+                ns!(mathml)
+            };
+            return self.insert_foreign(tag, ns, start);
+        }
         let implied_tbody = tag.name == local_name!("tr") && self.mode() == Mode::Table;
         if implied_tbody {
-            self.open(local_name!("tbody"), Vec::new(), start, start);
+            self.open(html_element(local_name!("tbody"), Vec::new()), start, start);
         }
         let void = content == Content::Void;
         if is_root {
             let element = html_element(tag.name.clone(), tag.attrs);
             self.start_root(element, RootKind::DjRoot, void, start);
         } else if void {
-            let source = Source::whole(length, length);
-            let element = NodeData::Element(html_element(tag.name, tag.attrs));
-            self.append(Arc::new(Node::from_source(element, Vec::new(), source)));
-            if let Some(guide) = self.guide() {
-                guide.passed(|d| matches!(d, NodeData::Element(_)));
-            }
+            self.append_childless(html_element(tag.name, tag.attrs), length);
             return Some(());
         } else {
-            self.open(tag.name.clone(), tag.attrs, start, self.at);
+            self.open(html_element(tag.name.clone(), tag.attrs), start, self.at);
         }
-        match content {
-            Content::Text { decode } => self.raw_text(&tag.name, decode, true),
-            Content::Void | Content::Elements => {
-                if matches!(&*tag.name, "pre" | "listing") {
-                    self.skip_newline()?;
-                    if let Some(open) = self.stack.last_mut() {
-                        open.content = self.at;
-                    }
-                }
-                Some(())
+        if let Content::Text { decode } = content {
+            return self.raw_text(&tag.name, decode, true);
+        }
+        if matches!(&*tag.name, "pre" | "listing") {
+            self.skip_newline()?;
+            if let Some(open) = self.stack.last_mut() {
+                open.content = self.at;
             }
         }
+        Some(())
+    }
+
+    /// A start tag under an SVG or MathML element, by the rules for foreign content: an element
+    /// of the same namespace, unless the tag breaks out.
+    fn foreign_start_tag(&mut self, tag: StartTag, start: usize) -> Option<()> {
+        if foreign::breaks_out(&tag.name, &tag.attrs) || self.marks_root(&tag.attrs) {
+            return None;
+        }
+        let ns = self.stack.last()?.ns.clone();
+        // An SVG script runs when its end tag closes it: not a plain insertion.
+        if ns == ns!(svg) && &*tag.name == "script" {
+            return None;
+        }
+        self.insert_foreign(tag, ns, start)
+    }
+
+    /// Inserts an SVG or MathML element, named as in its namespace; a self-closing tag closes it.
+    fn insert_foreign(&mut self, tag: StartTag, ns: Namespace, start: usize) -> Option<()> {
+        let StartTag {
+            name,
+            mut attrs,
+            self_closing,
+        } = tag;
+        foreign::adjust_attributes(&ns, &mut attrs);
+        let element = Element {
+            name: foreign::element_name(&ns, name),
+            ns,
+            attrs,
+        };
+        if self_closing {
+            self.append_childless(element, self.at - start);
+        } else {
+            self.open(element, start, self.at);
+        }
+        Some(())
+    }
+
+    /// Whether this start tag, carrying `dj-root`, starts the root. Not inside a template: its
+    /// contents are not part of the document.
+    fn marks_root(&self, attrs: &[Attribute]) -> bool {
+        self.root.is_none()
+            && self.wants_dj_root
+            && !self.open_named("template")
+            && attrs.iter().any(|a| &*a.name == ROOT_ATTRIBUTE)
+    }
+
+    /// Whether an HTML element of this name, marked `dj-root`, may be the root here. A root in
+    /// or of SVG or MathML (the context kept for the next render does not record namespaces) and
+    /// a template root (its mode depends on its content) are left to html5ever.
+    fn root_may_be(&self, name: &str) -> bool {
+        !matches!(name, "template" | "svg" | "math")
+            && self.stack.iter().all(|open| open.ns == ns!(html))
+    }
+
+    /// Decides an undecided template's mode by its first start tag, as the "in template"
+    /// insertion mode does.
+    fn settle_template_mode(&mut self, tag: &str) -> Option<()> {
+        let Some(open) = self.stack.last_mut() else {
+            return Some(());
+        };
+        if open.mode != Mode::Template {
+            return Some(());
+        }
+        open.mode = match tag {
+            "tr" => Mode::TableBody,
+            "td" | "th" => Mode::Row,
+            "tbody" | "thead" | "tfoot" => Mode::Table,
+            "caption" | "colgroup" | "col" => return None,
+            // Head elements are inserted without deciding anything.
+            "base" | "basefont" | "bgsound" | "link" | "meta" | "noframes" | "script" | "style"
+            | "template" | "title" => return Some(()),
+            _ => Mode::Body,
+        };
+        Some(())
     }
 
     /// Checks that a start tag only opens an element here, and says what its content is.
     fn check_start_tag(&self, name: &LocalName) -> Option<Content> {
         let mode = self.mode();
-        if mode != Mode::Body {
+        if mode.in_table() {
             return match (mode, &**name) {
                 (Mode::Table, "tbody" | "thead" | "tfoot" | "tr") => Some(Content::Elements),
                 (Mode::TableBody, "tr") => Some(Content::Elements),
@@ -517,7 +651,7 @@ impl<'h, 'p> Parser<'h, 'p> {
                 _ => None,
             };
         }
-        if self.in_scope("select", Scope::Default) {
+        if self.in_scope("select", Scope::Default)? {
             // Inside a select only options and their groups are plain insertions.
             return match &**name {
                 "option" | "optgroup" if self.current() != "option" => Some(Content::Elements),
@@ -567,7 +701,7 @@ impl<'h, 'p> Parser<'h, 'p> {
                 | "hr"
                 | "xmp"
         );
-        if closes_p && self.in_scope("p", Scope::Button) {
+        if closes_p && self.in_scope("p", Scope::Button)? {
             return None;
         }
         let content = match &**name {
@@ -577,9 +711,9 @@ impl<'h, 'p> Parser<'h, 'p> {
                 return None
             }
             "form" if self.open_named("form") => return None,
-            "li" if self.closes_list_item(&["li"]) => return None,
-            "dd" | "dt" if self.closes_list_item(&["dd", "dt"]) => return None,
-            "button" if self.in_scope("button", Scope::Default) => return None,
+            "li" if self.closes_list_item(&["li"])? => return None,
+            "dd" | "dt" if self.closes_list_item(&["dd", "dt"])? => return None,
+            "button" if self.in_scope("button", Scope::Default)? => return None,
             "a" if self.open_named("a") => return None,
             "option" | "optgroup" if self.current() == "option" => return None,
             "area" | "br" | "embed" | "img" | "keygen" | "wbr" | "input" | "param" | "source"
@@ -588,30 +722,37 @@ impl<'h, 'p> Parser<'h, 'p> {
             "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" | "script" => {
                 Content::Text { decode: false }
             }
-            // Elements that reshape the tree, or switch the tokenizer or the namespace.
-            "html" | "head" | "body" | "frameset" | "frame" | "template" | "plaintext"
-            | "image" | "nobr" | "applet" | "marquee" | "object" | "svg" | "math" | "caption"
-            | "col" | "colgroup" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th" | "rb"
-            | "rp" | "rt" | "rtc" | "selectedcontent" => return None,
+            "svg" | "math" => Content::Foreign,
+            // Elements that reshape the tree or switch the tokenizer.
+            "html" | "head" | "body" | "frameset" | "frame" | "plaintext" | "image" | "nobr"
+            | "applet" | "marquee" | "object" | "caption" | "col" | "colgroup" | "tbody"
+            | "thead" | "tfoot" | "tr" | "td" | "th" | "rb" | "rp" | "rt" | "rtc"
+            | "selectedcontent" => return None,
             _ => Content::Elements,
         };
         Some(content)
     }
 
-    /// Whether a `<li>` (or `<dd>`/`<dt>`) would close an open one first.
-    fn closes_list_item(&self, items: &[&str]) -> bool {
+    /// Whether a `<li>` (or `<dd>`/`<dt>`) would close an open one first; `None` where
+    /// html5ever and browsers disagree (they do not count the same elements as special).
+    fn closes_list_item(&self, items: &[&str]) -> Option<bool> {
         if !items.iter().any(|item| self.open_named(item)) {
-            return false;
+            return Some(false);
         }
         for open in self.stack.iter().rev() {
+            // The standard's special elements include SVG's and MathML's integration points
+            // and `<search>`; html5ever's do not.
+            if open.ns != ns!(html) || &*open.name == "search" {
+                return None;
+            }
             if items.contains(&&*open.name) {
-                return true;
+                return Some(true);
             }
             if is_special(&open.name) && !matches!(&*open.name, "address" | "div" | "p") {
-                return false;
+                return Some(false);
             }
         }
-        false
+        Some(false)
     }
 
     fn end_tag(&mut self) -> Option<()> {
@@ -626,6 +767,16 @@ impl<'h, 'p> Parser<'h, 'p> {
         let name = LocalName::from(rest[2..name_end].to_ascii_lowercase());
         let tag_start = self.at;
         self.at += name_end + 1;
+        let current = self.stack.last()?;
+        if current.ns != ns!(html) {
+            // The rules for foreign content: the end tag closes the current element when their
+            // names match ignoring ASCII case (`</foreignobject>` closes `foreignObject`).
+            if !current.name.eq_ignore_ascii_case(&name) {
+                return None;
+            }
+            self.close(Some(self.at), true);
+            return Some(());
+        }
         if self.document && matches!(&*name, "body" | "html") {
             // The body stays open after </body>: it must be all that is left.
             if self.stack.len() != 2 || self.current() != "body" {
@@ -637,7 +788,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             }
             return None;
         }
-        if name == local_name!("table") && self.mode() == Mode::TableBody {
+        if name == local_name!("table") && matches!(self.current(), "tbody" | "thead" | "tfoot") {
             // The table body ends where </table> begins: not by an end tag of its own.
             self.close(Some(tag_start), false);
         }
@@ -715,17 +866,20 @@ impl<'h, 'p> Parser<'h, 'p> {
 
     // --- the stack and the tree ----------------------------------------------------------
 
+    /// The current element's name, if it is an HTML element.
     fn current(&self) -> &str {
-        self.stack.last().map_or("", |open| &open.name)
+        match self.stack.last() {
+            Some(open) if open.ns == ns!(html) => &open.name,
+            _ => "",
+        }
     }
 
     fn mode(&self) -> Mode {
-        match self.current() {
-            "table" => Mode::Table,
-            "tbody" | "thead" | "tfoot" => Mode::TableBody,
-            "tr" => Mode::Row,
-            _ => Mode::Body,
-        }
+        self.stack.last().map_or(Mode::Body, |open| open.mode)
+    }
+
+    fn rules(&self) -> Rules {
+        self.stack.last().map_or(Rules::Html, |open| open.rules)
     }
 
     /// Whether an element of a [`WATCHED`] name is open.
@@ -734,20 +888,28 @@ impl<'h, 'p> Parser<'h, 'p> {
     }
 
     /// Keeps [`open_counts`](Self::open_counts) as the stack changes.
-    fn count(&mut self, name: &str, delta: i32) {
+    fn count(&mut self, ns: &Namespace, name: &str, delta: i32) {
+        if *ns != ns!(html) {
+            return;
+        }
         if let Some(i) = watched(name) {
             self.open_counts[i] = self.open_counts[i].saturating_add_signed(delta);
         }
     }
 
-    /// "Has an element in scope", for the scopes the checks above need (a [`WATCHED`] name).
-    fn in_scope(&self, name: &str, scope: Scope) -> bool {
+    /// "Has an element in scope", for the scopes the checks above need (a [`WATCHED`] name);
+    /// `None` where html5ever and browsers disagree.
+    fn in_scope(&self, name: &str, scope: Scope) -> Option<bool> {
         if !self.open_named(name) {
-            return false;
+            return Some(false);
         }
         for open in self.stack.iter().rev() {
+            if open.ns != ns!(html) {
+                // An HTML start tag's walk up the stack meets an integration point first.
+                return foreign::bounds_scope(&open.ns, &open.name).then_some(false);
+            }
             if &*open.name == name {
-                return true;
+                return Some(true);
             }
             let boundary = matches!(
                 &*open.name,
@@ -762,10 +924,10 @@ impl<'h, 'p> Parser<'h, 'p> {
                     | "template"
             ) || (scope == Scope::Button && &*open.name == "button");
             if boundary {
-                return false;
+                return Some(false);
             }
         }
-        false
+        Some(false)
     }
 
     fn start_root(&mut self, element: Element, kind: RootKind, void: bool, start: usize) {
@@ -777,7 +939,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             RootKind::Fragment => local_name!(""),
             _ => element.name.clone(),
         };
-        self.count(&name, 1);
+        self.count(&ns!(html), &name, 1);
         let content = self.at;
         let mut context: Vec<LocalName> = self.stack.iter().map(|o| o.name.clone()).collect();
         context.push(name.clone());
@@ -795,6 +957,9 @@ impl<'h, 'p> Parser<'h, 'p> {
         });
         self.stack.push(Open {
             name,
+            ns: ns!(html),
+            rules: Rules::Html,
+            mode: Mode::of(&element),
             building: Some(Building {
                 element,
                 children: Vec::new(),
@@ -808,15 +973,20 @@ impl<'h, 'p> Parser<'h, 'p> {
         }
     }
 
-    fn open(&mut self, name: LocalName, attrs: Vec<Attribute>, start: usize, content: usize) {
+    fn open(&mut self, element: Element, start: usize, content: usize) {
+        let rules = Rules::of(&element.ns, &element.name, &element.attrs);
+        let guide = self.guide_for(&element, rules);
+        self.count(&element.ns, &element.name, 1);
+        let (name, ns, mode) = (element.name.clone(), element.ns.clone(), Mode::of(&element));
         let building = self.building().then(|| Building {
-            element: html_element(name.clone(), attrs),
+            element,
             children: Vec::new(),
         });
-        let guide = self.guide_for(&name);
-        self.count(&name, 1);
         self.stack.push(Open {
             name,
+            ns,
+            rules,
+            mode,
             building,
             start,
             content,
@@ -825,16 +995,33 @@ impl<'h, 'p> Parser<'h, 'p> {
     }
 
     /// The guide for an element about to open: the previous element at the cursor, if it has
-    /// the same name (the cursor then moves past it).
-    fn guide_for(&mut self, name: &LocalName) -> Option<Guide<'p>> {
+    /// the same tag (the cursor then moves past it) and its children parse the same way.
+    fn guide_for(&mut self, element: &Element, rules: Rules) -> Option<Guide<'p>> {
         let parent = self.stack.last_mut()?.guide.as_mut()?;
         let (child, start) = parent.child(parent.cursor)?;
-        let element = child.element()?;
-        if element.name != *name {
+        let previous = child.element()?;
+        if !previous.same_tag(element) {
             return None;
         }
         parent.cursor += 1;
+        // A template's mode comes from its content and an `annotation-xml`'s rules from its
+        // `encoding`: for those the tag alone does not say how the children were parsed.
+        if element.is_template()
+            || Rules::of(&previous.ns, &previous.name, &previous.attrs) != rules
+        {
+            return None;
+        }
         Some(Guide::new(child, start + child.source.content as usize))
+    }
+
+    /// Appends an element that has no children: void, or a self-closing SVG or MathML one.
+    fn append_childless(&mut self, element: Element, length: usize) {
+        let source = Source::whole(length, length);
+        let node = Node::from_source(NodeData::Element(element), Vec::new(), source);
+        self.append(Arc::new(node));
+        if let Some(guide) = self.guide() {
+            guide.passed(|d| matches!(d, NodeData::Element(_)));
+        }
     }
 
     fn guide(&mut self) -> Option<&mut Guide<'p>> {
@@ -906,7 +1093,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         let Some(open) = self.stack.pop() else {
             return;
         };
-        self.count(&open.name, -1);
+        self.count(&open.ns, &open.name, -1);
         let Some(building) = open.building else {
             return;
         };
@@ -1016,8 +1203,7 @@ fn html_element(name: LocalName, attrs: Vec<Attribute>) -> Element {
     }
 }
 
-/// Reads `<name attr=value …>` (a trailing `/` changes nothing for HTML elements): the tag and
-/// its length.
+/// Reads `<name attr=value …>` or `<name … />`: the tag and its length.
 fn read_start_tag(rest: &str) -> Option<(StartTag, usize)> {
     let bytes = rest.as_bytes();
     let mut i = 1;
@@ -1031,10 +1217,24 @@ fn read_start_tag(rest: &str) -> Option<(StartTag, usize)> {
             i += 1;
         }
         match bytes.get(i)? {
-            b'>' => return Some((StartTag { name, attrs }, i + 1)),
+            b'>' => {
+                let tag = StartTag {
+                    name,
+                    attrs,
+                    self_closing: false,
+                };
+                return Some((tag, i + 1));
+            }
             b'/' => {
                 return match bytes.get(i + 1)? {
-                    b'>' => Some((StartTag { name, attrs }, i + 2)),
+                    b'>' => {
+                        let tag = StartTag {
+                            name,
+                            attrs,
+                            self_closing: true,
+                        };
+                        Some((tag, i + 2))
+                    }
                     _ => None,
                 };
             }
@@ -1112,7 +1312,8 @@ fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
         .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
 }
 
-/// The parser's "special" category, for the list item rule.
+/// The parser's "special" HTML elements, for the list item rule: those html5ever and the
+/// standard agree on (the standard adds `search`, html5ever `isindex`).
 fn is_special(name: &str) -> bool {
     matches!(
         name,
@@ -1179,7 +1380,6 @@ fn is_special(name: &str) -> bool {
             | "plaintext"
             | "pre"
             | "script"
-            | "search"
             | "section"
             | "select"
             | "source"

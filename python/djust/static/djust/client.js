@@ -43,10 +43,15 @@
   class PatchError extends Error {}
   PatchError.prototype.name = "PatchError";
 
+  // The attributes the HTML parser puts in a namespace on SVG and MathML elements (its
+  // "adjust foreign attributes" table); any other name, colon or not, has no namespace.
+  const XLINK = "http://www.w3.org/1999/xlink";
+  const XML = "http://www.w3.org/XML/1998/namespace";
+  const XMLNS = "http://www.w3.org/2000/xmlns/";
   const FOREIGN_ATTR_NS = {
-    xlink: "http://www.w3.org/1999/xlink",
-    xml: "http://www.w3.org/XML/1998/namespace",
-    xmlns: "http://www.w3.org/2000/xmlns/",
+    "xlink:actuate": XLINK, "xlink:arcrole": XLINK, "xlink:href": XLINK, "xlink:role": XLINK,
+    "xlink:show": XLINK, "xlink:title": XLINK, "xlink:type": XLINK,
+    "xml:lang": XML, "xml:space": XML, xmlns: XMLNS, "xmlns:xlink": XMLNS,
   };
 
   function fail(what, path) {
@@ -91,10 +96,7 @@
 
   /** The attribute's namespace on a foreign element (`xlink:href` in SVG), if any. */
   function attrNamespace(element, name) {
-    const colon = name.indexOf(":");
-    return colon > 0 && element.namespaceURI !== "http://www.w3.org/1999/xhtml"
-      ? FOREIGN_ATTR_NS[name.slice(0, colon)]
-      : undefined;
+    return element.namespaceURI !== "http://www.w3.org/1999/xhtml" ? FOREIGN_ATTR_NS[name] : undefined;
   }
 
   // A field the user has touched shows its property, not its attribute (or text). When the
