@@ -73,14 +73,15 @@ class Libraries:
 
 @final
 class RenderOptions:
-    """Engine options and the active language's number format for renders."""
+    """The engine's options and the settings' number format, for every render of an engine.
+    The active language's number format comes from the host's ``number_format()``."""
 
     def __new__(
         cls,
         autoescape: bool = True,
         string_if_invalid: str = "",
-        localized: tuple[str, str, Sequence[int], bool] | None = None,
-        unlocalized: tuple[str, str, Sequence[int], bool] | None = None,
+        use_thousand_separator: bool = False,
+        unlocalized: tuple[str, str, Sequence[int]] | None = None,
     ) -> RenderOptions: ...
 
 @final

@@ -77,7 +77,7 @@ class Template:
 
     def native(self) -> _core.Template:
         """The Rust engine's compiled template; raises the "unsupported" error otherwise."""
-        if self._native is None or self._django is not None:
+        if self._native is None:
             raise errors.unsupported(f"the template {self.name!r} is rendered by Django")
         return self._native
 
@@ -86,30 +86,30 @@ class Template:
                     self.name or "<string>", reason)
         from django.template.base import Template as DjangoTemplate
 
+        self._native = None
         self._django = DjangoTemplate(self.source, self.origin, self.name, self.engine.django)
 
     def render(self, context: Mapping[str, Any] | None = None, request: Any = None) -> str:
         """Render with ``context``; with ``request``, the engine's context processors run
         (as for Django's ``RequestContext``) and ``{% csrf_token %}`` works."""
-        if type(context) is not dict and context is not None and not isinstance(context, Mapping):
-            raise TypeError(
-                f"context must be a dict rather than {type(context).__name__}. Instead of "
-                f"passing it, pass a dict of the variables the template uses."
-            )
         native = self._native
-        if self._django is None and native is not None:
+        if native is not None:
             engine = self.engine
-            if request is None:
-                values = context if context is not None else {}
-                request = values.get("request")
+            if request is None and type(context) is dict:
+                # The common call, kept short: every render pays for what happens here.
+                values: Mapping[str, Any] = context
+                request = context.get("request")
             else:
-                values = engine.context_for(context, request)
+                values, request = engine.render_values(context, request)
+            options = engine.options()
             try:
-                return native.render(values, engine.host, engine.options(), request)
+                return native.render(values, engine.host, options, request)
             except _core.TemplateError as err:
                 if err.kind != "unsupported":
                     raise errors.convert(err) from None
                 self._hand_to_django(str(err))
+        else:
+            _check_context(context)
         from django.template.context import make_context
 
         django_context = make_context(
@@ -117,6 +117,14 @@ class Template:
             autoescape=self.engine.django.autoescape,
         )
         return self._django.render(django_context)
+
+
+def _check_context(context: Any) -> None:
+    if context is not None and not isinstance(context, Mapping):
+        raise TypeError(
+            f"context must be a dict rather than {type(context).__name__}. Instead of "
+            f"passing it, pass a dict of the variables the template uses."
+        )
 
 
 class Engine:
@@ -131,7 +139,9 @@ class Engine:
         self._by_origin: dict[str, tuple[Any, Template]] = {}
         self._by_name: dict[tuple[str, frozenset[str]], Template] = {}
         self._strings: OrderedDict[str, Template] = OrderedDict()
-        self._options: dict[tuple[Any, ...], _core.RenderOptions] = {}
+        self._options_version = _settings_version
+        self._options = self._make_options()
+        self._number_formats: dict[tuple[str, int], tuple[str, str, list[int]]] = {}
         self._processors: list[Any] | None = None
         _watch_settings()
 
@@ -216,6 +226,15 @@ class Engine:
 
     # --- rendering -------------------------------------------------------------------------
 
+    def render_values(self, context: Mapping[str, Any] | None,
+                      request: Any) -> tuple[Mapping[str, Any], Any]:
+        """The variables of a render and its request (``context["request"]`` without one)."""
+        _check_context(context)
+        if request is None:
+            values = context if context is not None else {}
+            return values, values.get("request")
+        return self.context_for(context, request), request
+
     def context_for(self, context: Mapping[str, Any] | None, request: Any) -> Mapping[str, Any]:
         """The variables of a render: the context processors' (with a request), then
         ``context``."""
@@ -235,23 +254,34 @@ class Engine:
         return values
 
     def options(self) -> _core.RenderOptions:
-        """The render options for the active language (its number format)."""
-        language = get_language()
-        key = (language, _settings_version)
-        options = self._options.get(key)
-        if options is None:
-            options = _core.RenderOptions(
-                autoescape=self.django.autoescape,
-                string_if_invalid=str(self.django.string_if_invalid),
-                localized=_number_format(language, True),
-                unlocalized=_number_format(None, False),
-            )
-            self._options[key] = options
-        return options
+        """The render options: the engine's and the settings' (remade when a setting they
+        depend on changes)."""
+        if self._options_version != _settings_version:
+            self._options = self._make_options()
+            self._options_version = _settings_version
+        return self._options
+
+    def _make_options(self) -> _core.RenderOptions:
+        from django.conf import settings
+
+        return _core.RenderOptions(
+            autoescape=self.django.autoescape,
+            string_if_invalid=str(self.django.string_if_invalid),
+            use_thousand_separator=bool(settings.USE_THOUSAND_SEPARATOR),
+            unlocalized=_number_format(None, False),
+        )
+
+    def number_format(self) -> tuple[str, str, list[int]]:
+        """The active language's number format; a render asks the first time it prints a
+        localized number (finding the language costs more than rendering most templates)."""
+        key = (get_language(), _settings_version)
+        found = self._number_formats.get(key)
+        if found is None:
+            found = self._number_formats[key] = _number_format(key[0], True)
+        return found
 
 
-def _number_format(language: str | None, use_l10n: bool) -> tuple[str, str, list[int], bool]:
-    from django.conf import settings
+def _number_format(language: str | None, use_l10n: bool) -> tuple[str, str, list[int]]:
     from django.utils.formats import get_format
 
     grouping = get_format("NUMBER_GROUPING", language, use_l10n=use_l10n)
@@ -263,7 +293,6 @@ def _number_format(language: str | None, use_l10n: bool) -> tuple[str, str, list
         str(get_format("DECIMAL_SEPARATOR", language, use_l10n=use_l10n)),
         str(get_format("THOUSAND_SEPARATOR", language, use_l10n=use_l10n)),
         intervals,
-        bool(settings.USE_THOUSAND_SEPARATOR),
     )
 
 

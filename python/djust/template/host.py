@@ -82,6 +82,9 @@ class Callbacks:
 
         return str(translation.get_language())
 
+    def number_format(self) -> tuple[str, str, list[int]]:
+        return self.engine.number_format()
+
     def reverse_url(self, view_name: Any, args: list[Any], kwargs: dict[str, Any],
                     silent: bool, request: Any) -> str:
         from django.urls import NoReverseMatch, reverse

@@ -3,6 +3,7 @@
 //! for what Django alone can do (the callbacks object of `Host`).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use djust_template::{
@@ -183,40 +184,40 @@ impl Libraries {
     }
 }
 
-/// Number formatting and engine options for renders in one language.
+/// The engine's options and the settings' number format, for every render of an engine.
 #[pyclass(module = "djust._core", frozen)]
 pub struct RenderOptions {
     inner: CoreOptions,
 }
 
-type FormatTuple = (String, String, Vec<usize>, bool);
+/// `(decimal_separator, thousand_separator, grouping)`, grouping as Python's `locale` lists it.
+type FormatTuple = (String, String, Vec<usize>);
 
-fn number_format((decimal, thousand, grouping, use_thousand): FormatTuple) -> NumberFormat {
+fn number_format((decimal, thousand, grouping): FormatTuple) -> NumberFormat {
     NumberFormat {
         decimal_separator: decimal,
         thousand_separator: thousand,
         grouping,
-        use_thousand_separator: use_thousand,
     }
 }
 
 #[pymethods]
 impl RenderOptions {
-    /// `localized`/`unlocalized` are `(decimal_separator, thousand_separator, grouping,
-    /// use_thousand_separator)`; grouping as Python's `locale` lists it (`[3, 0]`).
+    /// `unlocalized` is the settings' number format (`{% localize off %}`) as a
+    /// `(decimal_separator, thousand_separator, grouping)` tuple, grouping as `[3, 0]`.
     #[new]
-    #[pyo3(signature = (autoescape = true, string_if_invalid = "", localized = None, unlocalized = None))]
+    #[pyo3(signature = (autoescape = true, string_if_invalid = "", use_thousand_separator = false, unlocalized = None))]
     fn new(
         autoescape: bool,
         string_if_invalid: &str,
-        localized: Option<FormatTuple>,
+        use_thousand_separator: bool,
         unlocalized: Option<FormatTuple>,
     ) -> Self {
         RenderOptions {
             inner: CoreOptions {
                 autoescape,
                 string_if_invalid: Arc::from(string_if_invalid),
-                localized: localized.map(number_format).unwrap_or_default(),
+                use_thousand_separator,
                 unlocalized: unlocalized.map(number_format).unwrap_or_default(),
                 ..CoreOptions::default()
             },
@@ -233,6 +234,16 @@ type TemplateCache = Mutex<HashMap<(Vec<String>, Vec<Arc<str>>), djust_template:
 pub struct Host {
     callbacks: Py<PyAny>,
     cache: Option<TemplateCache>,
+    /// Changes when the cache is cleared: nodes keep what they found only as long as this
+    /// stays the same (numbers come from one counter, so no two hosts share one).
+    generation: AtomicU64,
+}
+
+/// The source of `Host` generations.
+static GENERATIONS: AtomicU64 = AtomicU64::new(1);
+
+fn next_generation() -> u64 {
+    GENERATIONS.fetch_add(1, Ordering::Relaxed)
 }
 
 #[pymethods]
@@ -243,11 +254,13 @@ impl Host {
         Host {
             callbacks,
             cache: cache_templates.then(|| Mutex::new(HashMap::new())),
+            generation: AtomicU64::new(next_generation()),
         }
     }
 
     /// Forgets the templates loaded so far.
     fn clear_cache(&self) {
+        self.generation.store(next_generation(), Ordering::Relaxed);
         if let Some(cache) = &self.cache {
             if let Ok(mut cache) = cache.lock() {
                 cache.clear();
@@ -381,6 +394,13 @@ impl djust_template::Host for RenderHost<'_> {
         )
     }
 
+    fn loader_generation(&self) -> Option<u64> {
+        let host = self.host?;
+        host.cache
+            .as_ref()
+            .map(|_| host.generation.load(Ordering::Relaxed))
+    }
+
     fn get_template(
         &self,
         names: &[String],
@@ -457,6 +477,17 @@ impl djust_template::Host for RenderHost<'_> {
             "current_language",
             |py| Ok(PyTuple::empty(py)),
             |out| out.extract(),
+        )
+    }
+
+    fn number_format(&self) -> Result<NumberFormat, Error> {
+        if self.host.is_none() {
+            return Ok(NumberFormat::default());
+        }
+        self.call(
+            "number_format",
+            |py| Ok(PyTuple::empty(py)),
+            |out| out.extract().map(number_format),
         )
     }
 

@@ -7,9 +7,11 @@
 //! object behind [`PyValue`] and is looked into only where the template asks, with Django's
 //! rules.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use djust_template::{ContextSource, Error, Map, Object, Tuple, Value};
+use djust_template::{ContextSource, Error, Key, Map, Object, Tuple, Value};
 use pyo3::exceptions::{PyAttributeError, PyIndexError, PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -47,26 +49,63 @@ impl PyContext {
 
 impl ContextSource for PyContext {
     fn get(&self, name: &str) -> Result<Option<Value>, Error> {
-        Python::attach(|py| {
+        Python::attach(|py| self.read(py, name_string(py, name)))
+    }
+
+    fn get_key(&self, key: &Key) -> Result<Option<Value>, Error> {
+        Python::attach(|py| self.read(py, key_string(py, key)))
+    }
+}
+
+impl PyContext {
+    fn read(&self, py: Python<'_>, key: Bound<'_, PyString>) -> Result<Option<Value>, Error> {
+        (|| {
             let mapping = self.mapping.bind(py);
             let found = if self.is_dict {
-                mapping.cast::<PyDict>()?.get_item(name)?
+                mapping.cast::<PyDict>()?.get_item(key)?
             } else {
-                match mapping.get_item(name) {
+                match mapping.get_item(key) {
                     Ok(found) => Some(found),
                     Err(err) if err.is_instance_of::<PyKeyError>(py) => None,
                     Err(err) => return Err(err),
                 }
             };
             found.map(|value| to_value(&value)).transpose()
-        })
+        })()
         .map_err(host)
     }
 }
 
 /// A Python value as a template value.
 pub fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    Converter::default().convert(obj, 0)
+    match plain_value(obj)? {
+        Some(value) => Ok(value),
+        None => Converter::default().convert(obj, 0),
+    }
+}
+
+/// `str`, `int`, `float`, `bool` and `None` (exactly those types: subclasses may behave
+/// otherwise), which need nothing but a type check; `None` for anything else.
+fn plain_value(obj: &Bound<'_, PyAny>) -> PyResult<Option<Value>> {
+    if let Ok(s) = obj.cast_exact::<PyString>() {
+        return Ok(Some(Value::from(s.to_str()?)));
+    }
+    if let Ok(i) = obj.cast_exact::<PyInt>() {
+        if let Ok(n) = i.extract::<i64>() {
+            return Ok(Some(Value::Int(n)));
+        }
+        return Ok(None);
+    }
+    if obj.is_none() {
+        return Ok(Some(Value::None));
+    }
+    if let Ok(b) = obj.cast_exact::<PyBool>() {
+        return Ok(Some(Value::Bool(b.is_true())));
+    }
+    if let Ok(f) = obj.cast_exact::<PyFloat>() {
+        return Ok(Some(Value::Float(f.value())));
+    }
+    Ok(None)
 }
 
 /// How many distinct dict keys one conversion remembers (rows of a table share theirs).
@@ -81,22 +120,8 @@ struct Converter {
 
 impl Converter {
     fn convert(&mut self, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
-        if let Ok(s) = obj.cast_exact::<PyString>() {
-            return Ok(Value::from(s.to_str()?));
-        }
-        if let Ok(i) = obj.cast_exact::<PyInt>() {
-            if let Ok(n) = i.extract::<i64>() {
-                return Ok(Value::Int(n));
-            }
-        }
-        if obj.is_none() {
-            return Ok(Value::None);
-        }
-        if let Ok(b) = obj.cast_exact::<PyBool>() {
-            return Ok(Value::Bool(b.is_true()));
-        }
-        if let Ok(f) = obj.cast_exact::<PyFloat>() {
-            return Ok(Value::Float(f.value()));
+        if let Some(value) = plain_value(obj)? {
+            return Ok(value);
         }
         if obj.is_instance_of::<PyString>() && obj.hasattr("__html__")? {
             // SafeString and other str subclasses that declare themselves HTML.
@@ -168,9 +193,9 @@ pub fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyA
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
         Value::Int(n) => n.into_pyobject(py)?.into_any(),
         Value::Float(f) => f.into_pyobject(py)?.into_any(),
-        Value::Str(text, safe) => {
+        Value::Str(text, safety) => {
             let s = PyString::new(py, text).into_any();
-            if *safe {
+            if safety.is_safe() {
                 mark_safe(py, s)?
             } else {
                 s
@@ -213,41 +238,39 @@ fn mark_safe<'py>(py: Python<'py>, s: Bound<'py, PyAny>) -> PyResult<Bound<'py, 
         .call1((s,))
 }
 
-/// How many variable segments (`name` in `row.name`) keep their Python string per thread.
-const SEGMENT_CACHE_SIZE: usize = 64;
+/// How many names keep their Python string per thread (past that, the cache starts over).
+const NAME_CACHE_SIZE: usize = 4096;
 
 thread_local! {
-    /// Python strings for the segments templates look up, by the address of the template's
-    /// own text, so a table's thousands of `row.name` lookups reuse one (hashed once) string.
-    static SEGMENTS: std::cell::RefCell<Vec<(usize, Py<PyString>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    /// Python strings for the names templates look up (`row`, `name` in `row.name`), by text:
+    /// a table's thousands of lookups reuse one interned string, hashed once, that dicts
+    /// holding the same literal key find by identity.
+    static NAMES: RefCell<HashMap<Box<str>, Py<PyString>, foldhash::fast::RandomState>> =
+        RefCell::new(HashMap::default());
 }
 
-/// The Python string for a lookup segment, from the per-thread cache when it is there.
-fn segment_string<'py>(py: Python<'py>, segment: &str) -> Bound<'py, PyString> {
-    let address = segment.as_ptr() as usize;
-    let cached = SEGMENTS.with(|cache| {
-        cache
-            .borrow()
-            .iter()
-            .find(|(a, _)| *a == address)
-            .map(|(_, s)| s.bind(py).clone())
-            // The address may have been reused by another string since: check the text.
-            .filter(|s| s.to_str().is_ok_and(|t| t == segment))
-    });
-    if let Some(found) = cached {
-        return found;
+/// The interned Python string of a name the template wrote, kept in its key.
+fn key_string<'py>(py: Python<'py>, key: &Key) -> Bound<'py, PyString> {
+    match key.host_form(|| PyString::intern(py, key).unbind()) {
+        Some(name) => name.bind(py).clone(),
+        None => name_string(py, key),
     }
-    let key = PyString::intern(py, segment);
-    SEGMENTS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        cache.retain(|(a, _)| *a != address);
-        if cache.len() >= SEGMENT_CACHE_SIZE {
-            cache.remove(0);
+}
+
+/// The interned Python string for a variable name or lookup segment.
+fn name_string<'py>(py: Python<'py>, name: &str) -> Bound<'py, PyString> {
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        if let Some(found) = names.get(name) {
+            return found.bind(py).clone();
         }
-        cache.push((address, key.clone().unbind()));
-    });
-    key
+        if names.len() >= NAME_CACHE_SIZE {
+            names.clear();
+        }
+        let key = PyString::intern(py, name);
+        names.insert(name.into(), key.clone().unbind());
+        key
+    })
 }
 
 /// A Python object looked into lazily, following Django's variable resolution.
@@ -276,19 +299,45 @@ fn is_silent(py: Python<'_>, err: &PyErr) -> bool {
 }
 
 impl PyValue {
+    /// `obj.segment` as Django's `Variable._resolve_lookup` finds it; `key` is `segment` as a
+    /// Python string.
+    fn find(
+        &self,
+        py: Python<'_>,
+        segment: &str,
+        key: &Bound<'_, PyString>,
+    ) -> Result<Option<Value>, Error> {
+        let current = self.0.bind(py);
+        let result = Self::lookup_in(py, current, segment, key).and_then(|found| match found {
+            // Plain values are never callable: no need to ask.
+            Some(found) => match plain_value(&found)? {
+                Some(value) => Ok(Some(value)),
+                None => Self::call_if_callable(py, found)?
+                    .map(|found| to_value(&found))
+                    .transpose(),
+            },
+            None => Ok(None),
+        });
+        match result {
+            Ok(value) => Ok(value),
+            Err(err) if is_silent(py, &err) => Ok(None),
+            Err(err) => Err(host(err)),
+        }
+    }
+
     fn lookup_in<'py>(
         py: Python<'py>,
         current: &Bound<'py, PyAny>,
         segment: &str,
+        key: &Bound<'py, PyString>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let key = segment_string(py, segment);
         // A dict's own lookup first: the common case, without a Python exception on a miss.
         if let Ok(dict) = current.cast_exact::<PyDict>() {
-            if let Some(found) = dict.get_item(&key)? {
+            if let Some(found) = dict.get_item(key)? {
                 return Ok(Some(found));
             }
         }
-        match current.get_item(&key) {
+        match current.get_item(key) {
             Ok(found) => return Ok(Some(found)),
             Err(err) if is_lookup_miss(py, &err) => {}
             Err(err) => return Err(err),
@@ -344,20 +393,11 @@ fn flag(obj: &Bound<'_, PyAny>, name: &str) -> bool {
 
 impl Object for PyValue {
     fn lookup(&self, segment: &str) -> Result<Option<Value>, Error> {
-        Python::attach(|py| {
-            let current = self.0.bind(py);
-            let result = Self::lookup_in(py, current, segment)
-                .and_then(|found| match found {
-                    Some(found) => Self::call_if_callable(py, found),
-                    None => Ok(None),
-                })
-                .and_then(|found| found.map(|f| to_value(&f)).transpose());
-            match result {
-                Ok(value) => Ok(value),
-                Err(err) if is_silent(py, &err) => Ok(None),
-                Err(err) => Err(host(err)),
-            }
-        })
+        Python::attach(|py| self.find(py, segment, &name_string(py, segment)))
+    }
+
+    fn lookup_key(&self, key: &Key) -> Result<Option<Value>, Error> {
+        Python::attach(|py| self.find(py, key, &key_string(py, key)))
     }
 
     fn iterate(&self) -> Result<Option<Vec<Value>>, Error> {

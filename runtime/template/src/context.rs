@@ -3,13 +3,19 @@
 use std::sync::Arc;
 
 use crate::error::Error;
-use crate::value::{Map, Value};
+use crate::value::{Key, Map, Value};
 
 /// Where variables not set in a [`Context`] come from, looked up only when a template uses
 /// them (the binding reads them from the Python dict, so unused ones are never converted).
 pub trait ContextSource: Send + Sync {
     /// The value of variable `name`, or `None` if it is not set.
     fn get(&self, name: &str) -> Result<Option<Value>, Error>;
+
+    /// [`ContextSource::get`] of a name the template wrote, which can keep the source's own
+    /// form of the name ([`Key::host_form`]).
+    fn get_key(&self, key: &Key) -> Result<Option<Value>, Error> {
+        self.get(key)
+    }
 }
 
 /// The variables a template is rendered with: Django's `Context({...})`.
@@ -71,6 +77,17 @@ impl Context {
         }
         match &self.source {
             Some(source) => source.get(name),
+            None => Ok(None),
+        }
+    }
+
+    /// [`Context::lookup`] of a name the template wrote.
+    pub(crate) fn lookup_key(&self, key: &Key) -> Result<Option<Value>, Error> {
+        if let Some(value) = self.vars.get(key.as_str()) {
+            return Ok(Some(value.clone()));
+        }
+        match &self.source {
+            Some(source) => source.get_key(key),
             None => Ok(None),
         }
     }

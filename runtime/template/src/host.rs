@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::error::Error;
+use crate::options::NumberFormat;
 use crate::template::Template;
 use crate::value::Value;
 
@@ -86,6 +87,14 @@ pub trait Host {
         )))
     }
 
+    /// While this gives the same number, `get_template` gives the same template for the same
+    /// arguments (the host's loaders keep what they found), so a node may keep what it found
+    /// instead of asking again. `None`, the default: ask every time (templates that change on
+    /// disk in debug are read again).
+    fn loader_generation(&self) -> Option<u64> {
+        None
+    }
+
     /// Translates a message with the active language; the default leaves it untranslated,
     /// as Django does with translations deactivated.
     fn translate(&self, message: Translation<'_>) -> Result<String, Error> {
@@ -95,6 +104,12 @@ pub trait Host {
     /// The active language code (`{% get_current_language %}`).
     fn current_language(&self) -> Result<String, Error> {
         Ok("en-us".into())
+    }
+
+    /// The active language's number format (Django's `get_format` with localization on);
+    /// a render asks at most once, when it first prints a localized number.
+    fn number_format(&self) -> Result<NumberFormat, Error> {
+        Ok(NumberFormat::default())
     }
 
     /// Django's `reverse()`; with `silent`, a URL that does not reverse is `""`.
@@ -180,6 +195,7 @@ mod tests {
         });
         assert_eq!(text.ok().as_deref(), Some("many"));
         assert_eq!(NoHost.current_language().ok().as_deref(), Some("en-us"));
+        assert_eq!(NoHost.number_format().ok(), Some(NumberFormat::default()));
         assert!(NoHost.now("Y").is_err());
         assert!(NoHost.get_template(&["a".into()], &[]).is_err());
     }

@@ -39,4 +39,4 @@ pub use host::{FilterCall, Host, NoHost, StaticUrl, TagCall, Translation};
 pub use library::{FilterSpec, Libraries, SimpleTagSpec};
 pub use options::{NumberFormat, RenderOptions};
 pub use template::Template;
-pub use value::{AsAny, Map, Object, Tuple, Value};
+pub use value::{AsAny, Key, Map, Object, Safety, Tuple, Value};

@@ -1,7 +1,8 @@
 //! A compiled template: parse once, render many times, from any thread.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
 
 use crate::compiler::{self, ast};
 use crate::context::Context;
@@ -17,6 +18,15 @@ pub struct Template {
     inner: Arc<Compiled>,
 }
 
+/// A template that may have been dropped since (what `{% include %}` keeps of what it found).
+pub(crate) struct WeakTemplate(Weak<Compiled>);
+
+impl WeakTemplate {
+    pub(crate) fn upgrade(&self) -> Option<Template> {
+        self.0.upgrade().map(|inner| Template { inner })
+    }
+}
+
 #[derive(Debug)]
 struct Compiled {
     name: String,
@@ -27,6 +37,9 @@ struct Compiled {
     blocks: HashMap<Arc<str>, Arc<ast::BlockNode>>,
     /// Whether the first node that is not text is `{% extends %}`.
     extends: bool,
+    /// How long the last render's output was: the next one reserves that much up front
+    /// instead of growing (and copying) its buffer over and over.
+    last_output_len: AtomicUsize,
 }
 
 impl Template {
@@ -62,6 +75,7 @@ impl Template {
                 nodes,
                 blocks,
                 extends,
+                last_output_len: AtomicUsize::new(0),
             }),
         })
     }
@@ -96,6 +110,16 @@ impl Template {
         render::render(self, context, host, options)
     }
 
+    /// The capacity to reserve for an output: the last render's length, or a guess.
+    pub(crate) fn output_capacity(&self) -> usize {
+        let last = self.inner.last_output_len.load(Ordering::Relaxed);
+        last.max(self.inner.source.len() + 256)
+    }
+
+    pub(crate) fn record_output_len(&self, len: usize) {
+        self.inner.last_output_len.store(len, Ordering::Relaxed);
+    }
+
     pub(crate) fn nodes(&self) -> &[ast::Node] {
         &self.inner.nodes
     }
@@ -106,6 +130,10 @@ impl Template {
 
     pub(crate) fn extends_first(&self) -> bool {
         self.inner.extends
+    }
+
+    pub(crate) fn downgrade(&self) -> WeakTemplate {
+        WeakTemplate(Arc::downgrade(&self.inner))
     }
 
     pub(crate) fn origin_arc(&self) -> Option<Arc<str>> {

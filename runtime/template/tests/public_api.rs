@@ -174,7 +174,7 @@ fn tag_arguments_are_resolved_values() {
     let calls = host.0.lock().map(|c| c.clone()).unwrap_or_default();
     assert_eq!(
         calls,
-        [r#"lib.tag [Int(7), Str("s", true), Str("", false)] [("k", Int(0))]"#]
+        [r#"lib.tag [Int(7), Str("s", Safe), Str("", Plain)] [("k", Int(0))]"#]
     );
 }
 

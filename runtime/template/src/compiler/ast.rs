@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use crate::error::Span;
 use crate::library::FilterSpec;
-use crate::value::{CompareOp, Value};
+use crate::render::FoundTemplate;
+use crate::value::{CompareOp, Key, Value};
 
 /// One node of a template.
 #[derive(Debug)]
@@ -109,7 +110,7 @@ impl Path {
 /// One segment of a dotted name, with its value as a list index if it is one.
 #[derive(Debug)]
 pub(crate) struct Segment {
-    pub(crate) name: Arc<str>,
+    pub(crate) name: Key,
     pub(crate) index: Option<usize>,
 }
 
@@ -199,6 +200,8 @@ pub(crate) struct ExtendsNode {
     /// Whether the parent is given by a variable or filters (the error message says so).
     pub(crate) parent_is_variable: bool,
     pub(crate) span: Span,
+    /// The parent found last time.
+    pub(crate) found: FoundTemplate,
 }
 
 /// `{% include template with a=b only %}`.
@@ -208,6 +211,8 @@ pub(crate) struct IncludeNode {
     pub(crate) extra: Vec<(Arc<str>, FilterExpression)>,
     pub(crate) only: bool,
     pub(crate) span: Span,
+    /// The template found last time.
+    pub(crate) found: FoundTemplate,
 }
 
 /// `{% cycle a b as name silent %}`.

@@ -11,7 +11,7 @@ use super::literal::{
 };
 use crate::error::Error;
 use crate::library::FilterSpec;
-use crate::value::{python_index, Value};
+use crate::value::{python_index, Key, Value};
 
 /// The filters a template can use at a point: the builtins plus those loaded so far.
 pub(crate) type FilterTable<'l> = HashMap<&'l str, &'l FilterSpec>;
@@ -276,7 +276,7 @@ fn variable_lookup(var: &str, shown: &str) -> Result<Operand, Error> {
     let segments = var
         .split('.')
         .map(|name| Segment {
-            name: Arc::from(name),
+            name: Key::new(name),
             index: python_index(name),
         })
         .collect();

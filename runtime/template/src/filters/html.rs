@@ -345,7 +345,7 @@ fn write_json_str(out: &mut String, text: &str) {
 mod tests {
     use super::*;
     use crate::host::NoHost;
-    use crate::options::RenderOptions;
+    use crate::options::{NumberFormats, RenderOptions};
 
     fn run(
         f: super::super::FilterFn,
@@ -358,6 +358,7 @@ mod tests {
             autoescape,
             options: &options,
             host: &NoHost,
+            numbers: &NumberFormats::new(&options, &NoHost),
         };
         f(value, arg, &env)
             .ok()

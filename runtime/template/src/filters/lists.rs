@@ -302,7 +302,7 @@ fn random(_: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Error>
 mod tests {
     use super::*;
     use crate::host::NoHost;
-    use crate::options::RenderOptions;
+    use crate::options::{NumberFormats, RenderOptions};
 
     fn run(f: super::super::FilterFn, value: Value, arg: Option<Value>) -> Option<String> {
         let options = RenderOptions::default();
@@ -310,6 +310,7 @@ mod tests {
             autoescape: true,
             options: &options,
             host: &NoHost,
+            numbers: &NumberFormats::new(&options, &NoHost),
         };
         f(value, arg, &env)
             .ok()

@@ -105,7 +105,7 @@ fn divisibleby(value: Value, arg: Option<Value>, _: &FilterEnv<'_>) -> Result<Va
 mod tests {
     use super::*;
     use crate::host::NoHost;
-    use crate::options::RenderOptions;
+    use crate::options::{NumberFormats, RenderOptions};
     use crate::value::to_text;
 
     fn run(f: super::super::FilterFn, value: Value, arg: Option<Value>) -> Option<String> {
@@ -114,6 +114,7 @@ mod tests {
             autoescape: true,
             options: &options,
             host: &NoHost,
+            numbers: &NumberFormats::new(&options, &NoHost),
         };
         f(value, arg, &env)
             .ok()

@@ -17,8 +17,8 @@ use std::borrow::Cow;
 
 use crate::error::Error;
 use crate::host::{Host, Translation};
-use crate::options::RenderOptions;
-use crate::value::{to_text, Value};
+use crate::options::{NumberFormat, NumberFormats, RenderOptions};
+use crate::value::{to_text, Safety, Value};
 
 /// What a filter sees besides its value and argument.
 pub(crate) struct FilterEnv<'a> {
@@ -26,9 +26,15 @@ pub(crate) struct FilterEnv<'a> {
     pub(crate) autoescape: bool,
     pub(crate) options: &'a RenderOptions,
     pub(crate) host: &'a dyn Host,
+    pub(crate) numbers: &'a NumberFormats<'a>,
 }
 
 impl FilterEnv<'_> {
+    /// The active language's number format when localizing (`use_l10n`), else the settings'.
+    pub(crate) fn number_format(&self, use_l10n: bool) -> Result<&NumberFormat, Error> {
+        self.numbers.get(use_l10n)
+    }
+
     /// gettext through the host.
     pub(crate) fn gettext(&self, message: &str) -> Result<String, Error> {
         self.host.translate(Translation {
@@ -115,7 +121,7 @@ pub(crate) fn find(name: &str) -> Option<&'static Filter> {
 /// Django's `mark_safe`: strings become safe; anything else becomes its safe `str()`.
 pub(crate) fn mark_safe(value: Value) -> Result<Value, Error> {
     Ok(match value {
-        Value::Str(text, _) => Value::Str(text, true),
+        Value::Str(text, _) => Value::Str(text, Safety::Safe),
         other => {
             let (text, _) = to_text(&other)?;
             Value::safe_str(text.into_owned())
@@ -144,7 +150,7 @@ fn string_filter(
     f: impl FnOnce(&str) -> Result<String, Error>,
 ) -> Result<Value, Error> {
     let (text, safe) = text_of(name, input)?;
-    Ok(Value::Str(f(&text)?.into(), is_safe && safe))
+    Ok(Value::Str(f(&text)?.into(), (is_safe && safe).into()))
 }
 
 /// Python's `int(value)` for the values filters pass to it; `None` where it raises.
@@ -159,22 +165,29 @@ pub(crate) fn py_int(value: &Value) -> Result<Option<i64>, Error> {
         // int(inf) raises OverflowError, which Django lets out: the host raises it.
         Value::Float(f) if f.is_infinite() => return Err(Error::unsupported("int(inf)")),
         Value::Float(_) => None,
-        Value::Str(text, _) => {
-            let trimmed = text.trim_matches(crate::compiler::is_py_space);
-            let digits = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
-            if digits.is_empty()
-                || !digits
-                    .split('_')
-                    .all(|run| !run.is_empty() && run.bytes().all(|b| b.is_ascii_digit()))
-            {
-                None
-            } else {
-                trimmed.replace('_', "").parse().ok()
-            }
-        }
+        Value::Str(text, _) => py_int_text(text),
         Value::Object(_) => return Err(Error::unsupported("int() of a host object")),
         _ => None,
     })
+}
+
+/// Python's `int(text)`: digits with an optional sign, single underscores between digits,
+/// surrounding whitespace; `None` where it raises.
+pub(crate) fn py_int_text(text: &str) -> Option<i64> {
+    let trimmed = text.trim_matches(crate::compiler::is_py_space);
+    let digits = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
+    if digits.is_empty()
+        || !digits
+            .split('_')
+            .all(|run| !run.is_empty() && run.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    if trimmed.contains('_') {
+        trimmed.replace('_', "").parse().ok()
+    } else {
+        trimmed.parse().ok()
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! Django's number filters: `add`, `floatformat`, `filesizeformat`, `get_digit`, and the `l10n`
 //! library's `localize` / `unlocalize`.
 
-use super::{needs_host, one, optional, py_int, two, Filter, FilterEnv};
+use super::{needs_host, one, optional, py_int, py_int_text, two, Filter, FilterEnv};
 use crate::error::Error;
 use crate::host::Translation;
-use crate::value::number::{format_float, format_int, format_text, parse_decimal, ParsedDecimal};
-use crate::value::{float_repr, to_text, Value};
+use crate::value::number::{
+    format_float, format_grouped_int, format_text, parse_decimal, ParsedDecimal,
+};
+use crate::value::{float_repr, positional_repr, to_text, Safety, Value};
 
 /// The number filters.
 pub(super) const FILTERS: &[Filter] = &[
@@ -34,9 +36,10 @@ fn add(value: Value, arg: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Err
             .ok_or_else(|| needs_host("add"));
     }
     Ok(match (&value, &arg) {
-        (Value::Str(a, a_safe), Value::Str(b, b_safe)) => {
-            Value::Str(format!("{a}{b}").into(), *a_safe && *b_safe)
-        }
+        (Value::Str(a, a_safe), Value::Str(b, b_safe)) => Value::Str(
+            format!("{a}{b}").into(),
+            Safety::from(a_safe.is_safe() && b_safe.is_safe()),
+        ),
         (Value::List(a), Value::List(b)) => {
             Value::from(a.iter().chain(b.iter()).cloned().collect::<Vec<_>>())
         }
@@ -61,22 +64,28 @@ fn floatformat(value: Value, arg: Option<Value>, env: &FilterEnv<'_>) -> Result<
                 // Django indexes arg[-1] and fails with IndexError.
                 return Err(needs_host("floatformat"));
             }
-            let tail: String = arg.chars().rev().take(2).collect();
-            if tail == "ug" || tail == "gu" {
-                force_grouping = true;
-                use_l10n = false;
-                arg = cut_chars(arg, 2);
-            } else if arg.ends_with('g') {
-                force_grouping = true;
-                arg = cut_chars(arg, 1);
-            } else if arg.ends_with('u') {
-                use_l10n = false;
-                arg = cut_chars(arg, 1);
+            let mut from_end = arg.chars().rev();
+            match (from_end.next(), from_end.next()) {
+                (Some('g'), Some('u')) | (Some('u'), Some('g')) => {
+                    force_grouping = true;
+                    use_l10n = false;
+                    arg = cut_chars(arg, 2);
+                }
+                (Some('g'), _) => {
+                    force_grouping = true;
+                    arg = cut_chars(arg, 1);
+                }
+                (Some('u'), _) => {
+                    use_l10n = false;
+                    arg = cut_chars(arg, 1);
+                }
+                _ => {}
             }
             if arg.is_empty() {
                 Value::Int(-1)
             } else {
-                Value::from(arg)
+                // Parsed here once, so the rounding below need not parse text.
+                py_int_text(arg).map_or_else(|| Value::from(arg), Value::Int)
             }
         }
         Some(other @ (Value::Int(_) | Value::Float(_) | Value::Bool(_))) => other,
@@ -87,19 +96,16 @@ fn floatformat(value: Value, arg: Option<Value>, env: &FilterEnv<'_>) -> Result<
     if let Value::Float(f) = value {
         if f == 0.0 || (1e-6..1e15).contains(&f.abs()) {
             if let Some(p) = py_int(&places)?.filter(|p| p.unsigned_abs() <= 30) {
-                let format = if use_l10n {
-                    &env.options.localized
-                } else {
-                    &env.options.unlocalized
-                };
-                let grouping = (use_l10n && format.use_thousand_separator) || force_grouping;
+                let format = env.number_format(use_l10n)?;
+                let grouping = (use_l10n && env.options.use_thousand_separator) || force_grouping;
                 let (number, places) = round_float(f, p);
-                return Ok(Value::safe_str(format_text(
-                    &number,
-                    format,
-                    Some(places),
-                    grouping,
-                )));
+                // `number` has `places` decimals already: only separators would change it.
+                let text = if grouping || format.decimal_separator != "." {
+                    format_text(&number, format, Some(places), grouping)
+                } else {
+                    number
+                };
+                return Ok(Value::safe_str(text));
             }
         }
     }
@@ -154,12 +160,8 @@ fn floatformat_decimal(
     if decimal.digits.len() as u64 + decimal.exponent.unsigned_abs() > 200 {
         return Ok(Value::from(input()));
     }
-    let format = if use_l10n {
-        &env.options.localized
-    } else {
-        &env.options.unlocalized
-    };
-    let grouping = (use_l10n && format.use_thousand_separator) || force_grouping;
+    let format = env.number_format(use_l10n)?;
+    let grouping = (use_l10n && env.options.use_thousand_separator) || force_grouping;
     let places = usize::try_from(p.unsigned_abs()).unwrap_or(usize::MAX);
     if places > 10_000 {
         return Err(needs_host("floatformat"));
@@ -180,8 +182,16 @@ fn floatformat_decimal(
 /// A float's shortest digits rounded half up to `|p|` places (none when `p <= 0` and the
 /// value is whole), as `floatformat` rounds `Decimal(repr(f))`; and the places kept.
 fn round_float(f: f64, p: i64) -> (String, usize) {
-    let text = format!("{}", f.abs());
-    let (int_part, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut buffer = zmij::Buffer::new();
+    let display;
+    let text = match positional_repr(f.abs(), &mut buffer) {
+        Some(repr) => repr,
+        None => {
+            display = f.abs().to_string();
+            &display
+        }
+    };
+    let (int_part, fraction) = text.split_once('.').unwrap_or((text, ""));
     let negative = f.is_sign_negative();
     if p <= 0 && fraction.bytes().all(|b| b == b'0') {
         let sign = if negative && int_part != "0" { "-" } else { "" };
@@ -277,8 +287,13 @@ fn filesizeformat(value: Value, _: Option<Value>, env: &FilterEnv<'_>) -> Result
         let scaled = bytes as f64 / size as f64;
         let rounded = format!("{scaled:.1}");
         // `number_format(round(value, 1), 1)` always localizes.
-        let format = &env.options.localized;
-        let number = format_text(&rounded, format, Some(1), format.use_thousand_separator);
+        let format = env.number_format(true)?;
+        let number = format_text(
+            &rounded,
+            format,
+            Some(1),
+            env.options.use_thousand_separator,
+        );
         interpolate(&env.gettext(message)?, None, Some(&number))
     };
     let text = if negative { format!("-{text}") } else { text };
@@ -321,10 +336,10 @@ fn localized(
     env: &FilterEnv<'_>,
     use_l10n: bool,
 ) -> Result<Value, Error> {
-    let format = &env.options.localized;
+    let grouping = env.options.use_thousand_separator;
     Ok(Value::from(match value {
-        Value::Int(i) if use_l10n => format_int(*i, format, true),
-        Value::Float(f) if use_l10n => format_float(*f, format, true),
+        Value::Int(i) if use_l10n && grouping => format_grouped_int(*i, env.number_format(true)?),
+        Value::Float(f) if use_l10n => format_float(*f, env.number_format(true)?, grouping),
         Value::Float(f) => float_repr(*f),
         Value::Object(_) => return Err(needs_host(name)),
         other => to_text(other)?.0.into_owned(),
@@ -342,19 +357,34 @@ fn unlocalize(value: Value, _: Option<Value>, env: &FilterEnv<'_>) -> Result<Val
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::NoHost;
-    use crate::options::{NumberFormat, RenderOptions};
+    use crate::host::{Host, NoHost, TagCall};
+    use crate::options::{NumberFormat, NumberFormats, RenderOptions};
+
+    /// A host whose active language formats numbers with `format`.
+    struct Locale(NumberFormat);
+
+    impl Host for Locale {
+        fn call_simple_tag(&self, _: TagCall<'_>) -> Result<Value, Error> {
+            Err(Error::render("no tags"))
+        }
+
+        fn number_format(&self) -> Result<NumberFormat, Error> {
+            Ok(self.0.clone())
+        }
+    }
 
     fn run_with(
-        options: &RenderOptions,
+        host: &dyn Host,
         f: super::super::FilterFn,
         value: Value,
         arg: Option<Value>,
     ) -> Option<String> {
+        let options = RenderOptions::default();
         let env = FilterEnv {
             autoescape: true,
-            options,
-            host: &NoHost,
+            options: &options,
+            host,
+            numbers: &NumberFormats::new(&options, host),
         };
         f(value, arg, &env)
             .ok()
@@ -362,7 +392,7 @@ mod tests {
     }
 
     fn run(f: super::super::FilterFn, value: Value, arg: Option<Value>) -> Option<String> {
-        run_with(&RenderOptions::default(), f, value, arg)
+        run_with(&NoHost, f, value, arg)
     }
 
     #[test]
@@ -397,14 +427,11 @@ mod tests {
             ff(Value::from("1e3"), Some("2")).as_deref(),
             Some("1000.00")
         );
-        let polish = RenderOptions {
-            localized: NumberFormat {
-                decimal_separator: ",".into(),
-                thousand_separator: " ".into(),
-                ..NumberFormat::default()
-            },
-            ..RenderOptions::default()
-        };
+        let polish = Locale(NumberFormat {
+            decimal_separator: ",".into(),
+            thousand_separator: " ".into(),
+            ..NumberFormat::default()
+        });
         assert_eq!(
             run_with(
                 &polish,

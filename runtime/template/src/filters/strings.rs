@@ -54,15 +54,16 @@ fn title(value: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Err
         if !text.is_ascii() {
             return Err(needs_host("title"));
         }
-        let mut titled: Vec<u8> = Vec::with_capacity(text.len());
+        let mut titled = text.as_bytes().to_vec();
         let mut previous_cased = false;
-        for b in text.bytes() {
-            titled.push(if previous_cased {
-                b.to_ascii_lowercase()
+        for b in &mut titled {
+            let cased = b.is_ascii_alphabetic();
+            if previous_cased {
+                b.make_ascii_lowercase();
             } else {
-                b.to_ascii_uppercase()
-            });
-            previous_cased = b.is_ascii_alphabetic();
+                b.make_ascii_uppercase();
+            }
+            previous_cased = cased;
         }
         // re.sub("([a-z])'([A-Z])", lower) then re.sub(r"\d([A-Z])", lower), left to right.
         let mut i = 0;
@@ -106,7 +107,7 @@ fn cut(value: Value, arg: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Err
         return Err(needs_host("cut"));
     };
     let cut = text.replace(&*arg, "");
-    Ok(Value::Str(cut.into(), safe && &*arg != ";"))
+    Ok(Value::Str(cut.into(), (safe && &*arg != ";").into()))
 }
 
 fn width(name: &str, arg: Option<Value>) -> Result<usize, Error> {
@@ -197,7 +198,7 @@ fn add_truncation_text(text: &str, truncate: &str) -> String {
 fn truncatechars(value: Value, arg: Option<Value>, env: &FilterEnv<'_>) -> Result<Value, Error> {
     let (text, safe) = text_of("truncatechars", &value)?;
     let Some(length) = arg.as_ref().map(py_int).transpose()?.flatten() else {
-        return Ok(Value::Str(text.into_owned().into(), safe));
+        return Ok(Value::Str(text.into_owned().into(), safe.into()));
     };
     let out = if length <= 0 {
         String::new()
@@ -227,7 +228,7 @@ fn truncatechars(value: Value, arg: Option<Value>, env: &FilterEnv<'_>) -> Resul
             add_truncation_text(text.get(..keep).unwrap_or(""), &truncate)
         }
     };
-    Ok(Value::Str(out.into(), safe))
+    Ok(Value::Str(out.into(), safe.into()))
 }
 
 /// Combining marks as `unicodedata.combining` reports them, for the marks a translated
@@ -240,7 +241,7 @@ fn is_combining(c: char) -> bool {
 fn truncatewords(value: Value, arg: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Error> {
     let (text, safe) = text_of("truncatewords", &value)?;
     let Some(length) = arg.as_ref().map(py_int).transpose()?.flatten() else {
-        return Ok(Value::Str(text.into_owned().into(), safe));
+        return Ok(Value::Str(text.into_owned().into(), safe.into()));
     };
     let out = if length <= 0 {
         String::new()
@@ -253,7 +254,7 @@ fn truncatewords(value: Value, arg: Option<Value>, _: &FilterEnv<'_>) -> Result<
             words.join(" ")
         }
     };
-    Ok(Value::Str(out.into(), safe))
+    Ok(Value::Str(out.into(), safe.into()))
 }
 
 /// `len(value.split())`.
@@ -477,7 +478,7 @@ fn pad(body: String, width: Option<usize>, flags: &str, numeric: bool) -> String
 mod tests {
     use super::*;
     use crate::host::NoHost;
-    use crate::options::RenderOptions;
+    use crate::options::{NumberFormats, RenderOptions};
 
     fn run(f: super::super::FilterFn, value: Value, arg: Option<Value>) -> Option<String> {
         let options = RenderOptions::default();
@@ -485,6 +486,7 @@ mod tests {
             autoescape: true,
             options: &options,
             host: &NoHost,
+            numbers: &NumberFormats::new(&options, &NoHost),
         };
         f(value, arg, &env)
             .ok()

@@ -43,7 +43,7 @@ fn iriencode(value: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value,
     let (text, safe) = text_of("iriencode", &value)?;
     Ok(Value::Str(
         quote(&text, "/#%[]=:;$&()+,!?*@'~").into(),
-        safe,
+        safe.into(),
     ))
 }
 

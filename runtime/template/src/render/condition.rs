@@ -1,12 +1,28 @@
 //! Evaluates `{% if %}` conditions with Django's smartif semantics: `or`/`and` return an
 //! operand, and any error inside an operator (a `TypeError` in Python) makes it False.
 
+use super::expression::{lend, Lent};
 use super::Renderer;
-use crate::compiler::ast::{BinaryOp, Condition};
+use crate::compiler::ast::{BinaryOp, Condition, Operand};
 use crate::error::{Error, ErrorKind};
 use crate::value::{compare, contains, identical, Value};
 
 impl Renderer<'_> {
+    /// Whether a condition is true; a bare variable is tested where it lies, not cloned.
+    pub(crate) fn condition_holds(&mut self, condition: &Condition) -> Result<bool, Error> {
+        if let Condition::Test(expression) = condition {
+            if let (Operand::Variable(path), []) = (&expression.head, &*expression.filters) {
+                match lend(&mut self.scope, path)? {
+                    Lent::Value(value) => return value.is_true(),
+                    // A missing variable is None in a condition.
+                    Lent::Missing => return Ok(false),
+                    Lent::Unlent => {}
+                }
+            }
+        }
+        self.eval_condition(condition)?.is_true()
+    }
+
     /// The value of a condition. Errors of a bare operand propagate (the `if` tag treats a
     /// missing filter argument as false); errors inside operators are swallowed, as Django
     /// does, except `Unsupported`, which means the answer is unknown.

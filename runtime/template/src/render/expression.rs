@@ -1,43 +1,118 @@
 //! Evaluates filter expressions: Django's `FilterExpression.resolve` and `Variable.resolve`,
 //! with filters run natively or by the host.
 
+use std::borrow::Cow;
+
 use super::inheritance::BlockVar;
+use super::print::Printer;
+use super::scope::Scope;
 use super::Renderer;
-use crate::compiler::ast::{FilterCall, FilterExpression, Operand, Path};
+use crate::compiler::ast::{FilterCall, FilterExpression, Operand, Path, Segment};
 use crate::error::{Error, ErrorKind};
 use crate::filters::{self, FilterEnv};
 use crate::host::{FilterCall as HostFilterCall, Translation};
-use crate::value::{lookup_member, Value};
+use crate::value::{lookup_segment, Value};
 
 /// A variable's value, or the index of the segment where its lookup failed.
 pub(crate) type Resolved = Result<Value, usize>;
 
+/// A variable's value as [`lend`] finds it.
+pub(crate) enum Lent<'s> {
+    Value(Cow<'s, Value>),
+    Missing,
+    /// `block.super` or a path of three segments or more: for [`Renderer::resolve_path`].
+    Unlent,
+}
+
+/// The value of a variable without filters, lent where it can be (a variable of the scope, a
+/// member of a map or list) instead of cloned: most `{{ }}` and `{% if %}` read variables
+/// this way, and a clone (and its drop) of a shared value costs two atomic operations.
+#[inline]
+pub(crate) fn lend<'s>(scope: &'s mut Scope<'_>, path: &Path) -> Result<Lent<'s>, Error> {
+    let Some((first, rest)) = path.segments.split_first() else {
+        return Ok(Lent::Missing);
+    };
+    let Some(value) = scope.get_ref(&first.name)? else {
+        return Ok(Lent::Missing);
+    };
+    Ok(match rest {
+        [] => Lent::Value(Cow::Borrowed(value)),
+        [second] if !is_block(value) => match lookup_segment(value, &second.name, second.index)? {
+            Some(found) => Lent::Value(found),
+            None => Lent::Missing,
+        },
+        _ => Lent::Unlent,
+    })
+}
+
 impl Renderer<'_> {
-    /// Looks up a dotted variable; a failed lookup anywhere makes the whole variable missing.
-    pub(crate) fn resolve_path(&mut self, path: &Path) -> Result<Resolved, Error> {
-        let mut segments = path.segments.iter();
-        let Some(first) = segments.next() else {
-            return Ok(Err(0));
-        };
-        let Some(mut current) = self.scope.get(&first.name)? else {
-            return Ok(Err(0));
-        };
-        for (i, segment) in segments.enumerate() {
-            if let Value::Object(object) = &current {
-                if let Some(block) = object.as_any().downcast_ref::<BlockVar>() {
-                    current = match self.block_member(block, &segment.name)? {
-                        Some(next) => next,
-                        None => return Ok(Err(i + 1)),
+    /// Prints `{{ expression }}`.
+    pub(crate) fn print_expression(
+        &mut self,
+        expression: &FilterExpression,
+        out: &mut String,
+    ) -> Result<(), Error> {
+        if let (Operand::Variable(path), []) = (&expression.head, &*expression.filters) {
+            let printer = Printer {
+                autoescape: self.autoescape,
+                use_l10n: self.use_l10n,
+                options: self.options,
+                numbers: &self.numbers,
+            };
+            match lend(&mut self.scope, path)? {
+                Lent::Value(value) => return printer.write(&value, out),
+                Lent::Missing => {
+                    return match self.invalid_variable(path) {
+                        Some(invalid) => printer.write(&invalid, out),
+                        None => Ok(()),
                     };
-                    continue;
                 }
-            }
-            match lookup_member(&current, &segment.name, segment.index)? {
-                Some(next) => current = next,
-                None => return Ok(Err(i + 1)),
+                Lent::Unlent => {}
             }
         }
+        let value = self.eval_expression(expression, false)?;
+        self.printer().write(&value, out)
+    }
+
+    /// Looks up a dotted variable; a failed lookup anywhere makes the whole variable missing.
+    pub(crate) fn resolve_path(&mut self, path: &Path) -> Result<Resolved, Error> {
+        let Some((first, rest)) = path.segments.split_first() else {
+            return Ok(Err(0));
+        };
+        let Some(value) = self.scope.get_ref(&first.name)? else {
+            return Ok(Err(0));
+        };
+        let Some((second, rest)) = rest.split_first() else {
+            return Ok(Ok(value.clone()));
+        };
+        // The first member is looked up in place: `row.name` never clones `row`.
+        let found = if is_block(value) {
+            let block = value.clone();
+            self.member(&block, second)?
+        } else {
+            lookup_segment(value, &second.name, second.index)?.map(Cow::into_owned)
+        };
+        let Some(mut current) = found else {
+            return Ok(Err(1));
+        };
+        for (i, segment) in rest.iter().enumerate() {
+            current = match self.member(&current, segment)? {
+                Some(next) => next,
+                None => return Ok(Err(i + 2)),
+            };
+        }
         Ok(Ok(current))
+    }
+
+    /// One member of `value`: `{{ block.super }}` renders the parent block; anything else is
+    /// Django's lookup.
+    fn member(&mut self, value: &Value, segment: &Segment) -> Result<Option<Value>, Error> {
+        if let Value::Object(object) = value {
+            if let Some(block) = object.as_any().downcast_ref::<BlockVar>() {
+                return self.block_member(block, &segment.name);
+            }
+        }
+        Ok(lookup_segment(value, &segment.name, segment.index)?.map(Cow::into_owned))
     }
 
     /// Evaluates an expression. A missing variable is `None` with `ignore_failures` (as in
@@ -117,6 +192,7 @@ impl Renderer<'_> {
                 autoescape: self.autoescape,
                 options: self.options,
                 host: self.host,
+                numbers: &self.numbers,
             };
             match (filter.run)(input, arg, &env) {
                 Ok(output) if spec.is_safe && input_was_safe => return filters::mark_safe(output),
@@ -179,6 +255,10 @@ impl Renderer<'_> {
         self.translations.insert(key, translated.clone());
         Ok(translated)
     }
+}
+
+fn is_block(value: &Value) -> bool {
+    matches!(value, Value::Object(object) if object.as_any().is::<BlockVar>())
 }
 
 fn missing_variable(path: &Path, segment: usize) -> Error {

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::{located, node_key, Renderer, Seen};
+use super::{located, node_key, Renderer, Seen, FORLOOP};
 use crate::compiler::ast::{
     CycleNode, FilterNode, FirstOfNode, ForNode, IfChangedNode, IfNode, Node, RegroupNode, WithNode,
 };
@@ -23,8 +23,8 @@ impl Renderer<'_> {
         for (condition, body) in &node.branches {
             let matched = match condition {
                 None => true,
-                Some(condition) => match self.eval_condition(condition) {
-                    Ok(value) => value.is_true().map_err(located(template, node.span))?,
+                Some(condition) => match self.condition_holds(condition) {
+                    Ok(truth) => truth,
                     Err(error) if error.kind() == ErrorKind::VariableDoesNotExist => false,
                     Err(error) => return Err(located(template, node.span)(error)),
                 },
@@ -79,7 +79,7 @@ impl Renderer<'_> {
         self.loop_runs += 1;
         let run = self.loop_runs;
         let length = items.len();
-        let forloop = self.names.forloop.clone();
+        let forloop = FORLOOP.clone();
         for counter0 in 0..length {
             let index = if node.reversed {
                 length - 1 - counter0
@@ -235,7 +235,7 @@ impl Renderer<'_> {
             let value = self.eval_expression(expression, true)?;
             if value.is_true()? {
                 let (text, safe) = self.value_text(&value)?;
-                first = Value::Str(text.into(), safe);
+                first = Value::Str(text.into(), safe.into());
                 break;
             }
         }

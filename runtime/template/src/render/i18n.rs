@@ -62,7 +62,7 @@ impl Renderer<'_> {
         let (text, safe) = self.value_text(&value)?;
         let text = text.replace("%%", "%");
         match &node.target {
-            Some(target) => self.scope.set(target, Value::Str(text.into(), safe)),
+            Some(target) => self.scope.set(target, Value::Str(text.into(), safe.into())),
             None => out.push_str(&text),
         }
         Ok(())

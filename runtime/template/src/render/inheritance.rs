@@ -1,11 +1,10 @@
 //! Rendering template inheritance and inclusion: `{% extends %}`, `{% block %}` with
 //! `{{ block.super }}`, and `{% include %}`, following Django's `loader_tags`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::scope::Scope;
-use super::{located, node_key, Renderer};
+use super::{located, node_key, Renderer, BLOCK};
 use crate::compiler::ast::{BlockNode, ExtendsNode, IncludeNode};
 use crate::compiler::relative_path;
 use crate::error::Error;
@@ -16,35 +15,37 @@ use crate::value::{to_repr, Object, Value};
 type BlockRef = (Template, Arc<BlockNode>);
 
 /// Django's `BlockContext`: for each block name, the blocks of the inheritance chain, the
-/// most derived last.
+/// most derived last. One list for all names (a page has a few blocks, and one list is one
+/// allocation): the entries of a name keep the order Django's list for that name has.
 #[derive(Default)]
 pub(crate) struct BlockContext {
-    blocks: HashMap<Arc<str>, Vec<BlockRef>>,
+    blocks: Vec<(Arc<str>, BlockRef)>,
 }
 
 impl BlockContext {
     /// Adds the blocks of one template below those already known (parents come later).
     fn add_blocks(&mut self, template: &Template) {
-        for (name, block) in template.blocks() {
-            self.blocks
-                .entry(name.clone())
-                .or_default()
-                .insert(0, (template.clone(), block.clone()));
-        }
+        let below = template
+            .blocks()
+            .iter()
+            .map(|(name, block)| (name.clone(), (template.clone(), block.clone())));
+        self.blocks.splice(0..0, below);
     }
 
     fn pop(&mut self, name: &str) -> Option<BlockRef> {
-        self.blocks.get_mut(name).and_then(Vec::pop)
+        let index = self
+            .blocks
+            .iter()
+            .rposition(|(known, _)| &**known == name)?;
+        Some(self.blocks.remove(index).1)
     }
 
     fn push(&mut self, name: &Arc<str>, block: BlockRef) {
-        self.blocks.entry(name.clone()).or_default().push(block);
+        self.blocks.push((name.clone(), block));
     }
 
     fn has_block(&self, name: &str) -> bool {
-        self.blocks
-            .get(name)
-            .is_some_and(|blocks| !blocks.is_empty())
+        self.blocks.iter().any(|(known, _)| &**known == name)
     }
 }
 
@@ -100,7 +101,7 @@ impl Renderer<'_> {
     fn render_block(&mut self, own: BlockRef, out: &mut String) -> Result<(), Error> {
         let name = own.1.name.clone();
         self.scope.push();
-        let block_name = self.names.block.clone();
+        let block_name = BLOCK.clone();
         let result = match self.state().blocks.as_mut() {
             None => {
                 let var = BlockVar {
@@ -164,7 +165,7 @@ impl Renderer<'_> {
             ));
         }
         self.depth += 1;
-        let mut rendered = String::new();
+        let mut rendered = String::with_capacity(128);
         let result = self.render_block((block.template.clone(), block.node.clone()), &mut rendered);
         self.depth -= 1;
         result?;
@@ -218,16 +219,17 @@ impl Renderer<'_> {
                 "{% extends %} with a template object or a non-string name",
             ));
         };
+        let host = self.host;
         let history = self
             .state()
             .extends_history
-            .get_or_insert_with(|| vec![template.origin_arc()])
-            .clone();
-        let skip: Vec<Arc<str>> = history.into_iter().flatten().collect();
-        let found = self.host.get_template(&[name.to_string()], &skip)?;
-        if let Some(history) = self.state().extends_history.as_mut() {
-            history.push(found.origin_arc());
-        }
+            .get_or_insert_with(|| template.origin_arc().into_iter().collect());
+        let found = node
+            .found
+            .find(host, std::slice::from_ref(&name), history, || {
+                Ok(vec![name.to_string()])
+            })?;
+        history.extend(found.origin_arc());
         Ok(found)
     }
 
@@ -267,14 +269,12 @@ impl Renderer<'_> {
         node: &IncludeNode,
     ) -> Result<Template, Error> {
         let value = self.eval_expression(&node.template, false)?;
-        let names: Vec<String> = match &value {
-            Value::Str(name, _) if !name.is_empty() => {
-                vec![relative_path(template.template_name(), name, true)?]
-            }
+        let asked: Vec<Arc<str>> = match &value {
+            Value::Str(name, _) if !name.is_empty() => vec![name.clone()],
             Value::List(items) => items
                 .iter()
                 .map(|item| match item {
-                    Value::Str(name, _) => Ok(name.to_string()),
+                    Value::Str(name, _) => Ok(name.clone()),
                     _ => Err(Error::unsupported(
                         "{% include %} of a list holding non-strings",
                     )),
@@ -291,6 +291,19 @@ impl Renderer<'_> {
                 )))
             }
         };
+        let names = || -> Result<Vec<String>, Error> {
+            match (&value, asked.as_slice()) {
+                (Value::Str(..), [name]) => {
+                    Ok(vec![relative_path(template.template_name(), name, true)?])
+                }
+                _ => Ok(asked.iter().map(|name| name.to_string()).collect()),
+            }
+        };
+        if self.host.loader_generation().is_some() {
+            return node.found.find(self.host, &asked, &[], names);
+        }
+        // Loaders that read templates again (debug): once per render, as Django does.
+        let names = names()?;
         let key = (node_key(node), names.clone());
         if let Some(found) = self.include_cache.get(&key) {
             return Ok(found.clone());
@@ -307,6 +320,8 @@ mod tests {
     use crate::context::Context;
     use crate::host::{Host, TagCall};
     use crate::library::Libraries;
+
+    use std::collections::HashMap;
 
     /// A host with a few named templates.
     struct Templates(HashMap<&'static str, &'static str>);

@@ -8,23 +8,26 @@
 mod condition;
 mod expression;
 mod flow;
+mod found;
 mod i18n;
 mod inheritance;
 mod output;
+mod print;
 mod scope;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use crate::compiler::ast::Node;
 use crate::context::Context;
 use crate::error::{Error, Span};
 use crate::host::Host;
-use crate::options::RenderOptions;
+use crate::options::{NumberFormats, RenderOptions};
 use crate::template::Template;
-use crate::value::number::{format_float, format_int};
-use crate::value::{escape_into, float_repr, to_text, Value};
+use crate::value::Value;
+pub(crate) use found::FoundTemplate;
 use inheritance::BlockContext;
+use print::Printer;
 use scope::Scope;
 
 /// Renders `template` with `context`.
@@ -37,6 +40,7 @@ pub(crate) fn render(
     let mut renderer = Renderer {
         host,
         options,
+        numbers: NumberFormats::new(options, host),
         scope: Scope::new(context),
         autoescape: options.autoescape,
         use_l10n: true,
@@ -46,27 +50,16 @@ pub(crate) fn render(
         loop_runs: 0,
         loop_changes: HashMap::new(),
         translations: HashMap::new(),
-        names: Names::default(),
     };
-    let mut out = String::with_capacity(template.source().len() + 256);
+    let mut out = String::with_capacity(template.output_capacity());
     renderer.render_template(template, &mut out)?;
+    template.record_output_len(out.len());
     Ok(out)
 }
 
-/// Variable names the renderer sets, allocated once per render.
-struct Names {
-    forloop: Arc<str>,
-    block: Arc<str>,
-}
-
-impl Default for Names {
-    fn default() -> Names {
-        Names {
-            forloop: Arc::from("forloop"),
-            block: Arc::from("block"),
-        }
-    }
-}
+/// The names of the variables the renderer sets, made once.
+static FORLOOP: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("forloop"));
+static BLOCK: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("block"));
 
 /// What `{% ifchanged %}` last saw.
 #[derive(Clone)]
@@ -80,7 +73,8 @@ pub(crate) enum Seen {
 #[derive(Default)]
 pub(crate) struct State {
     blocks: Option<BlockContext>,
-    extends_history: Option<Vec<Option<Arc<str>>>>,
+    /// The origins `{% extends %}` went through (what the next one skips).
+    extends_history: Option<Vec<Arc<str>>>,
     /// The next value of each `{% cycle %}`, by node.
     cycles: HashMap<usize, usize>,
     /// `{% ifchanged %}` outside loops, by node.
@@ -91,6 +85,7 @@ pub(crate) struct State {
 pub(crate) struct Renderer<'a> {
     host: &'a dyn Host,
     options: &'a RenderOptions,
+    numbers: NumberFormats<'a>,
     scope: Scope<'a>,
     autoescape: bool,
     use_l10n: bool,
@@ -105,7 +100,6 @@ pub(crate) struct Renderer<'a> {
     loop_changes: HashMap<(usize, usize), Seen>,
     /// Translations asked of the host in this render.
     translations: HashMap<(Option<String>, String), String>,
-    names: Names,
 }
 
 /// The address of a node, to key per-node state.
@@ -149,13 +143,9 @@ impl Renderer<'_> {
         for node in nodes {
             match node {
                 Node::Text(text) => out.push_str(text),
-                Node::Variable(node) => {
-                    let value = self
-                        .eval_expression(&node.expression, false)
-                        .map_err(located(template, node.span))?;
-                    self.write_value(&value, out)
-                        .map_err(located(template, node.span))?;
-                }
+                Node::Variable(node) => self
+                    .print_expression(&node.expression, out)
+                    .map_err(located(template, node.span))?,
                 Node::If(node) => self.if_tag(template, node, out)?,
                 Node::For(node) => self.for_tag(template, node, out)?,
                 Node::SimpleTag(node) => self
@@ -223,52 +213,25 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    /// The text Django's `render_value_in_context` makes of a value: localized, then escaped
-    /// when autoescaping (unless safe). Returns the text and whether it is safe.
+    /// How values print with the renderer's current escaping and localization.
+    pub(crate) fn printer(&self) -> Printer<'_> {
+        Printer {
+            autoescape: self.autoescape,
+            use_l10n: self.use_l10n,
+            options: self.options,
+            numbers: &self.numbers,
+        }
+    }
+
+    /// The text `{{ value }}` prints (Django's `render_value_in_context`) and whether it is
+    /// safe.
     pub(crate) fn value_text(&self, value: &Value) -> Result<(String, bool), Error> {
-        let format = &self.options.localized;
-        let (text, safe) = match value {
-            Value::Str(text, safe) => {
-                return Ok(if *safe || !self.autoescape {
-                    (text.to_string(), *safe)
-                } else {
-                    (escaped(text), true)
-                });
-            }
-            Value::Int(i) if self.use_l10n => (format_int(*i, format, true), false),
-            Value::Float(f) if self.use_l10n => (format_float(*f, format, true), false),
-            Value::Float(f) => (float_repr(*f), false),
-            Value::Object(object) => object.to_output(self.use_l10n)?,
-            other => {
-                let (text, safe) = to_text(other)?;
-                (text.into_owned(), safe)
-            }
-        };
-        Ok(if self.autoescape && !safe {
-            (escaped(&text), true)
-        } else {
-            (text, safe)
-        })
+        self.printer().text(value)
     }
 
     /// Writes a value as `{{ value }}` does.
     fn write_value(&self, value: &Value, out: &mut String) -> Result<(), Error> {
-        match value {
-            // The common case, without an intermediate string.
-            Value::Str(text, safe) => {
-                if *safe || !self.autoescape {
-                    out.push_str(text);
-                } else {
-                    escape_into(out, text);
-                }
-                Ok(())
-            }
-            other => {
-                let (text, _) = self.value_text(other)?;
-                out.push_str(&text);
-                Ok(())
-            }
-        }
+        self.printer().write(value, out)
     }
 }
 
@@ -277,23 +240,43 @@ fn located(template: &Template, span: Span) -> impl FnOnce(Error) -> Error + '_ 
     move |error| error.located(template.name(), template.source(), span)
 }
 
-fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    escape_into(&mut out, text);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::NoHost;
+    use crate::host::{NoHost, TagCall};
     use crate::library::Libraries;
     use crate::options::NumberFormat;
+    use std::cell::Cell;
+
+    fn run_on(source: &str, context: &Context, host: &dyn Host, options: &RenderOptions) -> String {
+        Template::parse("t", source, &Libraries::new())
+            .and_then(|t| t.render_with(context, host, options))
+            .unwrap_or_else(|e| format!("{e:?}"))
+    }
 
     fn run(source: &str, context: &Context, options: &RenderOptions) -> String {
-        Template::parse("t", source, &Libraries::new())
-            .and_then(|t| t.render_with(context, &NoHost, options))
-            .unwrap_or_else(|e| format!("{e:?}"))
+        run_on(source, context, &NoHost, options)
+    }
+
+    /// A host in German that counts how often it is asked for its number format.
+    #[derive(Default)]
+    struct German {
+        asked: Cell<usize>,
+    }
+
+    impl Host for German {
+        fn call_simple_tag(&self, _: TagCall<'_>) -> Result<Value, Error> {
+            Err(Error::render("no tags"))
+        }
+
+        fn number_format(&self) -> Result<NumberFormat, Error> {
+            self.asked.set(self.asked.get() + 1);
+            Ok(NumberFormat {
+                decimal_separator: ",".into(),
+                thousand_separator: ".".into(),
+                grouping: vec![3, 0],
+            })
+        }
     }
 
     #[test]
@@ -305,31 +288,38 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let german = RenderOptions {
-            localized: NumberFormat {
-                decimal_separator: ",".into(),
-                thousand_separator: ".".into(),
-                grouping: vec![3, 0],
-                use_thousand_separator: true,
-            },
+        let grouped = RenderOptions {
+            use_thousand_separator: true,
             ..RenderOptions::default()
         };
+        let german = German::default();
         assert_eq!(
-            run("{{ i }} {{ f }} {{ b }}", &context, &german),
-            "1.234.567 1.234,5 True"
+            run_on(
+                "{{ i }} {{ f }} {{ b }} {{ f }}",
+                &context,
+                &german,
+                &grouped
+            ),
+            "1.234.567 1.234,5 True 1.234,5"
         );
+        assert_eq!(german.asked.get(), 1, "asked once per render");
         assert_eq!(
-            run(
+            run_on(
                 "{% load l10n %}{% localize off %}{{ i }} {{ f }}{% endlocalize %}",
                 &context,
-                &german
+                &german,
+                &grouped
             ),
             "1234567 1234.5"
         );
+        let plain = RenderOptions::default();
         assert_eq!(
-            run("{{ i }} {{ f }}", &context, &RenderOptions::default()),
-            "1234567 1234.5"
+            run_on("{{ i }} {{ b }}", &context, &german, &plain),
+            "1234567 True"
         );
+        assert_eq!(german.asked.get(), 1, "not asked when no number needs it");
+        assert_eq!(run_on("{{ f }}", &context, &german, &plain), "1234,5");
+        assert_eq!(run("{{ i }} {{ f }}", &context, &plain), "1234567 1234.5");
     }
 
     #[test]

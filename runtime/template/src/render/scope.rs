@@ -5,7 +5,11 @@ use std::sync::Arc;
 
 use crate::context::Context;
 use crate::error::Error;
-use crate::value::Value;
+use crate::value::{Key, Value};
+
+static TRUE: Value = Value::Bool(true);
+static FALSE: Value = Value::Bool(false);
+static NONE: Value = Value::None;
 
 /// One scope: the variables a tag set, in the order it set them.
 pub(crate) type Frame = Vec<(Arc<str>, Value)>;
@@ -18,6 +22,9 @@ pub(crate) struct Scope<'c> {
     loaded: Vec<(Arc<str>, Option<Value>)>,
     /// Innermost last; the first is the template's own top-level scope.
     frames: Vec<Frame>,
+    /// Frames popped, emptied, kept for their allocation: loops, blocks and `with` open one
+    /// each, thousands per render.
+    spare: Vec<Frame>,
 }
 
 impl<'c> Scope<'c> {
@@ -26,7 +33,8 @@ impl<'c> Scope<'c> {
         Scope {
             base: Some(context),
             loaded: Vec::new(),
-            frames: vec![Vec::new()],
+            frames: frames(Vec::new()),
+            spare: Vec::new(),
         }
     }
 
@@ -35,38 +43,73 @@ impl<'c> Scope<'c> {
         Scope {
             base: None,
             loaded: Vec::new(),
-            frames: vec![values],
+            frames: frames(values),
+            spare: Vec::new(),
         }
     }
 
     /// The value of `name`: innermost frame first, then the context, then the builtins.
     pub(crate) fn get(&mut self, name: &str) -> Result<Option<Value>, Error> {
-        for frame in self.frames.iter().rev() {
-            if let Some((_, value)) = frame.iter().rev().find(|(key, _)| &**key == name) {
-                return Ok(Some(value.clone()));
+        Ok(self.find(name, None)?.cloned())
+    }
+
+    /// [`Scope::get`] without the clone, for lookups that go on into the value.
+    pub(crate) fn get_ref(&mut self, key: &Key) -> Result<Option<&Value>, Error> {
+        self.find(key, Some(key))
+    }
+
+    /// The value of `name`, with its key when the template wrote it.
+    fn find(&mut self, name: &str, key: Option<&Key>) -> Result<Option<&Value>, Error> {
+        let found = self.frames.iter().enumerate().rev().find_map(|(f, frame)| {
+            let slot = frame.iter().rposition(|(key, _)| &**key == name)?;
+            Some((f, slot))
+        });
+        if let Some((frame, slot)) = found {
+            return Ok(self
+                .frames
+                .get(frame)
+                .and_then(|f| f.get(slot))
+                .map(|(_, v)| v));
+        }
+        if let Some(slot) = self.load(name, key)? {
+            if let Some((_, Some(value))) = self.loaded.get(slot) {
+                return Ok(Some(value));
             }
         }
-        if let Some(value) = self.base_value(name)? {
-            return Ok(Some(value));
-        }
         Ok(match name {
-            "True" => Some(Value::Bool(true)),
-            "False" => Some(Value::Bool(false)),
-            "None" => Some(Value::None),
+            "True" => Some(&TRUE),
+            "False" => Some(&FALSE),
+            "None" => Some(&NONE),
             _ => None,
         })
     }
 
-    fn base_value(&mut self, name: &str) -> Result<Option<Value>, Error> {
+    /// Where `name` is in `loaded`, read from the context the first time; `None` without a
+    /// context.
+    fn load(&mut self, name: &str, key: Option<&Key>) -> Result<Option<usize>, Error> {
         let Some(base) = self.base else {
             return Ok(None);
         };
-        if let Some((_, value)) = self.loaded.iter().find(|(key, _)| &**key == name) {
-            return Ok(value.clone());
+        if let Some(slot) = self.loaded.iter().position(|(known, _)| &**known == name) {
+            return Ok(Some(slot));
         }
-        let value = base.lookup(name)?;
-        self.loaded.push((Arc::from(name), value.clone()));
-        Ok(value)
+        let (name, value) = match key {
+            Some(key) => (key.shared().clone(), base.lookup_key(key)?),
+            None => (Arc::from(name), base.lookup(name)?),
+        };
+        if self.loaded.is_empty() {
+            self.loaded.reserve(8);
+        }
+        self.loaded.push((name, value));
+        Ok(Some(self.loaded.len() - 1))
+    }
+
+    /// Whether the caller's context sets `name`.
+    fn in_base(&mut self, name: &str) -> Result<bool, Error> {
+        Ok(match self.load(name, None)? {
+            Some(slot) => self.loaded.get(slot).is_some_and(|(_, v)| v.is_some()),
+            None => false,
+        })
     }
 
     /// Sets `name` in the innermost frame (Django's `context[name] = value`).
@@ -86,7 +129,7 @@ impl<'c> Scope<'c> {
             .rposition(|frame| frame.iter().any(|(key, _)| key == name));
         let index = match found {
             Some(index) => index,
-            None if self.base_value(name)?.is_some() => 0,
+            None if self.in_base(name)? => 0,
             None => self.frames.len().saturating_sub(1),
         };
         if let Some(frame) = self.frames.get_mut(index) {
@@ -97,7 +140,8 @@ impl<'c> Scope<'c> {
 
     /// Opens a new innermost frame.
     pub(crate) fn push(&mut self) {
-        self.frames.push(Vec::new());
+        let frame = self.spare.pop().unwrap_or_default();
+        self.frames.push(frame);
     }
 
     /// Opens a new innermost frame holding `values`.
@@ -108,7 +152,10 @@ impl<'c> Scope<'c> {
     /// Closes the innermost frame (the template's own frame always stays).
     pub(crate) fn pop(&mut self) {
         if self.frames.len() > 1 {
-            self.frames.pop();
+            if let Some(mut frame) = self.frames.pop() {
+                frame.clear();
+                self.spare.push(frame);
+            }
         }
     }
 
@@ -117,6 +164,13 @@ impl<'c> Scope<'c> {
     pub(crate) fn locals(&self) -> Frame {
         self.frames.iter().flatten().cloned().collect()
     }
+}
+
+/// The frame stack with its first frame, room made for the few a template opens inside it.
+fn frames(first: Frame) -> Vec<Frame> {
+    let mut frames = Vec::with_capacity(8);
+    frames.push(first);
+    frames
 }
 
 fn set_in(frame: &mut Frame, name: &Arc<str>, value: Value) {

@@ -1,7 +1,9 @@
 //! One dotted segment of a variable, looked up the way Django's `Variable._resolve_lookup` does:
 //! `value[segment]`, then `getattr(value, segment)`, then `value[int(segment)]`.
 
-use super::{DictView, Value};
+use std::borrow::Cow;
+
+use super::{DictView, Key, Object, Value};
 use crate::error::Error;
 
 /// The public attributes of Python's `str` (all methods).
@@ -100,33 +102,55 @@ const FLOAT_ATTRIBUTES: &[&str] = &[
 ];
 
 /// Looks up `segment` on `value`; `Ok(None)` when Django would find nothing (an invalid
-/// variable). `index` is `python_index(segment)`, computed once when the template is parsed.
+/// variable). `index` is `python_index(segment)`.
 pub(crate) fn lookup_member(
     value: &Value,
     segment: &str,
     index: Option<usize>,
 ) -> Result<Option<Value>, Error> {
+    let found = lookup_in(value, segment, index, |object| object.lookup(segment))?;
+    Ok(found.map(Cow::into_owned))
+}
+
+/// [`lookup_member`] of a segment the template wrote (`index` computed when it was parsed),
+/// lending the member of a map or list instead of cloning it.
+#[inline]
+pub(crate) fn lookup_segment<'v>(
+    value: &'v Value,
+    key: &Key,
+    index: Option<usize>,
+) -> Result<Option<Cow<'v, Value>>, Error> {
+    lookup_in(value, key, index, |object| object.lookup_key(key))
+}
+
+#[inline]
+fn lookup_in<'v>(
+    value: &'v Value,
+    segment: &str,
+    index: Option<usize>,
+    object_lookup: impl FnOnce(&dyn Object) -> Result<Option<Value>, Error>,
+) -> Result<Option<Cow<'v, Value>>, Error> {
     match value {
         Value::Map(map) => {
             if let Some(found) = map.get(segment) {
-                return Ok(Some(found.clone()));
+                return Ok(Some(Cow::Borrowed(found)));
             }
             if let Some(view) = DictView::named(segment, map) {
-                return Ok(Some(view));
+                return Ok(Some(Cow::Owned(view)));
             }
             // `d[int(segment)]` cannot match: the engine's maps have string keys only.
             reject_builtin_attribute("dict", segment, DICT_ATTRIBUTES).map(|()| None)
         }
         Value::List(items) => {
             reject_builtin_attribute("list", segment, LIST_ATTRIBUTES)?;
-            Ok(index.and_then(|i| items.get(i).cloned()))
+            Ok(index.and_then(|i| items.get(i)).map(Cow::Borrowed))
         }
         Value::Str(text, _) => {
             reject_builtin_attribute("str", segment, STR_ATTRIBUTES)?;
             // Indexing a SafeString gives a plain str.
             Ok(index
                 .and_then(|i| text.chars().nth(i))
-                .map(|c| Value::from_str(c.to_string())))
+                .map(|c| Cow::Owned(Value::from_str(c.to_string()))))
         }
         Value::Int(_) | Value::Bool(_) => {
             reject_builtin_attribute(value.type_name(), segment, INT_ATTRIBUTES).map(|()| None)
@@ -135,7 +159,7 @@ pub(crate) fn lookup_member(
             reject_builtin_attribute("float", segment, FLOAT_ATTRIBUTES).map(|()| None)
         }
         Value::None => Ok(None),
-        Value::Object(object) => object.lookup(segment),
+        Value::Object(object) => Ok(object_lookup(&**object)?.map(Cow::Owned)),
     }
 }
 

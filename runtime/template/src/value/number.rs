@@ -66,25 +66,16 @@ fn group(int_part: &str, format: &NumberFormat) -> String {
     reversed.chars().rev().collect()
 }
 
-/// Whether Django groups digits: `USE_THOUSAND_SEPARATOR` when localizing, or forced.
-fn use_grouping(format: &NumberFormat, use_l10n: bool, force: bool) -> bool {
-    (use_l10n && format.use_thousand_separator) || force
-}
-
-/// Django's `number_format(int)`.
-pub(crate) fn format_int(i: i64, format: &NumberFormat, use_l10n: bool) -> String {
-    let text = i.to_string();
-    if !use_grouping(format, use_l10n, false) {
-        return text;
-    }
-    format_text(&text, format, None, true)
+/// Django's `number_format(int)` with its digits grouped (`USE_THOUSAND_SEPARATOR`); an int
+/// printed without grouping is its `str()` whatever the locale, so needs no format.
+pub(crate) fn format_grouped_int(i: i64, format: &NumberFormat) -> String {
+    format_text(&i.to_string(), format, None, true)
 }
 
 /// Django's `number_format(float)`: `str()` of the float, except that floats Python writes
 /// with an exponent go through `Decimal` and come out positional (`1e+16` prints as
 /// `10000000000000000`), unless they would need more than 200 digits.
-pub(crate) fn format_float(f: f64, format: &NumberFormat, use_l10n: bool) -> String {
-    let grouping = use_grouping(format, use_l10n, false);
+pub(crate) fn format_float(f: f64, format: &NumberFormat, grouping: bool) -> String {
     let repr = float_repr(f);
     if !f.is_finite() || !repr.contains('e') {
         return format_text(&repr, format, None, grouping);
@@ -347,26 +338,25 @@ mod tests {
             decimal_separator: ",".into(),
             thousand_separator: ".".into(),
             grouping: vec![3, 0],
-            use_thousand_separator: true,
         }
     }
 
     #[test]
     fn numbers_follow_numberformat() {
         let plain = NumberFormat::default();
-        assert_eq!(format_int(1234567, &plain, true), "1234567");
-        assert_eq!(format_int(-1234567, &german(), true), "-1.234.567");
-        assert_eq!(format_int(1234567, &german(), false), "1234567");
+        assert_eq!(format_grouped_int(1234567, &plain), "1,234,567");
+        assert_eq!(format_grouped_int(-1234567, &german()), "-1.234.567");
         assert_eq!(format_float(1234.5, &german(), true), "1.234,5");
-        assert_eq!(format_float(1e16, &plain, true), "10000000000000000");
-        assert_eq!(format_float(1.5e-5, &plain, true), "0.000015");
+        assert_eq!(format_float(1234.5, &german(), false), "1234,5");
+        assert_eq!(format_float(1e16, &plain, false), "10000000000000000");
+        assert_eq!(format_float(1.5e-5, &plain, false), "0.000015");
         assert_eq!(format_float(1.5e300, &german(), true), "1,5e+300");
-        assert_eq!(format_float(f64::NAN, &plain, true), "nan");
+        assert_eq!(format_float(f64::NAN, &plain, false), "nan");
         let indian = NumberFormat {
             grouping: vec![3, 2, 0],
             ..german()
         };
-        assert_eq!(format_int(12345678, &indian, true), "1.23.45.678");
+        assert_eq!(format_grouped_int(12345678, &indian), "1.23.45.678");
         assert_eq!(format_text("1234.5", &plain, Some(3), false), "1234.500");
         assert_eq!(format_text("1234.5678", &plain, Some(2), false), "1234.56");
     }

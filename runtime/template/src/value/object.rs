@@ -5,7 +5,7 @@ use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
-use super::{format, lookup, Map, Value};
+use super::{format, lookup, Key, Map, Value};
 use crate::error::Error;
 
 /// A host value resolved lazily (the binding implements it for Python objects: model
@@ -15,6 +15,13 @@ pub trait Object: AsAny + Send + Sync + fmt::Debug {
     /// Django's lookup of one dotted segment (key, then attribute, then index; callables called).
     /// `Ok(None)` means no such member (an invalid variable).
     fn lookup(&self, segment: &str) -> Result<Option<Value>, Error>;
+
+    /// [`Object::lookup`] of a name the template wrote. A host that converts names to look
+    /// them up keeps the converted name in the key ([`Key::host_form`]); the default looks
+    /// up the name as text.
+    fn lookup_key(&self, key: &Key) -> Result<Option<Value>, Error> {
+        self.lookup(key)
+    }
 
     /// The items a `{% for %}` iterates, or `None` if not iterable.
     fn iterate(&self) -> Result<Option<Vec<Value>>, Error>;

@@ -9,6 +9,7 @@ use super::super::literal::py_split;
 use super::super::parser::{invalid_block_tag, Parser};
 use super::{relative_path, token_kwargs};
 use crate::error::Error;
+use crate::render::FoundTemplate;
 use crate::value::py_repr_str;
 
 impl<'s> Parser<'s, '_> {
@@ -63,6 +64,7 @@ impl<'s> Parser<'s, '_> {
             body,
             parent_is_variable,
             span: token.span,
+            found: FoundTemplate::default(),
         })))
     }
 
@@ -117,6 +119,7 @@ impl<'s> Parser<'s, '_> {
             extra: extra.unwrap_or_default(),
             only,
             span: token.span,
+            found: FoundTemplate::default(),
         })))
     }
 }
