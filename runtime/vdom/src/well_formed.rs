@@ -40,7 +40,9 @@ pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> 
         "the input stream is preprocessed first"
     );
     // NUL (replaced or dropped depending on where it is) and a byte order mark: left to html5ever.
-    if html.contains(['\0', '\u{feff}']) {
+    if memchr::memchr(0, html.as_bytes()).is_some()
+        || memchr::memmem::find(html.as_bytes(), "\u{feff}".as_bytes()).is_some()
+    {
         return None;
     }
     let wants_dj_root = memchr::memmem::find(html.as_bytes(), ROOT_ATTRIBUTE.as_bytes()).is_some();
@@ -467,10 +469,8 @@ impl<'h, 'p> Parser<'h, 'p> {
     fn text(&mut self) -> Option<()> {
         let rest = &self.html[self.at..];
         // The `<` at the cursor, if any, is text (`1 < 2`); the run ends at the next one.
-        let end = rest
-            .bytes()
-            .skip(1)
-            .position(|b| b == b'<')
+        let end = (rest.as_bytes().get(1..))
+            .and_then(|after| memchr::memchr(b'<', after))
             .map_or(rest.len(), |p| p + 1);
         let raw = &rest[..end];
         self.at += end;
@@ -489,7 +489,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         if body.starts_with('>') || body.starts_with("->") {
             return None;
         }
-        let end = body.find("-->")?;
+        let end = memchr::memmem::find(body.as_bytes(), b"-->")?;
         let data = &body[..end];
         if data.contains("--!") {
             return None;
@@ -805,7 +805,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         let rest = &self.html[self.at..];
         let mut from = 0;
         let end = loop {
-            let found = from + rest[from..].find("</")?;
+            let found = from + memchr::memmem::find(&rest.as_bytes()[from..], b"</")?;
             let after = &rest[found + 2..];
             if starts_with_ignoring_case(after, name) {
                 match after.as_bytes().get(name.len()) {
