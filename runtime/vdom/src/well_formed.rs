@@ -19,7 +19,7 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt};
 use markup5ever::{local_name, ns, LocalName, Namespace};
 
-use crate::entities::decode_into;
+use crate::entities::decode;
 use crate::foreign::{self, Rules};
 use crate::parse::looks_like_document;
 use crate::tree::{Attribute, Element, Node, NodeData, Origin, RootKind, Source, Tree};
@@ -58,6 +58,7 @@ pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> 
         open_counts: [0; WATCHED.len()],
         previous: previous.filter(|p| p.tree.origin.is_some()),
         origin: None,
+        names: Names::default(),
     };
     parser.run()
 }
@@ -201,6 +202,7 @@ struct Parser<'h, 'p> {
     previous: Option<Previous<'p>>,
     /// Where the root's content starts and what encloses it, for the next parse.
     origin: Option<Origin>,
+    names: Names<'h>,
 }
 
 /// The HTML element names whose presence on the stack the start tag checks ask about.
@@ -369,7 +371,7 @@ impl<'h, 'p> Parser<'h, 'p> {
                 in_head = false;
                 continue;
             }
-            let Some(tag) = self.peek_any_start_tag()? else {
+            let Some((tag, length)) = self.peek_any_start_tag()? else {
                 return if in_head && explicit { None } else { Some(()) };
             };
             let content = match &*tag.name {
@@ -388,7 +390,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             if tag.attrs.iter().any(|a| &*a.name == ROOT_ATTRIBUTE) {
                 return None;
             }
-            self.at += tag_length(&self.html[self.at..])?;
+            self.at += length;
             if let Content::Text { decode } = content {
                 self.raw_text(&tag.name, decode, false)?;
             }
@@ -432,22 +434,21 @@ impl<'h, 'p> Parser<'h, 'p> {
     /// The start tag `<name …>` at the cursor, consumed, if it is one.
     fn peek_start_tag(&mut self, name: &str) -> Option<Option<StartTag>> {
         match self.peek_any_start_tag()? {
-            Some(tag) if &*tag.name == name => {
-                self.at += tag_length(&self.html[self.at..])?;
+            Some((tag, length)) if &*tag.name == name => {
+                self.at += length;
                 Some(Some(tag))
             }
             _ => Some(None),
         }
     }
 
-    /// The start tag at the cursor, read but not consumed, if there is one.
-    fn peek_any_start_tag(&self) -> Option<Option<StartTag>> {
+    /// The start tag at the cursor and its length, read but not consumed, if there is one.
+    fn peek_any_start_tag(&mut self) -> Option<Option<(StartTag, usize)>> {
         let rest = &self.html[self.at..];
         if rest.len() < 2 || !rest.as_bytes()[1].is_ascii_alphabetic() || !rest.starts_with('<') {
             return Some(None);
         }
-        let (tag, _) = read_start_tag(rest)?;
-        Some(Some(tag))
+        read_start_tag(rest, &mut self.names).map(Some)
     }
 
     // --- the body ------------------------------------------------------------------------
@@ -474,8 +475,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             .map_or(rest.len(), |p| p + 1);
         let raw = &rest[..end];
         self.at += end;
-        let mut text = String::with_capacity(raw.len());
-        decode_into(&mut text, raw, false);
+        let text = decode(raw, false);
         if self.mode().in_table() && !text.chars().all(is_html_whitespace) {
             return None; // foster parenting
         }
@@ -512,7 +512,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         }
         let start = self.at;
         let rest = &self.html[self.at..];
-        let (tag, length) = read_start_tag(rest)?;
+        let (tag, length) = read_start_tag(rest, &mut self.names)?;
         let key = tag
             .attrs
             .iter()
@@ -764,7 +764,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         if !bytes[2].is_ascii_alphabetic() || bytes[name_end] != b'>' {
             return None;
         }
-        let name = LocalName::from(rest[2..name_end].to_ascii_lowercase());
+        let name = self.names.get(&rest[2..name_end]);
         let tag_start = self.at;
         self.at += name_end + 1;
         let current = self.stack.last()?;
@@ -839,9 +839,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         self.at += end + 2 + name.len() + 1;
         if opened && !raw.is_empty() {
             let text = if decode {
-                let mut text = String::with_capacity(raw.len());
-                decode_into(&mut text, raw, false);
-                text
+                crate::entities::decode(raw, false)
             } else {
                 raw.to_owned()
             };
@@ -1203,14 +1201,37 @@ fn html_element(name: LocalName, attrs: Vec<Attribute>) -> Element {
     }
 }
 
+/// Tag and attribute names by their bytes as written: each distinct name is lowercased and
+/// interned once per parse, not once per tag (interning one outside html5ever's static set,
+/// `dj-click` or `data-key`, hashes it and takes a global lock).
+#[derive(Default)]
+struct Names<'h> {
+    known: HashMap<&'h str, LocalName>,
+}
+
+impl<'h> Names<'h> {
+    fn get(&mut self, written: &'h str) -> LocalName {
+        if let Some(name) = self.known.get(written) {
+            return name.clone();
+        }
+        let name = if written.bytes().any(|b| b.is_ascii_uppercase()) {
+            LocalName::from(written.to_ascii_lowercase())
+        } else {
+            LocalName::from(written)
+        };
+        self.known.insert(written, name.clone());
+        name
+    }
+}
+
 /// Reads `<name attr=value …>` or `<name … />`: the tag and its length.
-fn read_start_tag(rest: &str) -> Option<(StartTag, usize)> {
+fn read_start_tag<'h>(rest: &'h str, names: &mut Names<'h>) -> Option<(StartTag, usize)> {
     let bytes = rest.as_bytes();
     let mut i = 1;
     while i < bytes.len() && !is_tag_end(bytes[i]) {
         i += 1;
     }
-    let name = LocalName::from(rest[1..i].to_ascii_lowercase());
+    let name = names.get(&rest[1..i]);
     let mut attrs: Vec<Attribute> = Vec::new();
     loop {
         while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
@@ -1250,7 +1271,7 @@ fn read_start_tag(rest: &str) -> Option<(StartTag, usize)> {
         if i == name_start {
             return None; // `=` starting a name
         }
-        let attr_name = rest[name_start..i].to_ascii_lowercase();
+        let attr_name = names.get(&rest[name_start..i]);
         while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
             i += 1;
         }
@@ -1262,7 +1283,7 @@ fn read_start_tag(rest: &str) -> Option<(StartTag, usize)> {
             }
             let raw = match bytes.get(i)? {
                 quote @ (b'"' | b'\'') => {
-                    let close = rest[i + 1..].find(*quote as char)? + i + 1;
+                    let close = memchr::memchr(*quote, &bytes[i + 1..])? + i + 1;
                     let raw = &rest[i + 1..close];
                     i = close + 1;
                     raw
@@ -1282,21 +1303,16 @@ fn read_start_tag(rest: &str) -> Option<(StartTag, usize)> {
                     &rest[start..i]
                 }
             };
-            decode_into(&mut value, raw, true);
+            value = decode(raw, true);
         }
         // The tokenizer keeps the first of repeated attributes.
-        if !attrs.iter().any(|a| *a.name == *attr_name) {
+        if !attrs.iter().any(|a| a.name == attr_name) {
             attrs.push(Attribute {
-                name: LocalName::from(attr_name),
+                name: attr_name,
                 value,
             });
         }
     }
-}
-
-/// The length of the start tag at the start of `rest`.
-fn tag_length(rest: &str) -> Option<usize> {
-    read_start_tag(rest).map(|(_, length)| length)
 }
 
 fn is_tag_end(b: u8) -> bool {
