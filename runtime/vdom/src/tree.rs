@@ -111,13 +111,24 @@ impl Node {
     }
 
     /// A node with its children and where it came from.
+    ///
+    /// Trees are built bottom up, so the children's heights are usually known: the node's is
+    /// then known too, and a tree's depth costs nothing more after a parse.
     pub(crate) fn from_source(data: NodeData, children: Vec<Arc<Node>>, source: Source) -> Node {
+        let height = match data {
+            NodeData::Element(_) => children
+                .iter()
+                .map(|c| c.height.load(Ordering::Relaxed))
+                .try_fold(0, |deepest, h| (h != u32::MAX).then(|| deepest.max(h)))
+                .map_or(u32::MAX, |deepest| deepest + 1),
+            NodeData::Text(_) | NodeData::Comment(_) => 0,
+        };
         Node {
             data,
             children,
             source,
             hash: AtomicU64::new(0),
-            height: AtomicU32::new(u32::MAX),
+            height: AtomicU32::new(height),
         }
     }
 
@@ -150,6 +161,9 @@ impl Node {
 impl Drop for Node {
     /// Frees a subtree without recursing: a node dropped last hands its children to a loop.
     fn drop(&mut self) {
+        if self.children.is_empty() {
+            return;
+        }
         let mut pending = std::mem::take(&mut self.children);
         while let Some(child) = pending.pop() {
             if let Some(mut node) = Arc::into_inner(child) {

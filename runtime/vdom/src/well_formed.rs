@@ -84,8 +84,9 @@ struct Open<'p> {
     start: usize,
     /// Where its first child begins.
     content: usize,
-    /// The previous render's element it corresponds to, if any.
-    guide: Option<Guide<'p>>,
+    /// The previous render's element it corresponds to, if any (boxed: most elements have
+    /// none, and every element is moved onto the stack and off it).
+    guide: Option<Box<Guide<'p>>>,
 }
 
 impl<'p> Open<'p> {
@@ -947,7 +948,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             .filter(|p| p.tree.origin.as_ref().is_some_and(|o| o.context == context))
             .map(|p| {
                 let origin = p.tree.origin.as_ref().map_or(0, |o| o.content_start);
-                Guide::new(p.tree.root(), origin)
+                Box::new(Guide::new(p.tree.root(), origin))
             });
         self.origin = Some(Origin {
             content_start: content,
@@ -994,7 +995,7 @@ impl<'h, 'p> Parser<'h, 'p> {
 
     /// The guide for an element about to open: the previous element at the cursor, if it has
     /// the same tag (the cursor then moves past it) and its children parse the same way.
-    fn guide_for(&mut self, element: &Element, rules: Rules) -> Option<Guide<'p>> {
+    fn guide_for(&mut self, element: &Element, rules: Rules) -> Option<Box<Guide<'p>>> {
         let parent = self.stack.last_mut()?.guide.as_mut()?;
         let (child, start) = parent.child(parent.cursor)?;
         let previous = child.element()?;
@@ -1009,7 +1010,10 @@ impl<'h, 'p> Parser<'h, 'p> {
         {
             return None;
         }
-        Some(Guide::new(child, start + child.source.content as usize))
+        Some(Box::new(Guide::new(
+            child,
+            start + child.source.content as usize,
+        )))
     }
 
     /// Appends an element that has no children: void, or a self-closing SVG or MathML one.
@@ -1023,7 +1027,7 @@ impl<'h, 'p> Parser<'h, 'p> {
     }
 
     fn guide(&mut self) -> Option<&mut Guide<'p>> {
-        self.stack.last_mut()?.guide.as_mut()
+        self.stack.last_mut()?.guide.as_deref_mut()
     }
 
     /// Takes the previous render's element near the cursor when the bytes at the cursor are
