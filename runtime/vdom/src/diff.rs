@@ -383,7 +383,7 @@ fn match_middle(
 ) -> Vec<Match> {
     let mut matches = vec![Match::New; end_b - start];
     let mut used = vec![false; end_a - start];
-    let mut keyed_old: HashMap<&str, usize> = HashMap::new();
+    let mut keyed_old: HashMap<&str, usize> = HashMap::with_capacity(end_a - start);
     for i in start..end_a {
         if let Some(key) = keys.of_old(i) {
             keyed_old.insert(key, i);

@@ -281,32 +281,60 @@ pub(crate) fn same_children(a: &Node, b: &Node) -> bool {
 
 /// Whether two subtrees are identical: same nodes, names, attributes (in order) and text.
 ///
-/// Subtrees whose hashes differ are told apart at once; equal hashes are confirmed node by
-/// node. The hashes are cached, so asking about every ancestor of a change costs O(n) in all.
+/// A node shared by both is identical at once. Otherwise the two are compared node by node,
+/// shared subtrees skipped, for up to [`COMPARE_FIRST`] pairs of nodes: an ancestor of a change is
+/// told apart from its new version where the change is, usually within a few nodes. Past
+/// that, subtrees whose hashes differ are told apart at once and equal hashes are confirmed
+/// node by node. The hashes are cached, so asking about every ancestor of a change costs
+/// O(n) in all — and a tree whose ancestors of changes were told apart early is never hashed.
 pub(crate) fn same_subtree(a: &Arc<Node>, b: &Arc<Node>) -> bool {
     if Arc::ptr_eq(a, b) {
         return true;
     }
-    if subtree_hash(a) != subtree_hash(b) {
+    let known = |n: &Node| n.hash.load(Ordering::Relaxed);
+    if known(a) != 0 && known(b) != 0 && known(a) != known(b) {
         return false;
     }
-    let mut pending = vec![(a, b)];
-    while let Some((a, b)) = pending.pop() {
-        if Arc::ptr_eq(a, b) {
-            continue;
-        }
-        let same_node = match (&a.data, &b.data) {
-            (NodeData::Text(x), NodeData::Text(y))
-            | (NodeData::Comment(x), NodeData::Comment(y)) => x == y,
-            (NodeData::Element(x), NodeData::Element(y)) => x.same_tag(y) && x.attrs == y.attrs,
-            _ => false,
-        };
-        if !same_node || a.children.len() != b.children.len() {
-            return false;
-        }
-        pending.extend(a.children.iter().zip(&b.children));
+    if let Some(same) = compare(a, b, COMPARE_FIRST) {
+        return same;
     }
-    true
+    subtree_hash(a) == subtree_hash(b) && compare(a, b, usize::MAX) == Some(true)
+}
+
+/// How many pairs of nodes [`same_subtree`] compares before it falls back to hashes: after
+/// one such fallback the subtrees' hashes are known, so the comparisons below it are quick.
+const COMPARE_FIRST: usize = 512;
+
+/// Compares two subtrees node by node (not inside shared ones): the answer, or `None` when
+/// more than `budget` pairs of nodes would have to be visited.
+fn compare(a: &Arc<Node>, b: &Arc<Node>, budget: usize) -> Option<bool> {
+    let mut pending = Vec::new();
+    let (mut a, mut b) = (a, b);
+    let mut compared = 0;
+    loop {
+        compared += 1;
+        if compared > budget {
+            return None;
+        }
+        if !Arc::ptr_eq(a, b) {
+            let same_node = match (&a.data, &b.data) {
+                (NodeData::Text(x), NodeData::Text(y))
+                | (NodeData::Comment(x), NodeData::Comment(y)) => x == y,
+                (NodeData::Element(x), NodeData::Element(y)) => {
+                    x.same_tag(y) && x.attrs == y.attrs
+                }
+                _ => false,
+            };
+            if !same_node || a.children.len() != b.children.len() {
+                return Some(false);
+            }
+            pending.extend(a.children.iter().zip(&b.children));
+        }
+        match pending.pop() {
+            Some((x, y)) => (a, b) = (x, y),
+            None => return Some(true),
+        }
+    }
 }
 
 /// How many levels of elements a subtree holds (its root included), computed once per node
