@@ -73,7 +73,10 @@ fn named(out: &mut String, rest: &str, in_attribute: bool) -> usize {
             "lt;" => Some((u32::from('<'), 0)),
             "gt;" => Some((u32::from('>'), 0)),
             "quot;" => Some((u32::from('"'), 0)),
-            _ => NAMED_ENTITIES.get(name).copied().filter(|&(first, _)| first != 0),
+            _ => NAMED_ENTITIES
+                .get(name)
+                .copied()
+                .filter(|&(first, _)| first != 0),
         };
         if let Some((first, second)) = found {
             push_code_points(out, first, second);

@@ -320,9 +320,7 @@ fn compare(a: &Arc<Node>, b: &Arc<Node>, budget: usize) -> Option<bool> {
             let same_node = match (&a.data, &b.data) {
                 (NodeData::Text(x), NodeData::Text(y))
                 | (NodeData::Comment(x), NodeData::Comment(y)) => x == y,
-                (NodeData::Element(x), NodeData::Element(y)) => {
-                    x.same_tag(y) && x.attrs == y.attrs
-                }
+                (NodeData::Element(x), NodeData::Element(y)) => x.same_tag(y) && x.attrs == y.attrs,
                 _ => false,
             };
             if !same_node || a.children.len() != b.children.len() {

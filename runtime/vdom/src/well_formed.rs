@@ -58,7 +58,7 @@ pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> 
         open_counts: [0; WATCHED.len()],
         previous: previous.filter(|p| p.tree.origin.is_some()),
         origin: None,
-        names: Names::default(),
+        reader: TagReader::default(),
     };
     parser.run()
 }
@@ -203,7 +203,7 @@ struct Parser<'h, 'p> {
     previous: Option<Previous<'p>>,
     /// Where the root's content starts and what encloses it, for the next parse.
     origin: Option<Origin>,
-    names: Names<'h>,
+    reader: TagReader<'h>,
 }
 
 /// The HTML element names whose presence on the stack the start tag checks ask about.
@@ -449,7 +449,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         if rest.len() < 2 || !rest.as_bytes()[1].is_ascii_alphabetic() || !rest.starts_with('<') {
             return Some(None);
         }
-        read_start_tag(rest, &mut self.names).map(Some)
+        self.reader.start_tag(rest).map(Some)
     }
 
     // --- the body ------------------------------------------------------------------------
@@ -513,7 +513,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         }
         let start = self.at;
         let rest = &self.html[self.at..];
-        let (tag, length) = read_start_tag(rest, &mut self.names)?;
+        let (tag, length) = self.reader.start_tag(rest)?;
         let key = tag
             .attrs
             .iter()
@@ -765,7 +765,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         if !bytes[2].is_ascii_alphabetic() || bytes[name_end] != b'>' {
             return None;
         }
-        let name = self.names.get(&rest[2..name_end]);
+        let name = self.reader.name(&rest[2..name_end]);
         let tag_start = self.at;
         self.at += name_end + 1;
         let current = self.stack.last()?;
@@ -1205,17 +1205,20 @@ fn html_element(name: LocalName, attrs: Vec<Attribute>) -> Element {
     }
 }
 
-/// Tag and attribute names by their bytes as written: each distinct name is lowercased and
-/// interned once per parse, not once per tag (interning one outside html5ever's static set,
-/// `dj-click` or `data-key`, hashes it and takes a global lock).
+/// Reads tags, keeping what one tag can hand the next.
 #[derive(Default)]
-struct Names<'h> {
-    known: HashMap<&'h str, LocalName>,
+struct TagReader<'h> {
+    /// Tag and attribute names by their bytes as written: each distinct name is lowercased
+    /// and interned once per parse, not once per tag (interning one outside html5ever's static
+    /// set, `dj-click` or `data-key`, hashes it and takes a global lock).
+    names: HashMap<&'h str, LocalName>,
+    /// The attributes being read, moved into a list of exactly their number once all are.
+    attrs: Vec<Attribute>,
 }
 
-impl<'h> Names<'h> {
-    fn get(&mut self, written: &'h str) -> LocalName {
-        if let Some(name) = self.known.get(written) {
+impl<'h> TagReader<'h> {
+    fn name(&mut self, written: &'h str) -> LocalName {
+        if let Some(name) = self.names.get(written) {
             return name.clone();
         }
         let name = if written.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -1223,98 +1226,96 @@ impl<'h> Names<'h> {
         } else {
             LocalName::from(written)
         };
-        self.known.insert(written, name.clone());
+        self.names.insert(written, name.clone());
         name
     }
-}
 
-/// Reads `<name attr=value …>` or `<name … />`: the tag and its length.
-fn read_start_tag<'h>(rest: &'h str, names: &mut Names<'h>) -> Option<(StartTag, usize)> {
-    let bytes = rest.as_bytes();
-    let mut i = 1;
-    while i < bytes.len() && !is_tag_end(bytes[i]) {
-        i += 1;
+    /// Reads `<name attr=value …>` or `<name … />`: the tag and its length.
+    fn start_tag(&mut self, rest: &'h str) -> Option<(StartTag, usize)> {
+        self.attrs.clear();
+        let (name, self_closing, length) = self.read_start_tag(rest)?;
+        let tag = StartTag {
+            name,
+            attrs: self.attrs.drain(..).collect(),
+            self_closing,
+        };
+        Some((tag, length))
     }
-    let name = names.get(&rest[1..i]);
-    let mut attrs: Vec<Attribute> = Vec::new();
-    loop {
-        while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
+
+    /// Reads a start tag's name and attributes (into `attrs`): the name, whether the tag is
+    /// self-closing, and its length.
+    fn read_start_tag(&mut self, rest: &'h str) -> Option<(LocalName, bool, usize)> {
+        let bytes = rest.as_bytes();
+        let mut i = 1;
+        while i < bytes.len() && !is_tag_end(bytes[i]) {
             i += 1;
         }
-        match bytes.get(i)? {
-            b'>' => {
-                let tag = StartTag {
-                    name,
-                    attrs,
-                    self_closing: false,
-                };
-                return Some((tag, i + 1));
-            }
-            b'/' => {
-                return match bytes.get(i + 1)? {
-                    b'>' => {
-                        let tag = StartTag {
-                            name,
-                            attrs,
-                            self_closing: true,
-                        };
-                        Some((tag, i + 2))
-                    }
-                    _ => None,
-                };
-            }
-            _ => {}
-        }
-        let name_start = i;
-        while i < bytes.len() && !is_tag_end(bytes[i]) && bytes[i] != b'=' {
-            if matches!(bytes[i], b'"' | b'\'' | b'<') {
-                return None;
-            }
-            i += 1;
-        }
-        if i == name_start {
-            return None; // `=` starting a name
-        }
-        let attr_name = names.get(&rest[name_start..i]);
-        while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
-            i += 1;
-        }
-        let mut value = String::new();
-        if bytes.get(i) == Some(&b'=') {
-            i += 1;
+        let name = self.name(&rest[1..i]);
+        loop {
             while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
                 i += 1;
             }
-            let raw = match bytes.get(i)? {
-                quote @ (b'"' | b'\'') => {
-                    let close = memchr::memchr(*quote, &bytes[i + 1..])? + i + 1;
-                    let raw = &rest[i + 1..close];
-                    i = close + 1;
-                    raw
+            match bytes.get(i)? {
+                b'>' => return Some((name, false, i + 1)),
+                b'/' => {
+                    return match bytes.get(i + 1)? {
+                        b'>' => Some((name, true, i + 2)),
+                        _ => None,
+                    };
                 }
-                b'>' => return None, // missing value
-                _ => {
-                    let start = i;
-                    while i < bytes.len()
-                        && !is_html_whitespace(bytes[i] as char)
-                        && bytes[i] != b'>'
-                    {
-                        if matches!(bytes[i], b'"' | b'\'' | b'<' | b'=' | b'`') {
-                            return None;
-                        }
-                        i += 1;
+                _ => {}
+            }
+            let name_start = i;
+            while i < bytes.len() && !is_tag_end(bytes[i]) && bytes[i] != b'=' {
+                if matches!(bytes[i], b'"' | b'\'' | b'<') {
+                    return None;
+                }
+                i += 1;
+            }
+            if i == name_start {
+                return None; // `=` starting a name
+            }
+            let attr_name = self.name(&rest[name_start..i]);
+            while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
+                i += 1;
+            }
+            let mut value = String::new();
+            if bytes.get(i) == Some(&b'=') {
+                i += 1;
+                while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
+                    i += 1;
+                }
+                let raw = match bytes.get(i)? {
+                    quote @ (b'"' | b'\'') => {
+                        let close = memchr::memchr(*quote, &bytes[i + 1..])? + i + 1;
+                        let raw = &rest[i + 1..close];
+                        i = close + 1;
+                        raw
                     }
-                    &rest[start..i]
-                }
-            };
-            value = decode(raw, true);
-        }
-        // The tokenizer keeps the first of repeated attributes.
-        if !attrs.iter().any(|a| a.name == attr_name) {
-            attrs.push(Attribute {
-                name: attr_name,
-                value,
-            });
+                    b'>' => return None, // missing value
+                    _ => {
+                        let start = i;
+                        while i < bytes.len()
+                            && !is_html_whitespace(bytes[i] as char)
+                            && bytes[i] != b'>'
+                        {
+                            if matches!(bytes[i], b'"' | b'\'' | b'<' | b'=' | b'`') {
+                                return None;
+                            }
+                            i += 1;
+                        }
+                        &rest[start..i]
+                    }
+                };
+                value = decode(raw, true);
+            }
+            // The tokenizer keeps the first of repeated attributes.
+            if !self.attrs.iter().any(|a| a.name == attr_name) {
+                self.attrs.push(Attribute {
+                    name: attr_name,
+                    value,
+                });
+            }
         }
     }
 }
