@@ -59,6 +59,7 @@ pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> 
         previous: previous.filter(|p| p.tree.origin.is_some()),
         origin: None,
         reader: TagReader::default(),
+        whitespace: HashMap::new(),
     };
     parser.run()
 }
@@ -204,6 +205,8 @@ struct Parser<'h, 'p> {
     /// Where the root's content starts and what encloses it, for the next parse.
     origin: Option<Origin>,
     reader: TagReader<'h>,
+    /// The node for each run of whitespace text met so far.
+    whitespace: HashMap<&'h str, Arc<Node>>,
 }
 
 /// The HTML element names whose presence on the stack the start tag checks ask about.
@@ -476,6 +479,10 @@ impl<'h, 'p> Parser<'h, 'p> {
             .map_or(rest.len(), |p| p + 1);
         let raw = &rest[..end];
         self.at += end;
+        if raw.bytes().all(|b| is_html_whitespace(b as char)) {
+            self.append_whitespace(raw);
+            return Some(());
+        }
         let text = decode(raw, false);
         if self.mode().in_table() && !text.chars().all(is_html_whitespace) {
             return None; // foster parenting
@@ -1128,31 +1135,62 @@ impl<'h, 'p> Parser<'h, 'p> {
     /// Appends text (`raw_len` bytes of source), merged into a text node just before it as
     /// the DOM never has two.
     fn append_text(&mut self, text: String, raw_len: usize) {
-        if text.is_empty() {
+        if text.is_empty() || self.merged_text(&text, raw_len) {
             return;
         }
+        let node = Node::from_source(NodeData::Text(text), Vec::new(), Source::whole(raw_len, 0));
+        self.push_text(Arc::new(node));
+    }
+
+    /// Appends whitespace that is all of a run of text. The same runs (the newline and
+    /// indentation between tags) come back all over a page: each is one node, shared.
+    fn append_whitespace(&mut self, raw: &'h str) {
+        if self.merged_text(raw, raw.len()) {
+            return;
+        }
+        let node = self.whitespace.entry(raw).or_insert_with(|| {
+            let data = NodeData::Text(raw.to_owned());
+            Arc::new(Node::from_source(
+                data,
+                Vec::new(),
+                Source::whole(raw.len(), 0),
+            ))
+        });
+        let node = Arc::clone(node);
+        self.push_text(node);
+    }
+
+    /// Merges text into a text node just before it; true when that is done or the text is
+    /// not part of the tree being built.
+    fn merged_text(&mut self, text: &str, raw_len: usize) -> bool {
+        let Some(building) = self.stack.last_mut().and_then(|o| o.building.as_mut()) else {
+            return true;
+        };
+        let Some(last) = building.children.last_mut() else {
+            return false;
+        };
+        let NodeData::Text(previous) = &last.data else {
+            return false;
+        };
+        let mut merged = String::with_capacity(previous.len() + text.len());
+        merged.push_str(previous);
+        merged.push_str(text);
+        let source = Source::whole(last.source.len as usize + raw_len, 0);
+        *last = Arc::new(Node::from_source(
+            NodeData::Text(merged),
+            Vec::new(),
+            source,
+        ));
+        true
+    }
+
+    fn push_text(&mut self, node: Arc<Node>) {
         let Some(open) = self.stack.last_mut() else {
             return;
         };
-        let Some(building) = open.building.as_mut() else {
-            return;
-        };
-        if let Some(last) = building.children.last_mut() {
-            if let NodeData::Text(previous) = &last.data {
-                let mut merged = previous.clone();
-                merged.push_str(&text);
-                let source = Source::whole(last.source.len as usize + raw_len, 0);
-                *last = Arc::new(Node::from_source(
-                    NodeData::Text(merged),
-                    Vec::new(),
-                    source,
-                ));
-                return;
-            }
+        if let Some(building) = open.building.as_mut() {
+            building.children.push(node);
         }
-        let source = Source::whole(raw_len, 0);
-        let node = Node::from_source(NodeData::Text(text), Vec::new(), source);
-        building.children.push(Arc::new(node));
         if let Some(guide) = open.guide.as_mut() {
             guide.passed(|d| matches!(d, NodeData::Text(_)));
         }
