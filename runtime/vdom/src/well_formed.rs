@@ -59,6 +59,7 @@ pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> 
         previous: previous.filter(|p| p.tree.origin.is_some()),
         origin: None,
         reader: TagReader::default(),
+        children: Vec::new(),
         whitespace: HashMap::new(),
     };
     parser.run()
@@ -174,9 +175,11 @@ fn key_of(element: &Element) -> Option<&str> {
     element.attr("data-key").or_else(|| element.attr("dj-key"))
 }
 
+/// An element inside the root, being built: its children so far are the parser's
+/// `children` from `first_child` on.
 struct Building {
     element: Element,
-    children: Vec<Arc<Node>>,
+    first_child: usize,
 }
 
 /// Where the root is on the stack, and how it was found.
@@ -205,6 +208,8 @@ struct Parser<'h, 'p> {
     /// Where the root's content starts and what encloses it, for the next parse.
     origin: Option<Origin>,
     reader: TagReader<'h>,
+    /// The children of the elements being built, those of the innermost last.
+    children: Vec<Arc<Node>>,
     /// The node for each run of whitespace text met so far.
     whitespace: HashMap<&'h str, Arc<Node>>,
 }
@@ -968,7 +973,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             mode: Mode::of(&element),
             building: Some(Building {
                 element,
-                children: Vec::new(),
+                first_child: self.children.len(),
             }),
             start,
             content,
@@ -984,9 +989,10 @@ impl<'h, 'p> Parser<'h, 'p> {
         let guide = self.guide_for(&element, rules);
         self.count(&element.ns, &element.name, 1);
         let (name, ns, mode) = (element.name.clone(), element.ns.clone(), Mode::of(&element));
-        let building = self.building().then(|| Building {
+        let first_child = self.children.len();
+        let building = self.building().then_some(Building {
             element,
-            children: Vec::new(),
+            first_child,
         });
         self.stack.push(Open {
             name,
@@ -1111,13 +1117,15 @@ impl<'h, 'p> Parser<'h, 'p> {
             Some(end) => Source::partial(end - open.start, open.content - open.start),
             None => Source::default(),
         };
+        // Moved out into a list of exactly their number.
+        let children = self.children.drain(building.first_child..).collect();
         let node = Arc::new(Node::from_source(
             NodeData::Element(building.element),
-            building.children,
+            children,
             source,
         ));
-        match self.stack.last_mut().and_then(|o| o.building.as_mut()) {
-            Some(parent) => parent.children.push(node),
+        match self.stack.last().and_then(|o| o.building.as_ref()) {
+            Some(_) => self.children.push(node),
             None => self.finished = Some(node),
         }
     }
@@ -1127,8 +1135,8 @@ impl<'h, 'p> Parser<'h, 'p> {
     }
 
     fn append(&mut self, node: Arc<Node>) {
-        if let Some(building) = self.stack.last_mut().and_then(|o| o.building.as_mut()) {
-            building.children.push(node);
+        if self.stack.last().is_some_and(|o| o.building.is_some()) {
+            self.children.push(node);
         }
     }
 
@@ -1163,10 +1171,13 @@ impl<'h, 'p> Parser<'h, 'p> {
     /// Merges text into a text node just before it; true when that is done or the text is
     /// not part of the tree being built.
     fn merged_text(&mut self, text: &str, raw_len: usize) -> bool {
-        let Some(building) = self.stack.last_mut().and_then(|o| o.building.as_mut()) else {
+        let Some(building) = self.stack.last().and_then(|o| o.building.as_ref()) else {
             return true;
         };
-        let Some(last) = building.children.last_mut() else {
+        if self.children.len() == building.first_child {
+            return false;
+        }
+        let Some(last) = self.children.last_mut() else {
             return false;
         };
         let NodeData::Text(previous) = &last.data else {
@@ -1188,8 +1199,8 @@ impl<'h, 'p> Parser<'h, 'p> {
         let Some(open) = self.stack.last_mut() else {
             return;
         };
-        if let Some(building) = open.building.as_mut() {
-            building.children.push(node);
+        if open.building.is_some() {
+            self.children.push(node);
         }
         if let Some(guide) = open.guide.as_mut() {
             guide.passed(|d| matches!(d, NodeData::Text(_)));
