@@ -4,7 +4,7 @@
 //! it is as strict as a browser about paths, and parses patch HTML in the same context.
 
 use std::fmt;
-use std::sync::Arc;
+use triomphe::Arc;
 
 use markup5ever::QualName;
 

@@ -11,7 +11,7 @@
 
 use std::collections::hash_map::Entry;
 use std::fmt;
-use std::sync::Arc;
+use triomphe::Arc;
 
 use foldhash::{HashMap, HashMapExt};
 

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::sync::Arc;
+use triomphe::Arc;
 
 use markup5ever::interface::{ElemName, ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use markup5ever::tendril::{StrTendril, TendrilSink};

@@ -14,7 +14,7 @@
 //! Only the root's subtree is built: before the `dj-root` element the parser tracks which
 //! elements are open, and it stops once the root is closed (nothing after it can reach inside).
 
-use std::sync::Arc;
+use triomphe::Arc;
 
 use foldhash::{HashMap, HashMapExt};
 use markup5ever::{local_name, ns, LocalName, Namespace};

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 
-use std::sync::Arc;
+use triomphe::Arc;
 
 use crate::diff_properties::{pair, renders, PAGES};
 use crate::foreign_markup::{self, render_both};
