@@ -80,7 +80,7 @@ pub fn diff(old: &Tree, new: &Tree) -> Diff {
                 if a != b {
                     differ.push(Patch::SetText {
                         path: differ.path.clone(),
-                        text: b.clone(),
+                        text: b.to_string(),
                     });
                 }
             }
@@ -188,7 +188,7 @@ impl Differ {
             self.push(Patch::SetAttr {
                 path: self.path.clone(),
                 name: attr.name.to_string(),
-                value: attr.value.clone(),
+                value: attr.value.to_string(),
             });
         }
     }

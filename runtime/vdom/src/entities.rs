@@ -3,19 +3,20 @@
 
 use markup5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
 
-/// `raw` with its character references decoded, in a string of exactly its length when it
-/// has none.
-pub(crate) fn decode(raw: &str, in_attribute: bool) -> String {
+use crate::tree::Text;
+
+/// `raw` with its character references decoded.
+pub(crate) fn decode(raw: &str, in_attribute: bool) -> Text {
     if memchr::memchr(b'&', raw.as_bytes()).is_none() {
-        return raw.to_owned();
+        return Text::from(raw);
     }
-    let mut out = String::with_capacity(raw.len());
+    let mut out = Text::with_capacity(raw.len());
     decode_into(&mut out, raw, in_attribute);
     out
 }
 
 /// Appends `raw` to `out` with its character references decoded.
-pub(crate) fn decode_into(out: &mut String, raw: &str, in_attribute: bool) {
+pub(crate) fn decode_into(out: &mut Text, raw: &str, in_attribute: bool) {
     let mut rest = raw;
     while let Some(at) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..at]);
@@ -34,7 +35,7 @@ pub(crate) fn decode_into(out: &mut String, raw: &str, in_attribute: bool) {
 }
 
 /// Decodes `#…` after an `&`; returns how many bytes it used (0: not a reference).
-fn numeric(out: &mut String, rest: &str) -> usize {
+fn numeric(out: &mut Text, rest: &str) -> usize {
     let bytes = rest.as_bytes();
     let (radix, start) = match bytes.get(1) {
         Some(b'x' | b'X') => (16, 2),
@@ -62,7 +63,7 @@ fn numeric(out: &mut String, rest: &str) -> usize {
 
 /// Decodes a named reference after an `&`: the longest name in the table (which lists every
 /// prefix of every name), with the legacy rules for names without `;`.
-fn named(out: &mut String, rest: &str, in_attribute: bool) -> usize {
+fn named(out: &mut Text, rest: &str, in_attribute: bool) -> usize {
     // `&name;` as templates write it: no name continues past its `;`, so when the whole of it
     // is in the table it is the longest match, found with one lookup instead of one per prefix.
     let letters = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
@@ -109,7 +110,7 @@ fn named(out: &mut String, rest: &str, in_attribute: bool) -> usize {
 }
 
 /// A named reference's one or two code points (0: none).
-fn push_code_points(out: &mut String, first: u32, second: u32) {
+fn push_code_points(out: &mut Text, first: u32, second: u32) {
     for code in [first, second] {
         if let Some(c) = char::from_u32(code).filter(|_| code != 0) {
             out.push(c);
@@ -121,16 +122,12 @@ fn push_code_points(out: &mut String, first: u32, second: u32) {
 mod tests {
     use super::*;
 
-    fn text(raw: &str) -> String {
-        let mut out = String::new();
-        decode_into(&mut out, raw, false);
-        out
+    fn text(raw: &str) -> Text {
+        decode(raw, false)
     }
 
-    fn attribute(raw: &str) -> String {
-        let mut out = String::new();
-        decode_into(&mut out, raw, true);
-        out
+    fn attribute(raw: &str) -> Text {
+        decode(raw, true)
     }
 
     #[test]

@@ -245,7 +245,7 @@ mod tests {
     fn attr(name: &str, value: &str) -> Attribute {
         Attribute {
             name: LocalName::from(name),
-            value: value.to_owned(),
+            value: value.into(),
         }
     }
 

@@ -84,9 +84,13 @@ impl Clone for Node {
 #[derive(Clone, Debug)]
 pub(crate) enum NodeData {
     Element(Element),
-    Text(String),
-    Comment(String),
+    Text(Text),
+    Comment(Text),
 }
+
+/// Text and attribute values: most are short (a count, a class, a label), and up to 24 bytes
+/// are held inline, without an allocation of their own.
+pub(crate) type Text = compact_str::CompactString;
 
 /// An element's namespace, name and attributes.
 #[derive(Clone, Debug)]
@@ -101,7 +105,7 @@ pub(crate) struct Element {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Attribute {
     pub(crate) name: LocalName,
-    pub(crate) value: String,
+    pub(crate) value: Text,
 }
 
 impl Node {

@@ -22,7 +22,7 @@ use markup5ever::{local_name, ns, LocalName, Namespace};
 use crate::entities::decode;
 use crate::foreign::{self, Rules};
 use crate::parse::looks_like_document;
-use crate::tree::{Attribute, Element, Node, NodeData, Origin, RootKind, Source, Tree};
+use crate::tree::{Attribute, Element, Node, NodeData, Origin, RootKind, Source, Text, Tree};
 
 /// The attribute that marks the root (see `parse.rs`).
 const ROOT_ATTRIBUTE: &str = "dj-root";
@@ -413,7 +413,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             // Whitespace after </body> still belongs to the body.
             let text = &rest[..whitespace];
             self.at += whitespace;
-            self.append_text(text.to_owned(), whitespace);
+            self.append_text(Text::from(text), whitespace);
             return Some(());
         }
         if rest.starts_with("<!--") {
@@ -510,7 +510,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         self.at += 4 + end + 3;
         if keep {
             let source = Source::whole(4 + end + 3, 0);
-            let node = Node::from_source(NodeData::Comment(data.to_owned()), Vec::new(), source);
+            let node = Node::from_source(NodeData::Comment(data.into()), Vec::new(), source);
             self.append(Arc::new(node));
             if let Some(guide) = self.guide() {
                 guide.passed(|d| matches!(d, NodeData::Comment(_)));
@@ -854,7 +854,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             let text = if decode {
                 crate::entities::decode(raw, false)
             } else {
-                raw.to_owned()
+                Text::from(raw)
             };
             self.append_text(text, raw.len());
         }
@@ -1142,7 +1142,7 @@ impl<'h, 'p> Parser<'h, 'p> {
 
     /// Appends text (`raw_len` bytes of source), merged into a text node just before it as
     /// the DOM never has two.
-    fn append_text(&mut self, text: String, raw_len: usize) {
+    fn append_text(&mut self, text: Text, raw_len: usize) {
         if text.is_empty() || self.merged_text(&text, raw_len) {
             return;
         }
@@ -1157,7 +1157,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             return;
         }
         let node = self.whitespace.entry(raw).or_insert_with(|| {
-            let data = NodeData::Text(raw.to_owned());
+            let data = NodeData::Text(raw.into());
             Arc::new(Node::from_source(
                 data,
                 Vec::new(),
@@ -1183,7 +1183,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         let NodeData::Text(previous) = &last.data else {
             return false;
         };
-        let mut merged = String::with_capacity(previous.len() + text.len());
+        let mut merged = Text::with_capacity(previous.len() + text.len());
         merged.push_str(previous);
         merged.push_str(text);
         let source = Source::whole(last.source.len as usize + raw_len, 0);
@@ -1328,7 +1328,7 @@ impl<'h> TagReader<'h> {
             while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
                 i += 1;
             }
-            let mut value = String::new();
+            let mut value = Text::default();
             if bytes.get(i) == Some(&b'=') {
                 i += 1;
                 while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
