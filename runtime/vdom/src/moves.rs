@@ -13,7 +13,11 @@ pub(crate) fn longest_increasing(values: &[usize]) -> Vec<bool> {
     let mut tails: Vec<usize> = Vec::new();
     let mut previous = vec![NONE; values.len()];
     for (i, &value) in values.iter().enumerate() {
-        let length = tails.partition_point(|&t| values[t] < value);
+        // A list mostly kept in order extends the longest run at almost every step.
+        let length = match tails.last() {
+            Some(&last) if values[last] < value => tails.len(),
+            _ => tails.partition_point(|&t| values[t] < value),
+        };
         if length > 0 {
             previous[i] = tails[length - 1];
         }
