@@ -40,8 +40,11 @@ pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> 
         "the input stream is preprocessed first"
     );
     // NUL (replaced or dropped depending on where it is) and a byte order mark: left to html5ever.
-    if memchr::memchr(0, html.as_bytes()).is_some()
-        || memchr::memmem::find(html.as_bytes(), "\u{feff}".as_bytes()).is_some()
+    // One pass for both: a BOM's first byte, 0xEF, is rare in text (U+F000 to U+FFFF).
+    let bytes = html.as_bytes();
+    let bom = "\u{feff}".as_bytes();
+    if memchr::memchr2_iter(0, bom[0], bytes)
+        .any(|at| bytes[at] == 0 || bytes[at..].starts_with(bom))
     {
         return None;
     }
