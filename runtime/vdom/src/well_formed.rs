@@ -1257,15 +1257,13 @@ fn html_element(name: LocalName, attrs: Vec<Attribute>) -> Element {
     }
 }
 
-/// Reads tags, keeping what one tag can hand the next.
+/// Reads tags, keeping the names read so far.
 #[derive(Default)]
 struct TagReader<'h> {
     /// Tag and attribute names by their bytes as written: each distinct name is lowercased
     /// and interned once per parse, not once per tag (interning one outside html5ever's static
     /// set, `dj-click` or `data-key`, hashes it and takes a global lock).
     names: HashMap<&'h str, LocalName>,
-    /// The attributes being read, moved into a list of exactly their number once all are.
-    attrs: Vec<Attribute>,
 }
 
 impl<'h> TagReader<'h> {
@@ -1284,20 +1282,8 @@ impl<'h> TagReader<'h> {
 
     /// Reads `<name attr=value …>` or `<name … />`: the tag and its length.
     fn start_tag(&mut self, rest: &'h str) -> Option<(StartTag, usize)> {
-        self.attrs.clear();
-        let (name, self_closing, length) = self.read_start_tag(rest)?;
-        let tag = StartTag {
-            name,
-            attrs: self.attrs.drain(..).collect(),
-            self_closing,
-        };
-        Some((tag, length))
-    }
-
-    /// Reads a start tag's name and attributes (into `attrs`): the name, whether the tag is
-    /// self-closing, and its length.
-    fn read_start_tag(&mut self, rest: &'h str) -> Option<(LocalName, bool, usize)> {
         let bytes = rest.as_bytes();
+        let mut attrs: Vec<Attribute> = Vec::new();
         let mut i = 1;
         while i < bytes.len() && !is_tag_end(bytes[i]) {
             i += 1;
@@ -1308,10 +1294,24 @@ impl<'h> TagReader<'h> {
                 i += 1;
             }
             match bytes.get(i)? {
-                b'>' => return Some((name, false, i + 1)),
+                b'>' => {
+                    let tag = StartTag {
+                        name,
+                        attrs,
+                        self_closing: false,
+                    };
+                    return Some((tag, i + 1));
+                }
                 b'/' => {
                     return match bytes.get(i + 1)? {
-                        b'>' => Some((name, true, i + 2)),
+                        b'>' => {
+                            let tag = StartTag {
+                                name,
+                                attrs,
+                                self_closing: true,
+                            };
+                            Some((tag, i + 2))
+                        }
                         _ => None,
                     };
                 }
@@ -1362,8 +1362,12 @@ impl<'h> TagReader<'h> {
                 value = decode(raw, true);
             }
             // The tokenizer keeps the first of repeated attributes.
-            if !self.attrs.iter().any(|a| a.name == attr_name) {
-                self.attrs.push(Attribute {
+            if !attrs.iter().any(|a| a.name == attr_name) {
+                // Room for two at first (most elements carry one or two), not `Vec`'s four.
+                if attrs.capacity() == 0 {
+                    attrs.reserve_exact(2);
+                }
+                attrs.push(Attribute {
                     name: attr_name,
                     value,
                 });
