@@ -773,42 +773,43 @@ impl<'h, 'p> Parser<'h, 'p> {
 
     fn end_tag(&mut self) -> Option<()> {
         let rest = &self.html[self.at..];
-        let name_end = rest[2..]
-            .find(|c: char| is_html_whitespace(c) || c == '/' || c == '>')
-            .map(|p| p + 2)?;
         let bytes = rest.as_bytes();
+        let name_end = 2 + bytes.get(2..)?.iter().position(|&b| is_tag_end(b))?;
         if !bytes[2].is_ascii_alphabetic() || bytes[name_end] != b'>' {
             return None;
         }
-        let name = self.reader.name(&rest[2..name_end]);
+        // Compared as written, ignoring ASCII case (open elements' HTML names are lowercase):
+        // an end tag needs no interned name.
+        let name = &rest[2..name_end];
+        let is = |expected: &str| name.eq_ignore_ascii_case(expected);
         let tag_start = self.at;
         self.at += name_end + 1;
         let current = self.stack.last()?;
         if current.ns != ns!(html) {
             // The rules for foreign content: the end tag closes the current element when their
             // names match ignoring ASCII case (`</foreignobject>` closes `foreignObject`).
-            if !current.name.eq_ignore_ascii_case(&name) {
+            if !is(&current.name) {
                 return None;
             }
             self.close(Some(self.at), true);
             return Some(());
         }
-        if self.document && matches!(&*name, "body" | "html") {
+        if self.document && (is("body") || is("html")) {
             // The body stays open after </body>: it must be all that is left.
             if self.stack.len() != 2 || self.current() != "body" {
                 return None;
             }
-            if &*name == "body" {
+            if is("body") {
                 self.after_body = true;
                 return Some(());
             }
             return None;
         }
-        if name == local_name!("table") && matches!(self.current(), "tbody" | "thead" | "tfoot") {
+        if is("table") && matches!(self.current(), "tbody" | "thead" | "tfoot") {
             // The table body ends where </table> begins: not by an end tag of its own.
             self.close(Some(tag_start), false);
         }
-        if self.current() != &*name || self.stack.len() <= 1 || name == local_name!("br") {
+        if !is(self.current()) || self.stack.len() <= 1 || is("br") {
             return None;
         }
         self.close(Some(self.at), true);
