@@ -1160,6 +1160,19 @@ impl<'h, 'p> Parser<'h, 'p> {
         if self.merged_text(raw, raw.len()) {
             return;
         }
+        // The previous render's node at this place, when it is this same run: the diff then
+        // sees at once that nothing changed.
+        let previous = self
+            .guide()
+            .and_then(|guide| guide.node.children.get(guide.cursor));
+        if let Some(node) = previous.filter(|node| {
+            node.source.len as usize == raw.len()
+                && matches!(&node.data, NodeData::Text(text) if text == raw)
+        }) {
+            let node = Arc::clone(node);
+            self.push_text(node);
+            return;
+        }
         let node = self.whitespace.entry(raw).or_insert_with(|| {
             let data = NodeData::Text(raw.into());
             Arc::new(Node::from_source(
