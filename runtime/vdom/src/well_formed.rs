@@ -529,10 +529,13 @@ impl<'h, 'p> Parser<'h, 'p> {
         let start = self.at;
         let rest = &self.html[self.at..];
         let (tag, length) = self.reader.start_tag(rest)?;
-        let key = tag
-            .attrs
-            .iter()
-            .find(|a| matches!(&*a.name, "data-key" | "dj-key"));
+        // Only where the previous render guides the parse can a keyed element be found again.
+        let guided = self.stack.last().is_some_and(|open| open.guide.is_some());
+        let key = if guided {
+            (tag.attrs.iter()).find(|a| matches!(&*a.name, "data-key" | "dj-key"))
+        } else {
+            None
+        };
         if let Some(key) = key {
             if self.reuse_keyed(&key.value.clone()) {
                 return Some(());
