@@ -229,9 +229,110 @@ fn watched(name: &str) -> Option<usize> {
 /// A start tag, read.
 struct StartTag {
     name: LocalName,
+    kind: TagKind,
     attrs: Vec<Attribute>,
     /// Written `<name … />`: that closes an SVG or MathML element at once, nothing else.
     self_closing: bool,
+}
+
+/// What a start tag's name alone says about it, for the checks a start tag goes through.
+#[derive(Clone, Copy)]
+struct TagKind {
+    /// An open `<p>` in button scope would be closed first.
+    closes_p: bool,
+    class: TagClass,
+}
+
+/// The start tags that a check singles out, by name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TagClass {
+    Heading,
+    Form,
+    Li,
+    DdDt,
+    Button,
+    A,
+    Option,
+    Void,
+    /// Text up to the end tag, references decoded.
+    Rcdata,
+    /// Text up to the end tag, as it is.
+    RawText,
+    /// `<svg>` or `<math>`.
+    Foreign,
+    /// Elements that reshape the tree or switch the tokenizer.
+    Reshapes,
+    Plain,
+}
+
+impl TagKind {
+    fn of(name: &str) -> TagKind {
+        let closes_p = matches!(
+            name,
+            "address"
+                | "article"
+                | "aside"
+                | "blockquote"
+                | "center"
+                | "details"
+                | "dialog"
+                | "dir"
+                | "div"
+                | "dl"
+                | "fieldset"
+                | "figcaption"
+                | "figure"
+                | "footer"
+                | "header"
+                | "hgroup"
+                | "main"
+                | "menu"
+                | "nav"
+                | "ol"
+                | "p"
+                | "search"
+                | "section"
+                | "summary"
+                | "ul"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "pre"
+                | "listing"
+                | "form"
+                | "li"
+                | "dd"
+                | "dt"
+                | "table"
+                | "hr"
+                | "xmp"
+        );
+        let class = match name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => TagClass::Heading,
+            "form" => TagClass::Form,
+            "li" => TagClass::Li,
+            "dd" | "dt" => TagClass::DdDt,
+            "button" => TagClass::Button,
+            "a" => TagClass::A,
+            "option" | "optgroup" => TagClass::Option,
+            "area" | "br" | "embed" | "img" | "keygen" | "wbr" | "input" | "param" | "source"
+            | "track" | "hr" | "base" | "basefont" | "bgsound" | "link" | "meta" => TagClass::Void,
+            "textarea" | "title" => TagClass::Rcdata,
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" | "script" => {
+                TagClass::RawText
+            }
+            "svg" | "math" => TagClass::Foreign,
+            "html" | "head" | "body" | "frameset" | "frame" | "plaintext" | "image" | "nobr"
+            | "applet" | "marquee" | "object" | "caption" | "col" | "colgroup" | "tbody"
+            | "thead" | "tfoot" | "tr" | "td" | "th" | "rb" | "rp" | "rt" | "rtc"
+            | "selectedcontent" => TagClass::Reshapes,
+            _ => TagClass::Plain,
+        };
+        TagKind { closes_p, class }
+    }
 }
 
 /// What to do with the content after a start tag.
@@ -546,7 +647,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             return self.foreign_start_tag(tag, start);
         }
         self.settle_template_mode(&tag.name)?;
-        let content = self.check_start_tag(&tag.name)?;
+        let content = self.check_start_tag(&tag.name, tag.kind)?;
         let is_root = self.marks_root(&tag.attrs);
         if is_root && !self.root_may_be(&tag.name) {
             return None;
@@ -605,6 +706,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             name,
             mut attrs,
             self_closing,
+            ..
         } = tag;
         foreign::adjust_attributes(&ns, &mut attrs);
         let element = Element {
@@ -660,7 +762,7 @@ impl<'h, 'p> Parser<'h, 'p> {
     }
 
     /// Checks that a start tag only opens an element here, and says what its content is.
-    fn check_start_tag(&self, name: &LocalName) -> Option<Content> {
+    fn check_start_tag(&self, name: &LocalName, kind: TagKind) -> Option<Content> {
         let mode = self.mode();
         if mode.in_table() {
             return match (mode, &**name) {
@@ -677,76 +779,26 @@ impl<'h, 'p> Parser<'h, 'p> {
                 _ => None,
             };
         }
-        let closes_p = matches!(
-            &**name,
-            "address"
-                | "article"
-                | "aside"
-                | "blockquote"
-                | "center"
-                | "details"
-                | "dialog"
-                | "dir"
-                | "div"
-                | "dl"
-                | "fieldset"
-                | "figcaption"
-                | "figure"
-                | "footer"
-                | "header"
-                | "hgroup"
-                | "main"
-                | "menu"
-                | "nav"
-                | "ol"
-                | "p"
-                | "search"
-                | "section"
-                | "summary"
-                | "ul"
-                | "h1"
-                | "h2"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
-                | "pre"
-                | "listing"
-                | "form"
-                | "li"
-                | "dd"
-                | "dt"
-                | "table"
-                | "hr"
-                | "xmp"
-        );
-        if closes_p && self.in_scope("p", Scope::Button)? {
+        if kind.closes_p && self.in_scope("p", Scope::Button)? {
             return None;
         }
-        let content = match &**name {
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+        let content = match kind.class {
+            TagClass::Heading
                 if matches!(self.current(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") =>
             {
                 return None
             }
-            "form" if self.open_named("form") => return None,
-            "li" if self.closes_list_item(&["li"])? => return None,
-            "dd" | "dt" if self.closes_list_item(&["dd", "dt"])? => return None,
-            "button" if self.in_scope("button", Scope::Default)? => return None,
-            "a" if self.open_named("a") => return None,
-            "option" | "optgroup" if self.current() == "option" => return None,
-            "area" | "br" | "embed" | "img" | "keygen" | "wbr" | "input" | "param" | "source"
-            | "track" | "hr" | "base" | "basefont" | "bgsound" | "link" | "meta" => Content::Void,
-            "textarea" | "title" => Content::Text { decode: true },
-            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" | "script" => {
-                Content::Text { decode: false }
-            }
-            "svg" | "math" => Content::Foreign,
-            // Elements that reshape the tree or switch the tokenizer.
-            "html" | "head" | "body" | "frameset" | "frame" | "plaintext" | "image" | "nobr"
-            | "applet" | "marquee" | "object" | "caption" | "col" | "colgroup" | "tbody"
-            | "thead" | "tfoot" | "tr" | "td" | "th" | "rb" | "rp" | "rt" | "rtc"
-            | "selectedcontent" => return None,
+            TagClass::Form if self.open_named("form") => return None,
+            TagClass::Li if self.closes_list_item(&["li"])? => return None,
+            TagClass::DdDt if self.closes_list_item(&["dd", "dt"])? => return None,
+            TagClass::Button if self.in_scope("button", Scope::Default)? => return None,
+            TagClass::A if self.open_named("a") => return None,
+            TagClass::Option if self.current() == "option" => return None,
+            TagClass::Void => Content::Void,
+            TagClass::Rcdata => Content::Text { decode: true },
+            TagClass::RawText => Content::Text { decode: false },
+            TagClass::Foreign => Content::Foreign,
+            TagClass::Reshapes => return None,
             _ => Content::Elements,
         };
         Some(content)
@@ -1279,22 +1331,25 @@ fn html_element(name: LocalName, attrs: Vec<Attribute>) -> Element {
 struct TagReader<'h> {
     /// Tag and attribute names by their bytes as written: each distinct name is lowercased
     /// and interned once per parse, not once per tag (interning one outside html5ever's static
-    /// set, `dj-click` or `data-key`, hashes it and takes a global lock).
-    names: HashMap<&'h str, LocalName>,
+    /// set, `dj-click` or `data-key`, hashes it and takes a global lock) — and what a start
+    /// tag of that name is, worked out once too.
+    names: HashMap<&'h str, (LocalName, TagKind)>,
 }
 
 impl<'h> TagReader<'h> {
-    fn name(&mut self, written: &'h str) -> LocalName {
-        if let Some(name) = self.names.get(written) {
-            return name.clone();
+    /// The name written, and what a start tag of that name is.
+    fn name(&mut self, written: &'h str) -> (LocalName, TagKind) {
+        if let Some((name, kind)) = self.names.get(written) {
+            return (name.clone(), *kind);
         }
         let name = if written.bytes().any(|b| b.is_ascii_uppercase()) {
             LocalName::from(written.to_ascii_lowercase())
         } else {
             LocalName::from(written)
         };
-        self.names.insert(written, name.clone());
-        name
+        let kind = TagKind::of(&name);
+        self.names.insert(written, (name.clone(), kind));
+        (name, kind)
     }
 
     /// Reads `<name attr=value …>` or `<name … />`: the tag and its length.
@@ -1305,7 +1360,7 @@ impl<'h> TagReader<'h> {
         while i < bytes.len() && !is_tag_end(bytes[i]) {
             i += 1;
         }
-        let name = self.name(&rest[1..i]);
+        let (name, kind) = self.name(&rest[1..i]);
         loop {
             while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
                 i += 1;
@@ -1314,6 +1369,7 @@ impl<'h> TagReader<'h> {
                 b'>' => {
                     let tag = StartTag {
                         name,
+                        kind,
                         attrs,
                         self_closing: false,
                     };
@@ -1324,6 +1380,7 @@ impl<'h> TagReader<'h> {
                         b'>' => {
                             let tag = StartTag {
                                 name,
+                                kind,
                                 attrs,
                                 self_closing: true,
                             };
@@ -1344,7 +1401,7 @@ impl<'h> TagReader<'h> {
             if i == name_start {
                 return None; // `=` starting a name
             }
-            let attr_name = self.name(&rest[name_start..i]);
+            let (attr_name, _) = self.name(&rest[name_start..i]);
             while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
                 i += 1;
             }
