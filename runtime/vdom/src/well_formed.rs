@@ -62,6 +62,7 @@ pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> 
         previous: previous.filter(|p| p.tree.origin.is_some()),
         origin: None,
         reader: TagReader::default(),
+        foreign_names: foreign::ForeignNames::default(),
         children: Vec::new(),
         whitespace: HashMap::new(),
     };
@@ -211,6 +212,7 @@ struct Parser<'h, 'p> {
     /// Where the root's content starts and what encloses it, for the next parse.
     origin: Option<Origin>,
     reader: TagReader<'h>,
+    foreign_names: foreign::ForeignNames,
     /// The children of the elements being built, those of the innermost last.
     children: Vec<Arc<Node>>,
     /// The node for each run of whitespace text met so far.
@@ -708,9 +710,9 @@ impl<'h, 'p> Parser<'h, 'p> {
             self_closing,
             ..
         } = tag;
-        foreign::adjust_attributes(&ns, &mut attrs);
+        self.foreign_names.adjust_attributes(&ns, &mut attrs);
         let element = Element {
-            name: foreign::element_name(&ns, name),
+            name: self.foreign_names.element(&ns, name),
             ns,
             attrs,
         };
