@@ -4,7 +4,7 @@
 //! it is as strict as a browser about paths, and parses patch HTML in the same context.
 
 use std::fmt;
-use std::sync::Arc;
+use triomphe::Arc;
 
 use markup5ever::QualName;
 
@@ -74,16 +74,16 @@ impl std::error::Error for ApplyError {}
 fn apply_one(root: &mut Arc<Node>, patch: &Patch) -> Result<(), ApplyProblem> {
     match patch {
         Patch::SetText { path, text } => match &mut find_mut(root, path)?.data {
-            NodeData::Text(data) | NodeData::Comment(data) => text.clone_into(data),
+            NodeData::Text(data) | NodeData::Comment(data) => *data = text.into(),
             NodeData::Element(_) => return Err(ApplyProblem::NotText),
         },
         Patch::SetAttr { path, name, value } => {
             let attrs = attributes(root, path)?;
             match attrs.iter_mut().find(|a| &*a.name == name.as_str()) {
-                Some(attr) => value.clone_into(&mut attr.value),
+                Some(attr) => attr.value = value.into(),
                 None => attrs.push(Attribute {
                     name: name.as_str().into(),
-                    value: value.clone(),
+                    value: value.into(),
                 }),
             }
         }

@@ -11,7 +11,7 @@
 
 use std::collections::hash_map::Entry;
 use std::fmt;
-use std::sync::Arc;
+use triomphe::Arc;
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -80,7 +80,7 @@ pub fn diff(old: &Tree, new: &Tree) -> Diff {
                 if a != b {
                     differ.push(Patch::SetText {
                         path: differ.path.clone(),
-                        text: b.clone(),
+                        text: b.to_string(),
                     });
                 }
             }
@@ -188,7 +188,7 @@ impl Differ {
             self.push(Patch::SetAttr {
                 path: self.path.clone(),
                 name: attr.name.to_string(),
-                value: attr.value.clone(),
+                value: attr.value.to_string(),
             });
         }
     }
@@ -383,7 +383,7 @@ fn match_middle(
 ) -> Vec<Match> {
     let mut matches = vec![Match::New; end_b - start];
     let mut used = vec![false; end_a - start];
-    let mut keyed_old: HashMap<&str, usize> = HashMap::new();
+    let mut keyed_old: HashMap<&str, usize> = HashMap::with_capacity(end_a - start);
     for i in start..end_a {
         if let Some(key) = keys.of_old(i) {
             keyed_old.insert(key, i);

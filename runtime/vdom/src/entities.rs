@@ -3,10 +3,22 @@
 
 use markup5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
 
+use crate::tree::Text;
+
+/// `raw` with its character references decoded.
+pub(crate) fn decode(raw: &str, in_attribute: bool) -> Text {
+    if memchr::memchr(b'&', raw.as_bytes()).is_none() {
+        return Text::from(raw);
+    }
+    let mut out = Text::with_capacity(raw.len());
+    decode_into(&mut out, raw, in_attribute);
+    out
+}
+
 /// Appends `raw` to `out` with its character references decoded.
-pub(crate) fn decode_into(out: &mut String, raw: &str, in_attribute: bool) {
+pub(crate) fn decode_into(out: &mut Text, raw: &str, in_attribute: bool) {
     let mut rest = raw;
-    while let Some(at) = rest.find('&') {
+    while let Some(at) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..at]);
         rest = &rest[at + 1..];
         let consumed = match rest.as_bytes().first() {
@@ -23,7 +35,7 @@ pub(crate) fn decode_into(out: &mut String, raw: &str, in_attribute: bool) {
 }
 
 /// Decodes `#…` after an `&`; returns how many bytes it used (0: not a reference).
-fn numeric(out: &mut String, rest: &str) -> usize {
+fn numeric(out: &mut Text, rest: &str) -> usize {
     let bytes = rest.as_bytes();
     let (radix, start) = match bytes.get(1) {
         Some(b'x' | b'X') => (16, 2),
@@ -51,7 +63,27 @@ fn numeric(out: &mut String, rest: &str) -> usize {
 
 /// Decodes a named reference after an `&`: the longest name in the table (which lists every
 /// prefix of every name), with the legacy rules for names without `;`.
-fn named(out: &mut String, rest: &str, in_attribute: bool) -> usize {
+fn named(out: &mut Text, rest: &str, in_attribute: bool) -> usize {
+    // `&name;` as templates write it: no name continues past its `;`, so when the whole of it
+    // is in the table it is the longest match, found with one lookup instead of one per prefix.
+    let letters = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    if rest.as_bytes().get(letters) == Some(&b';') {
+        let name = &rest[..=letters];
+        let found = match name {
+            "amp;" => Some((u32::from('&'), 0)),
+            "lt;" => Some((u32::from('<'), 0)),
+            "gt;" => Some((u32::from('>'), 0)),
+            "quot;" => Some((u32::from('"'), 0)),
+            _ => NAMED_ENTITIES
+                .get(name)
+                .copied()
+                .filter(|&(first, _)| first != 0),
+        };
+        if let Some((first, second)) = found {
+            push_code_points(out, first, second);
+            return name.len();
+        }
+    }
     let mut matched: Option<(usize, (u32, u32))> = None;
     for (i, c) in rest.char_indices() {
         let end = i + c.len_utf8();
@@ -73,28 +105,29 @@ fn named(out: &mut String, rest: &str, in_attribute: bool) -> usize {
     {
         return 0;
     }
+    push_code_points(out, first, second);
+    end
+}
+
+/// A named reference's one or two code points (0: none).
+fn push_code_points(out: &mut Text, first: u32, second: u32) {
     for code in [first, second] {
         if let Some(c) = char::from_u32(code).filter(|_| code != 0) {
             out.push(c);
         }
     }
-    end
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn text(raw: &str) -> String {
-        let mut out = String::new();
-        decode_into(&mut out, raw, false);
-        out
+    fn text(raw: &str) -> Text {
+        decode(raw, false)
     }
 
-    fn attribute(raw: &str) -> String {
-        let mut out = String::new();
-        decode_into(&mut out, raw, true);
-        out
+    fn attribute(raw: &str) -> Text {
+        decode(raw, true)
     }
 
     #[test]

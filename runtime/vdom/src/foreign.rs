@@ -13,6 +13,7 @@
 //! tree records an attribute by the name HTML serialisation writes, and for those it is the
 //! name the tokenizer read.
 
+use foldhash::HashMap;
 use markup5ever::{ns, LocalName, Namespace};
 
 use crate::tree::Attribute;
@@ -120,6 +121,47 @@ pub(crate) fn adjust_attributes(ns: &Namespace, attrs: &mut [Attribute]) {
     for attr in attrs {
         if let Some(name) = adjusted(table, &attr.name) {
             attr.name = LocalName::from(name);
+        }
+    }
+}
+
+/// [`element_name`] and [`adjust_attributes`], remembered for each name a parse meets: an
+/// icon in every row of a list asks about the same few names again and again, and each
+/// answer is a search of a table of strings.
+#[derive(Default)]
+pub(crate) struct ForeignNames {
+    /// By whether the name is an element's, the namespace and the lowercase name.
+    known: HashMap<(bool, Namespace, LocalName), LocalName>,
+}
+
+impl ForeignNames {
+    /// [`element_name`], remembered.
+    pub(crate) fn element(&mut self, ns: &Namespace, lowercase: LocalName) -> LocalName {
+        if *ns != ns!(svg) {
+            return lowercase;
+        }
+        let key = (true, ns.clone(), lowercase);
+        if let Some(name) = self.known.get(&key) {
+            return name.clone();
+        }
+        let name = element_name(ns, key.2.clone());
+        self.known.insert(key, name.clone());
+        name
+    }
+
+    /// [`adjust_attributes`], remembered.
+    pub(crate) fn adjust_attributes(&mut self, ns: &Namespace, attrs: &mut [Attribute]) {
+        if *ns != ns!(svg) && *ns != ns!(mathml) {
+            return;
+        }
+        for attr in attrs {
+            let key = (false, ns.clone(), attr.name.clone());
+            if let Some(name) = self.known.get(&key) {
+                attr.name = name.clone();
+                continue;
+            }
+            adjust_attributes(ns, std::slice::from_mut(attr));
+            self.known.insert(key, attr.name.clone());
         }
     }
 }
@@ -245,7 +287,7 @@ mod tests {
     fn attr(name: &str, value: &str) -> Attribute {
         Attribute {
             name: LocalName::from(name),
-            value: value.to_owned(),
+            value: value.into(),
         }
     }
 

@@ -13,16 +13,19 @@ const KEY_EVENTS: [&str; 4] = [
 /// A child's identity among its siblings: its `data-key`, else its `dj-key` — unless the element
 /// listens for key events, where `dj-key` names the key that triggers them.
 pub(crate) fn identity_key(node: &Node) -> Option<&str> {
+    // One pass over the attributes: this runs for every child of every list compared.
     let element = node.element()?;
-    if let Some(key) = element.attr("data-key") {
-        return Some(key);
+    let mut dj_key = None;
+    let mut filters_keys = false;
+    for attr in &element.attrs {
+        match &*attr.name {
+            "data-key" => return Some(&attr.value),
+            "dj-key" => dj_key = dj_key.or(Some(&*attr.value)),
+            name if KEY_EVENTS.contains(&name) => filters_keys = true,
+            _ => {}
+        }
     }
-    let filters_keys = element.attrs.iter().any(|a| KEY_EVENTS.contains(&&*a.name));
-    if filters_keys {
-        None
-    } else {
-        element.attr("dj-key")
-    }
+    dj_key.filter(|_| !filters_keys)
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ fn check_depth(tree: &Tree) -> Result<(), VdomError> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
+    use triomphe::Arc;
 
     use super::*;
     use crate::apply::apply;

@@ -9,18 +9,26 @@
 /// Which items lie on one longest strictly increasing subsequence of `values`.
 pub(crate) fn longest_increasing(values: &[usize]) -> Vec<bool> {
     const NONE: usize = usize::MAX;
-    // tails[k]: the index of the smallest value ending an increasing run of length k + 1.
+    // tails[k]: the index of the smallest value ending an increasing run of length k + 1, and
+    // tail_values[k] that value (searched without going through the index).
     let mut tails: Vec<usize> = Vec::new();
+    let mut tail_values: Vec<usize> = Vec::new();
     let mut previous = vec![NONE; values.len()];
     for (i, &value) in values.iter().enumerate() {
-        let length = tails.partition_point(|&t| values[t] < value);
+        // A list mostly kept in order extends the longest run at almost every step.
+        let length = match tail_values.last() {
+            Some(&last) if last < value => tail_values.len(),
+            _ => tail_values.partition_point(|&t| t < value),
+        };
         if length > 0 {
             previous[i] = tails[length - 1];
         }
         if length == tails.len() {
             tails.push(i);
+            tail_values.push(value);
         } else {
             tails[length] = i;
+            tail_values[length] = value;
         }
     }
     let mut on_it = vec![false; values.len()];

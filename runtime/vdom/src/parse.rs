@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::sync::Arc;
+use triomphe::Arc;
 
 use markup5ever::interface::{ElemName, ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use markup5ever::tendril::{StrTendril, TendrilSink};
@@ -297,11 +297,11 @@ fn build(nodes: &mut [SinkNode], root: Option<usize>, root_element: Element) -> 
         };
         match nodes.get(child).map(|n| &n.data) {
             Some(SinkData::Text(text)) => {
-                let leaf = Node::leaf(NodeData::Text(text.to_string()));
+                let leaf = Node::leaf(NodeData::Text(text.as_ref().into()));
                 top.children.push(leaf);
             }
             Some(SinkData::Comment(text)) => {
-                let leaf = Node::leaf(NodeData::Comment(text.to_string()));
+                let leaf = Node::leaf(NodeData::Comment(text.as_ref().into()));
                 top.children.push(leaf);
             }
             Some(SinkData::Element { .. }) => {
@@ -398,7 +398,7 @@ fn take_element(nodes: &mut [SinkNode], id: usize) -> Option<Element> {
                 .into_iter()
                 .map(|a| Attribute {
                     name: serialized_attribute_name(&a.name),
-                    value: a.value.to_string(),
+                    value: a.value.as_ref().into(),
                 })
                 .collect(),
         }),

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::Arc;
+use triomphe::Arc;
 
 use markup5ever::{local_name, ns, LocalName, Namespace};
 
@@ -84,9 +84,13 @@ impl Clone for Node {
 #[derive(Clone, Debug)]
 pub(crate) enum NodeData {
     Element(Element),
-    Text(String),
-    Comment(String),
+    Text(Text),
+    Comment(Text),
 }
+
+/// Text and attribute values: most are short (a count, a class, a label), and up to 24 bytes
+/// are held inline, without an allocation of their own.
+pub(crate) type Text = compact_str::CompactString;
 
 /// An element's namespace, name and attributes.
 #[derive(Clone, Debug)]
@@ -101,7 +105,7 @@ pub(crate) struct Element {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Attribute {
     pub(crate) name: LocalName,
-    pub(crate) value: String,
+    pub(crate) value: Text,
 }
 
 impl Node {
@@ -111,13 +115,24 @@ impl Node {
     }
 
     /// A node with its children and where it came from.
+    ///
+    /// Trees are built bottom up, so the children's heights are usually known: the node's is
+    /// then known too, and a tree's depth costs nothing more after a parse.
     pub(crate) fn from_source(data: NodeData, children: Vec<Arc<Node>>, source: Source) -> Node {
+        let height = match data {
+            NodeData::Element(_) => children
+                .iter()
+                .map(|c| c.height.load(Ordering::Relaxed))
+                .try_fold(0, |deepest, h| (h != u32::MAX).then(|| deepest.max(h)))
+                .map_or(u32::MAX, |deepest| deepest + 1),
+            NodeData::Text(_) | NodeData::Comment(_) => 0,
+        };
         Node {
             data,
             children,
             source,
             hash: AtomicU64::new(0),
-            height: AtomicU32::new(u32::MAX),
+            height: AtomicU32::new(height),
         }
     }
 
@@ -150,9 +165,14 @@ impl Node {
 impl Drop for Node {
     /// Frees a subtree without recursing: a node dropped last hands its children to a loop.
     fn drop(&mut self) {
+        if self.children.is_empty() {
+            return;
+        }
         let mut pending = std::mem::take(&mut self.children);
         while let Some(child) = pending.pop() {
-            if let Some(mut node) = Arc::into_inner(child) {
+            // Checking that this is the last reference reads the count, and taking the node
+            // out changes none: freeing a tree costs no atomic operation per node.
+            if let Ok(mut node) = Arc::try_unwrap(child) {
                 pending.append(&mut node.children);
             }
         }
@@ -267,32 +287,58 @@ pub(crate) fn same_children(a: &Node, b: &Node) -> bool {
 
 /// Whether two subtrees are identical: same nodes, names, attributes (in order) and text.
 ///
-/// Subtrees whose hashes differ are told apart at once; equal hashes are confirmed node by
-/// node. The hashes are cached, so asking about every ancestor of a change costs O(n) in all.
+/// A node shared by both is identical at once. Otherwise the two are compared node by node,
+/// shared subtrees skipped, for up to [`COMPARE_FIRST`] pairs of nodes: an ancestor of a change is
+/// told apart from its new version where the change is, usually within a few nodes. Past
+/// that, subtrees whose hashes differ are told apart at once and equal hashes are confirmed
+/// node by node. The hashes are cached, so asking about every ancestor of a change costs
+/// O(n) in all — and a tree whose ancestors of changes were told apart early is never hashed.
 pub(crate) fn same_subtree(a: &Arc<Node>, b: &Arc<Node>) -> bool {
     if Arc::ptr_eq(a, b) {
         return true;
     }
-    if subtree_hash(a) != subtree_hash(b) {
+    let known = |n: &Node| n.hash.load(Ordering::Relaxed);
+    if known(a) != 0 && known(b) != 0 && known(a) != known(b) {
         return false;
     }
-    let mut pending = vec![(a, b)];
-    while let Some((a, b)) = pending.pop() {
-        if Arc::ptr_eq(a, b) {
-            continue;
-        }
-        let same_node = match (&a.data, &b.data) {
-            (NodeData::Text(x), NodeData::Text(y))
-            | (NodeData::Comment(x), NodeData::Comment(y)) => x == y,
-            (NodeData::Element(x), NodeData::Element(y)) => x.same_tag(y) && x.attrs == y.attrs,
-            _ => false,
-        };
-        if !same_node || a.children.len() != b.children.len() {
-            return false;
-        }
-        pending.extend(a.children.iter().zip(&b.children));
+    if let Some(same) = compare(a, b, COMPARE_FIRST) {
+        return same;
     }
-    true
+    subtree_hash(a) == subtree_hash(b) && compare(a, b, usize::MAX) == Some(true)
+}
+
+/// How many pairs of nodes [`same_subtree`] compares before it falls back to hashes: after
+/// one such fallback the subtrees' hashes are known, so the comparisons below it are quick.
+const COMPARE_FIRST: usize = 512;
+
+/// Compares two subtrees node by node (not inside shared ones): the answer, or `None` when
+/// more than `budget` pairs of nodes would have to be visited.
+fn compare(a: &Arc<Node>, b: &Arc<Node>, budget: usize) -> Option<bool> {
+    let mut pending = Vec::new();
+    let (mut a, mut b) = (a, b);
+    let mut compared = 0;
+    loop {
+        compared += 1;
+        if compared > budget {
+            return None;
+        }
+        if !Arc::ptr_eq(a, b) {
+            let same_node = match (&a.data, &b.data) {
+                (NodeData::Text(x), NodeData::Text(y))
+                | (NodeData::Comment(x), NodeData::Comment(y)) => x == y,
+                (NodeData::Element(x), NodeData::Element(y)) => x.same_tag(y) && x.attrs == y.attrs,
+                _ => false,
+            };
+            if !same_node || a.children.len() != b.children.len() {
+                return Some(false);
+            }
+            pending.extend(a.children.iter().zip(&b.children));
+        }
+        match pending.pop() {
+            Some((x, y)) => (a, b) = (x, y),
+            None => return Some(true),
+        }
+    }
 }
 
 /// How many levels of elements a subtree holds (its root included), computed once per node

@@ -14,15 +14,15 @@
 //! Only the root's subtree is built: before the `dj-root` element the parser tracks which
 //! elements are open, and it stops once the root is closed (nothing after it can reach inside).
 
-use std::sync::Arc;
+use triomphe::Arc;
 
 use foldhash::{HashMap, HashMapExt};
 use markup5ever::{local_name, ns, LocalName, Namespace};
 
-use crate::entities::decode_into;
+use crate::entities::decode;
 use crate::foreign::{self, Rules};
 use crate::parse::looks_like_document;
-use crate::tree::{Attribute, Element, Node, NodeData, Origin, RootKind, Source, Tree};
+use crate::tree::{Attribute, Element, Node, NodeData, Origin, RootKind, Source, Text, Tree};
 
 /// The attribute that marks the root (see `parse.rs`).
 const ROOT_ATTRIBUTE: &str = "dj-root";
@@ -40,7 +40,12 @@ pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> 
         "the input stream is preprocessed first"
     );
     // NUL (replaced or dropped depending on where it is) and a byte order mark: left to html5ever.
-    if html.contains(['\0', '\u{feff}']) {
+    // One pass for both: a BOM's first byte, 0xEF, is rare in text (U+F000 to U+FFFF).
+    let bytes = html.as_bytes();
+    let bom = "\u{feff}".as_bytes();
+    if memchr::memchr2_iter(0, bom[0], bytes)
+        .any(|at| bytes[at] == 0 || bytes[at..].starts_with(bom))
+    {
         return None;
     }
     let wants_dj_root = memchr::memmem::find(html.as_bytes(), ROOT_ATTRIBUTE.as_bytes()).is_some();
@@ -56,6 +61,10 @@ pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> 
         open_counts: [0; WATCHED.len()],
         previous: previous.filter(|p| p.tree.origin.is_some()),
         origin: None,
+        reader: TagReader::default(),
+        foreign_names: foreign::ForeignNames::default(),
+        children: Vec::new(),
+        whitespace: HashMap::new(),
     };
     parser.run()
 }
@@ -81,8 +90,9 @@ struct Open<'p> {
     start: usize,
     /// Where its first child begins.
     content: usize,
-    /// The previous render's element it corresponds to, if any.
-    guide: Option<Guide<'p>>,
+    /// The previous render's element it corresponds to, if any (boxed: most elements have
+    /// none, and every element is moved onto the stack and off it).
+    guide: Option<Box<Guide<'p>>>,
 }
 
 impl<'p> Open<'p> {
@@ -169,9 +179,11 @@ fn key_of(element: &Element) -> Option<&str> {
     element.attr("data-key").or_else(|| element.attr("dj-key"))
 }
 
+/// An element inside the root, being built: its children so far are the parser's
+/// `children` from `first_child` on.
 struct Building {
     element: Element,
-    children: Vec<Arc<Node>>,
+    first_child: usize,
 }
 
 /// Where the root is on the stack, and how it was found.
@@ -199,6 +211,12 @@ struct Parser<'h, 'p> {
     previous: Option<Previous<'p>>,
     /// Where the root's content starts and what encloses it, for the next parse.
     origin: Option<Origin>,
+    reader: TagReader<'h>,
+    foreign_names: foreign::ForeignNames,
+    /// The children of the elements being built, those of the innermost last.
+    children: Vec<Arc<Node>>,
+    /// The node for each run of whitespace text met so far.
+    whitespace: HashMap<&'h str, Arc<Node>>,
 }
 
 /// The HTML element names whose presence on the stack the start tag checks ask about.
@@ -213,9 +231,110 @@ fn watched(name: &str) -> Option<usize> {
 /// A start tag, read.
 struct StartTag {
     name: LocalName,
+    kind: TagKind,
     attrs: Vec<Attribute>,
     /// Written `<name … />`: that closes an SVG or MathML element at once, nothing else.
     self_closing: bool,
+}
+
+/// What a start tag's name alone says about it, for the checks a start tag goes through.
+#[derive(Clone, Copy)]
+struct TagKind {
+    /// An open `<p>` in button scope would be closed first.
+    closes_p: bool,
+    class: TagClass,
+}
+
+/// The start tags that a check singles out, by name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TagClass {
+    Heading,
+    Form,
+    Li,
+    DdDt,
+    Button,
+    A,
+    Option,
+    Void,
+    /// Text up to the end tag, references decoded.
+    Rcdata,
+    /// Text up to the end tag, as it is.
+    RawText,
+    /// `<svg>` or `<math>`.
+    Foreign,
+    /// Elements that reshape the tree or switch the tokenizer.
+    Reshapes,
+    Plain,
+}
+
+impl TagKind {
+    fn of(name: &str) -> TagKind {
+        let closes_p = matches!(
+            name,
+            "address"
+                | "article"
+                | "aside"
+                | "blockquote"
+                | "center"
+                | "details"
+                | "dialog"
+                | "dir"
+                | "div"
+                | "dl"
+                | "fieldset"
+                | "figcaption"
+                | "figure"
+                | "footer"
+                | "header"
+                | "hgroup"
+                | "main"
+                | "menu"
+                | "nav"
+                | "ol"
+                | "p"
+                | "search"
+                | "section"
+                | "summary"
+                | "ul"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "pre"
+                | "listing"
+                | "form"
+                | "li"
+                | "dd"
+                | "dt"
+                | "table"
+                | "hr"
+                | "xmp"
+        );
+        let class = match name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => TagClass::Heading,
+            "form" => TagClass::Form,
+            "li" => TagClass::Li,
+            "dd" | "dt" => TagClass::DdDt,
+            "button" => TagClass::Button,
+            "a" => TagClass::A,
+            "option" | "optgroup" => TagClass::Option,
+            "area" | "br" | "embed" | "img" | "keygen" | "wbr" | "input" | "param" | "source"
+            | "track" | "hr" | "base" | "basefont" | "bgsound" | "link" | "meta" => TagClass::Void,
+            "textarea" | "title" => TagClass::Rcdata,
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" | "script" => {
+                TagClass::RawText
+            }
+            "svg" | "math" => TagClass::Foreign,
+            "html" | "head" | "body" | "frameset" | "frame" | "plaintext" | "image" | "nobr"
+            | "applet" | "marquee" | "object" | "caption" | "col" | "colgroup" | "tbody"
+            | "thead" | "tfoot" | "tr" | "td" | "th" | "rb" | "rp" | "rt" | "rtc"
+            | "selectedcontent" => TagClass::Reshapes,
+            _ => TagClass::Plain,
+        };
+        TagKind { closes_p, class }
+    }
 }
 
 /// What to do with the content after a start tag.
@@ -367,7 +486,7 @@ impl<'h, 'p> Parser<'h, 'p> {
                 in_head = false;
                 continue;
             }
-            let Some(tag) = self.peek_any_start_tag()? else {
+            let Some((tag, length)) = self.peek_any_start_tag()? else {
                 return if in_head && explicit { None } else { Some(()) };
             };
             let content = match &*tag.name {
@@ -386,7 +505,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             if tag.attrs.iter().any(|a| &*a.name == ROOT_ATTRIBUTE) {
                 return None;
             }
-            self.at += tag_length(&self.html[self.at..])?;
+            self.at += length;
             if let Content::Text { decode } = content {
                 self.raw_text(&tag.name, decode, false)?;
             }
@@ -400,7 +519,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             // Whitespace after </body> still belongs to the body.
             let text = &rest[..whitespace];
             self.at += whitespace;
-            self.append_text(text.to_owned(), whitespace);
+            self.append_text(Text::from(text), whitespace);
             return Some(());
         }
         if rest.starts_with("<!--") {
@@ -430,22 +549,21 @@ impl<'h, 'p> Parser<'h, 'p> {
     /// The start tag `<name …>` at the cursor, consumed, if it is one.
     fn peek_start_tag(&mut self, name: &str) -> Option<Option<StartTag>> {
         match self.peek_any_start_tag()? {
-            Some(tag) if &*tag.name == name => {
-                self.at += tag_length(&self.html[self.at..])?;
+            Some((tag, length)) if &*tag.name == name => {
+                self.at += length;
                 Some(Some(tag))
             }
             _ => Some(None),
         }
     }
 
-    /// The start tag at the cursor, read but not consumed, if there is one.
-    fn peek_any_start_tag(&self) -> Option<Option<StartTag>> {
+    /// The start tag at the cursor and its length, read but not consumed, if there is one.
+    fn peek_any_start_tag(&mut self) -> Option<Option<(StartTag, usize)>> {
         let rest = &self.html[self.at..];
         if rest.len() < 2 || !rest.as_bytes()[1].is_ascii_alphabetic() || !rest.starts_with('<') {
             return Some(None);
         }
-        let (tag, _) = read_start_tag(rest)?;
-        Some(Some(tag))
+        self.reader.start_tag(rest).map(Some)
     }
 
     // --- the body ------------------------------------------------------------------------
@@ -467,15 +585,16 @@ impl<'h, 'p> Parser<'h, 'p> {
     fn text(&mut self) -> Option<()> {
         let rest = &self.html[self.at..];
         // The `<` at the cursor, if any, is text (`1 < 2`); the run ends at the next one.
-        let end = rest
-            .bytes()
-            .skip(1)
-            .position(|b| b == b'<')
+        let end = (rest.as_bytes().get(1..))
+            .and_then(|after| memchr::memchr(b'<', after))
             .map_or(rest.len(), |p| p + 1);
         let raw = &rest[..end];
         self.at += end;
-        let mut text = String::with_capacity(raw.len());
-        decode_into(&mut text, raw, false);
+        if raw.bytes().all(|b| is_html_whitespace(b as char)) {
+            self.append_whitespace(raw);
+            return Some(());
+        }
+        let text = decode(raw, false);
         if self.mode().in_table() && !text.chars().all(is_html_whitespace) {
             return None; // foster parenting
         }
@@ -489,7 +608,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         if body.starts_with('>') || body.starts_with("->") {
             return None;
         }
-        let end = body.find("-->")?;
+        let end = memchr::memmem::find(body.as_bytes(), b"-->")?;
         let data = &body[..end];
         if data.contains("--!") {
             return None;
@@ -497,7 +616,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         self.at += 4 + end + 3;
         if keep {
             let source = Source::whole(4 + end + 3, 0);
-            let node = Node::from_source(NodeData::Comment(data.to_owned()), Vec::new(), source);
+            let node = Node::from_source(NodeData::Comment(data.into()), Vec::new(), source);
             self.append(Arc::new(node));
             if let Some(guide) = self.guide() {
                 guide.passed(|d| matches!(d, NodeData::Comment(_)));
@@ -512,11 +631,14 @@ impl<'h, 'p> Parser<'h, 'p> {
         }
         let start = self.at;
         let rest = &self.html[self.at..];
-        let (tag, length) = read_start_tag(rest)?;
-        let key = tag
-            .attrs
-            .iter()
-            .find(|a| matches!(&*a.name, "data-key" | "dj-key"));
+        let (tag, length) = self.reader.start_tag(rest)?;
+        // Only where the previous render guides the parse can a keyed element be found again.
+        let guided = self.stack.last().is_some_and(|open| open.guide.is_some());
+        let key = if guided {
+            (tag.attrs.iter()).find(|a| matches!(&*a.name, "data-key" | "dj-key"))
+        } else {
+            None
+        };
         if let Some(key) = key {
             if self.reuse_keyed(&key.value.clone()) {
                 return Some(());
@@ -527,7 +649,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             return self.foreign_start_tag(tag, start);
         }
         self.settle_template_mode(&tag.name)?;
-        let content = self.check_start_tag(&tag.name)?;
+        let content = self.check_start_tag(&tag.name, tag.kind)?;
         let is_root = self.marks_root(&tag.attrs);
         if is_root && !self.root_may_be(&tag.name) {
             return None;
@@ -586,10 +708,11 @@ impl<'h, 'p> Parser<'h, 'p> {
             name,
             mut attrs,
             self_closing,
+            ..
         } = tag;
-        foreign::adjust_attributes(&ns, &mut attrs);
+        self.foreign_names.adjust_attributes(&ns, &mut attrs);
         let element = Element {
-            name: foreign::element_name(&ns, name),
+            name: self.foreign_names.element(&ns, name),
             ns,
             attrs,
         };
@@ -641,7 +764,7 @@ impl<'h, 'p> Parser<'h, 'p> {
     }
 
     /// Checks that a start tag only opens an element here, and says what its content is.
-    fn check_start_tag(&self, name: &LocalName) -> Option<Content> {
+    fn check_start_tag(&self, name: &LocalName, kind: TagKind) -> Option<Content> {
         let mode = self.mode();
         if mode.in_table() {
             return match (mode, &**name) {
@@ -658,76 +781,26 @@ impl<'h, 'p> Parser<'h, 'p> {
                 _ => None,
             };
         }
-        let closes_p = matches!(
-            &**name,
-            "address"
-                | "article"
-                | "aside"
-                | "blockquote"
-                | "center"
-                | "details"
-                | "dialog"
-                | "dir"
-                | "div"
-                | "dl"
-                | "fieldset"
-                | "figcaption"
-                | "figure"
-                | "footer"
-                | "header"
-                | "hgroup"
-                | "main"
-                | "menu"
-                | "nav"
-                | "ol"
-                | "p"
-                | "search"
-                | "section"
-                | "summary"
-                | "ul"
-                | "h1"
-                | "h2"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
-                | "pre"
-                | "listing"
-                | "form"
-                | "li"
-                | "dd"
-                | "dt"
-                | "table"
-                | "hr"
-                | "xmp"
-        );
-        if closes_p && self.in_scope("p", Scope::Button)? {
+        if kind.closes_p && self.in_scope("p", Scope::Button)? {
             return None;
         }
-        let content = match &**name {
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+        let content = match kind.class {
+            TagClass::Heading
                 if matches!(self.current(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") =>
             {
                 return None
             }
-            "form" if self.open_named("form") => return None,
-            "li" if self.closes_list_item(&["li"])? => return None,
-            "dd" | "dt" if self.closes_list_item(&["dd", "dt"])? => return None,
-            "button" if self.in_scope("button", Scope::Default)? => return None,
-            "a" if self.open_named("a") => return None,
-            "option" | "optgroup" if self.current() == "option" => return None,
-            "area" | "br" | "embed" | "img" | "keygen" | "wbr" | "input" | "param" | "source"
-            | "track" | "hr" | "base" | "basefont" | "bgsound" | "link" | "meta" => Content::Void,
-            "textarea" | "title" => Content::Text { decode: true },
-            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" | "script" => {
-                Content::Text { decode: false }
-            }
-            "svg" | "math" => Content::Foreign,
-            // Elements that reshape the tree or switch the tokenizer.
-            "html" | "head" | "body" | "frameset" | "frame" | "plaintext" | "image" | "nobr"
-            | "applet" | "marquee" | "object" | "caption" | "col" | "colgroup" | "tbody"
-            | "thead" | "tfoot" | "tr" | "td" | "th" | "rb" | "rp" | "rt" | "rtc"
-            | "selectedcontent" => return None,
+            TagClass::Form if self.open_named("form") => return None,
+            TagClass::Li if self.closes_list_item(&["li"])? => return None,
+            TagClass::DdDt if self.closes_list_item(&["dd", "dt"])? => return None,
+            TagClass::Button if self.in_scope("button", Scope::Default)? => return None,
+            TagClass::A if self.open_named("a") => return None,
+            TagClass::Option if self.current() == "option" => return None,
+            TagClass::Void => Content::Void,
+            TagClass::Rcdata => Content::Text { decode: true },
+            TagClass::RawText => Content::Text { decode: false },
+            TagClass::Foreign => Content::Foreign,
+            TagClass::Reshapes => return None,
             _ => Content::Elements,
         };
         Some(content)
@@ -757,42 +830,43 @@ impl<'h, 'p> Parser<'h, 'p> {
 
     fn end_tag(&mut self) -> Option<()> {
         let rest = &self.html[self.at..];
-        let name_end = rest[2..]
-            .find(|c: char| is_html_whitespace(c) || c == '/' || c == '>')
-            .map(|p| p + 2)?;
         let bytes = rest.as_bytes();
+        let name_end = 2 + bytes.get(2..)?.iter().position(|&b| is_tag_end(b))?;
         if !bytes[2].is_ascii_alphabetic() || bytes[name_end] != b'>' {
             return None;
         }
-        let name = LocalName::from(rest[2..name_end].to_ascii_lowercase());
+        // Compared as written, ignoring ASCII case (open elements' HTML names are lowercase):
+        // an end tag needs no interned name.
+        let name = &rest[2..name_end];
+        let is = |expected: &str| name.eq_ignore_ascii_case(expected);
         let tag_start = self.at;
         self.at += name_end + 1;
         let current = self.stack.last()?;
         if current.ns != ns!(html) {
             // The rules for foreign content: the end tag closes the current element when their
             // names match ignoring ASCII case (`</foreignobject>` closes `foreignObject`).
-            if !current.name.eq_ignore_ascii_case(&name) {
+            if !is(&current.name) {
                 return None;
             }
             self.close(Some(self.at), true);
             return Some(());
         }
-        if self.document && matches!(&*name, "body" | "html") {
+        if self.document && (is("body") || is("html")) {
             // The body stays open after </body>: it must be all that is left.
             if self.stack.len() != 2 || self.current() != "body" {
                 return None;
             }
-            if &*name == "body" {
+            if is("body") {
                 self.after_body = true;
                 return Some(());
             }
             return None;
         }
-        if name == local_name!("table") && matches!(self.current(), "tbody" | "thead" | "tfoot") {
+        if is("table") && matches!(self.current(), "tbody" | "thead" | "tfoot") {
             // The table body ends where </table> begins: not by an end tag of its own.
             self.close(Some(tag_start), false);
         }
-        if self.current() != &*name || self.stack.len() <= 1 || name == local_name!("br") {
+        if !is(self.current()) || self.stack.len() <= 1 || is("br") {
             return None;
         }
         self.close(Some(self.at), true);
@@ -805,7 +879,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         let rest = &self.html[self.at..];
         let mut from = 0;
         let end = loop {
-            let found = from + rest[from..].find("</")?;
+            let found = from + memchr::memmem::find(&rest.as_bytes()[from..], b"</")?;
             let after = &rest[found + 2..];
             if starts_with_ignoring_case(after, name) {
                 match after.as_bytes().get(name.len()) {
@@ -839,11 +913,9 @@ impl<'h, 'p> Parser<'h, 'p> {
         self.at += end + 2 + name.len() + 1;
         if opened && !raw.is_empty() {
             let text = if decode {
-                let mut text = String::with_capacity(raw.len());
-                decode_into(&mut text, raw, false);
-                text
+                crate::entities::decode(raw, false)
             } else {
-                raw.to_owned()
+                Text::from(raw)
             };
             self.append_text(text, raw.len());
         }
@@ -949,7 +1021,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             .filter(|p| p.tree.origin.as_ref().is_some_and(|o| o.context == context))
             .map(|p| {
                 let origin = p.tree.origin.as_ref().map_or(0, |o| o.content_start);
-                Guide::new(p.tree.root(), origin)
+                Box::new(Guide::new(p.tree.root(), origin))
             });
         self.origin = Some(Origin {
             content_start: content,
@@ -962,7 +1034,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             mode: Mode::of(&element),
             building: Some(Building {
                 element,
-                children: Vec::new(),
+                first_child: self.children.len(),
             }),
             start,
             content,
@@ -978,9 +1050,10 @@ impl<'h, 'p> Parser<'h, 'p> {
         let guide = self.guide_for(&element, rules);
         self.count(&element.ns, &element.name, 1);
         let (name, ns, mode) = (element.name.clone(), element.ns.clone(), Mode::of(&element));
-        let building = self.building().then(|| Building {
+        let first_child = self.children.len();
+        let building = self.building().then_some(Building {
             element,
-            children: Vec::new(),
+            first_child,
         });
         self.stack.push(Open {
             name,
@@ -996,7 +1069,7 @@ impl<'h, 'p> Parser<'h, 'p> {
 
     /// The guide for an element about to open: the previous element at the cursor, if it has
     /// the same tag (the cursor then moves past it) and its children parse the same way.
-    fn guide_for(&mut self, element: &Element, rules: Rules) -> Option<Guide<'p>> {
+    fn guide_for(&mut self, element: &Element, rules: Rules) -> Option<Box<Guide<'p>>> {
         let parent = self.stack.last_mut()?.guide.as_mut()?;
         let (child, start) = parent.child(parent.cursor)?;
         let previous = child.element()?;
@@ -1011,7 +1084,10 @@ impl<'h, 'p> Parser<'h, 'p> {
         {
             return None;
         }
-        Some(Guide::new(child, start + child.source.content as usize))
+        Some(Box::new(Guide::new(
+            child,
+            start + child.source.content as usize,
+        )))
     }
 
     /// Appends an element that has no children: void, or a self-closing SVG or MathML one.
@@ -1025,7 +1101,7 @@ impl<'h, 'p> Parser<'h, 'p> {
     }
 
     fn guide(&mut self) -> Option<&mut Guide<'p>> {
-        self.stack.last_mut()?.guide.as_mut()
+        self.stack.last_mut()?.guide.as_deref_mut()
     }
 
     /// Takes the previous render's element near the cursor when the bytes at the cursor are
@@ -1102,13 +1178,15 @@ impl<'h, 'p> Parser<'h, 'p> {
             Some(end) => Source::partial(end - open.start, open.content - open.start),
             None => Source::default(),
         };
+        // Moved out into a list of exactly their number.
+        let children = self.children.drain(building.first_child..).collect();
         let node = Arc::new(Node::from_source(
             NodeData::Element(building.element),
-            building.children,
+            children,
             source,
         ));
-        match self.stack.last_mut().and_then(|o| o.building.as_mut()) {
-            Some(parent) => parent.children.push(node),
+        match self.stack.last().and_then(|o| o.building.as_ref()) {
+            Some(_) => self.children.push(node),
             None => self.finished = Some(node),
         }
     }
@@ -1118,39 +1196,86 @@ impl<'h, 'p> Parser<'h, 'p> {
     }
 
     fn append(&mut self, node: Arc<Node>) {
-        if let Some(building) = self.stack.last_mut().and_then(|o| o.building.as_mut()) {
-            building.children.push(node);
+        if self.stack.last().is_some_and(|o| o.building.is_some()) {
+            self.children.push(node);
         }
     }
 
     /// Appends text (`raw_len` bytes of source), merged into a text node just before it as
     /// the DOM never has two.
-    fn append_text(&mut self, text: String, raw_len: usize) {
-        if text.is_empty() {
+    fn append_text(&mut self, text: Text, raw_len: usize) {
+        if text.is_empty() || self.merged_text(&text, raw_len) {
             return;
         }
+        let node = Node::from_source(NodeData::Text(text), Vec::new(), Source::whole(raw_len, 0));
+        self.push_text(Arc::new(node));
+    }
+
+    /// Appends whitespace that is all of a run of text. The same runs (the newline and
+    /// indentation between tags) come back all over a page: each is one node, shared.
+    fn append_whitespace(&mut self, raw: &'h str) {
+        if self.merged_text(raw, raw.len()) {
+            return;
+        }
+        // The previous render's node at this place, when it is this same run: the diff then
+        // sees at once that nothing changed.
+        let previous = self
+            .guide()
+            .and_then(|guide| guide.node.children.get(guide.cursor));
+        if let Some(node) = previous.filter(|node| {
+            node.source.len as usize == raw.len()
+                && matches!(&node.data, NodeData::Text(text) if text == raw)
+        }) {
+            let node = Arc::clone(node);
+            self.push_text(node);
+            return;
+        }
+        let node = self.whitespace.entry(raw).or_insert_with(|| {
+            let data = NodeData::Text(raw.into());
+            Arc::new(Node::from_source(
+                data,
+                Vec::new(),
+                Source::whole(raw.len(), 0),
+            ))
+        });
+        let node = Arc::clone(node);
+        self.push_text(node);
+    }
+
+    /// Merges text into a text node just before it; true when that is done or the text is
+    /// not part of the tree being built.
+    fn merged_text(&mut self, text: &str, raw_len: usize) -> bool {
+        let Some(building) = self.stack.last().and_then(|o| o.building.as_ref()) else {
+            return true;
+        };
+        if self.children.len() == building.first_child {
+            return false;
+        }
+        let Some(last) = self.children.last_mut() else {
+            return false;
+        };
+        let NodeData::Text(previous) = &last.data else {
+            return false;
+        };
+        let mut merged = Text::with_capacity(previous.len() + text.len());
+        merged.push_str(previous);
+        merged.push_str(text);
+        let source = Source::whole(last.source.len as usize + raw_len, 0);
+        *last = Arc::new(Node::from_source(
+            NodeData::Text(merged),
+            Vec::new(),
+            source,
+        ));
+        true
+    }
+
+    fn push_text(&mut self, node: Arc<Node>) {
         let Some(open) = self.stack.last_mut() else {
             return;
         };
-        let Some(building) = open.building.as_mut() else {
-            return;
-        };
-        if let Some(last) = building.children.last_mut() {
-            if let NodeData::Text(previous) = &last.data {
-                let mut merged = previous.clone();
-                merged.push_str(&text);
-                let source = Source::whole(last.source.len as usize + raw_len, 0);
-                *last = Arc::new(Node::from_source(
-                    NodeData::Text(merged),
-                    Vec::new(),
-                    source,
-                ));
-                return;
-            }
+        if open.building.is_some() {
+            self.children.push(node);
         }
-        let source = Source::whole(raw_len, 0);
-        let node = Node::from_source(NodeData::Text(text), Vec::new(), source);
-        building.children.push(Arc::new(node));
         if let Some(guide) = open.guide.as_mut() {
             guide.passed(|d| matches!(d, NodeData::Text(_)));
         }
@@ -1203,100 +1328,128 @@ fn html_element(name: LocalName, attrs: Vec<Attribute>) -> Element {
     }
 }
 
-/// Reads `<name attr=value …>` or `<name … />`: the tag and its length.
-fn read_start_tag(rest: &str) -> Option<(StartTag, usize)> {
-    let bytes = rest.as_bytes();
-    let mut i = 1;
-    while i < bytes.len() && !is_tag_end(bytes[i]) {
-        i += 1;
+/// Reads tags, keeping the names read so far.
+#[derive(Default)]
+struct TagReader<'h> {
+    /// Tag and attribute names by their bytes as written: each distinct name is lowercased
+    /// and interned once per parse, not once per tag (interning one outside html5ever's static
+    /// set, `dj-click` or `data-key`, hashes it and takes a global lock) — and what a start
+    /// tag of that name is, worked out once too.
+    names: HashMap<&'h str, (LocalName, TagKind)>,
+}
+
+impl<'h> TagReader<'h> {
+    /// The name written, and what a start tag of that name is.
+    fn name(&mut self, written: &'h str) -> (LocalName, TagKind) {
+        if let Some((name, kind)) = self.names.get(written) {
+            return (name.clone(), *kind);
+        }
+        let name = if written.bytes().any(|b| b.is_ascii_uppercase()) {
+            LocalName::from(written.to_ascii_lowercase())
+        } else {
+            LocalName::from(written)
+        };
+        let kind = TagKind::of(&name);
+        self.names.insert(written, (name.clone(), kind));
+        (name, kind)
     }
-    let name = LocalName::from(rest[1..i].to_ascii_lowercase());
-    let mut attrs: Vec<Attribute> = Vec::new();
-    loop {
-        while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
+
+    /// Reads `<name attr=value …>` or `<name … />`: the tag and its length.
+    fn start_tag(&mut self, rest: &'h str) -> Option<(StartTag, usize)> {
+        let bytes = rest.as_bytes();
+        let mut attrs: Vec<Attribute> = Vec::new();
+        let mut i = 1;
+        while i < bytes.len() && !is_tag_end(bytes[i]) {
             i += 1;
         }
-        match bytes.get(i)? {
-            b'>' => {
-                let tag = StartTag {
-                    name,
-                    attrs,
-                    self_closing: false,
-                };
-                return Some((tag, i + 1));
-            }
-            b'/' => {
-                return match bytes.get(i + 1)? {
-                    b'>' => {
-                        let tag = StartTag {
-                            name,
-                            attrs,
-                            self_closing: true,
-                        };
-                        Some((tag, i + 2))
-                    }
-                    _ => None,
-                };
-            }
-            _ => {}
-        }
-        let name_start = i;
-        while i < bytes.len() && !is_tag_end(bytes[i]) && bytes[i] != b'=' {
-            if matches!(bytes[i], b'"' | b'\'' | b'<') {
-                return None;
-            }
-            i += 1;
-        }
-        if i == name_start {
-            return None; // `=` starting a name
-        }
-        let attr_name = rest[name_start..i].to_ascii_lowercase();
-        while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
-            i += 1;
-        }
-        let mut value = String::new();
-        if bytes.get(i) == Some(&b'=') {
-            i += 1;
+        let (name, kind) = self.name(&rest[1..i]);
+        loop {
             while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
                 i += 1;
             }
-            let raw = match bytes.get(i)? {
-                quote @ (b'"' | b'\'') => {
-                    let close = rest[i + 1..].find(*quote as char)? + i + 1;
-                    let raw = &rest[i + 1..close];
-                    i = close + 1;
-                    raw
+            match bytes.get(i)? {
+                b'>' => {
+                    let tag = StartTag {
+                        name,
+                        kind,
+                        attrs,
+                        self_closing: false,
+                    };
+                    return Some((tag, i + 1));
                 }
-                b'>' => return None, // missing value
-                _ => {
-                    let start = i;
-                    while i < bytes.len()
-                        && !is_html_whitespace(bytes[i] as char)
-                        && bytes[i] != b'>'
-                    {
-                        if matches!(bytes[i], b'"' | b'\'' | b'<' | b'=' | b'`') {
-                            return None;
+                b'/' => {
+                    return match bytes.get(i + 1)? {
+                        b'>' => {
+                            let tag = StartTag {
+                                name,
+                                kind,
+                                attrs,
+                                self_closing: true,
+                            };
+                            Some((tag, i + 2))
                         }
-                        i += 1;
-                    }
-                    &rest[start..i]
+                        _ => None,
+                    };
                 }
-            };
-            decode_into(&mut value, raw, true);
-        }
-        // The tokenizer keeps the first of repeated attributes.
-        if !attrs.iter().any(|a| *a.name == *attr_name) {
-            attrs.push(Attribute {
-                name: LocalName::from(attr_name),
-                value,
-            });
+                _ => {}
+            }
+            let name_start = i;
+            while i < bytes.len() && !is_tag_end(bytes[i]) && bytes[i] != b'=' {
+                if matches!(bytes[i], b'"' | b'\'' | b'<') {
+                    return None;
+                }
+                i += 1;
+            }
+            if i == name_start {
+                return None; // `=` starting a name
+            }
+            let (attr_name, _) = self.name(&rest[name_start..i]);
+            while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
+                i += 1;
+            }
+            let mut value = Text::default();
+            if bytes.get(i) == Some(&b'=') {
+                i += 1;
+                while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
+                    i += 1;
+                }
+                let raw = match bytes.get(i)? {
+                    quote @ (b'"' | b'\'') => {
+                        let close = memchr::memchr(*quote, &bytes[i + 1..])? + i + 1;
+                        let raw = &rest[i + 1..close];
+                        i = close + 1;
+                        raw
+                    }
+                    b'>' => return None, // missing value
+                    _ => {
+                        let start = i;
+                        while i < bytes.len()
+                            && !is_html_whitespace(bytes[i] as char)
+                            && bytes[i] != b'>'
+                        {
+                            if matches!(bytes[i], b'"' | b'\'' | b'<' | b'=' | b'`') {
+                                return None;
+                            }
+                            i += 1;
+                        }
+                        &rest[start..i]
+                    }
+                };
+                value = decode(raw, true);
+            }
+            // The tokenizer keeps the first of repeated attributes.
+            if !attrs.iter().any(|a| a.name == attr_name) {
+                // Room for two at first (most elements carry one or two), not `Vec`'s four.
+                if attrs.capacity() == 0 {
+                    attrs.reserve_exact(2);
+                }
+                attrs.push(Attribute {
+                    name: attr_name,
+                    value,
+                });
+            }
         }
     }
-}
-
-/// The length of the start tag at the start of `rest`.
-fn tag_length(rest: &str) -> Option<usize> {
-    read_start_tag(rest).map(|(_, length)| length)
 }
 
 fn is_tag_end(b: u8) -> bool {

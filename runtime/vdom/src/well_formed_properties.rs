@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 
-use std::sync::Arc;
+use triomphe::Arc;
 
 use crate::diff_properties::{pair, renders, PAGES};
 use crate::foreign_markup::{self, render_both};
@@ -187,11 +187,19 @@ fn most_generated_foreign_content_takes_the_direct_path() {
     assert!(direct * 3 > cases, "only {direct} of {cases} read directly");
 }
 
-/// How many of the new tree's root children are the previous tree's nodes themselves.
+/// How many of the new tree's root children are elements of the previous tree themselves.
 fn shared_children(old: &Tree, new: &Tree) -> usize {
     let (a, b) = (&old.root().children, &new.root().children);
     b.iter()
-        .filter(|n| a.iter().any(|o| Arc::ptr_eq(o, n)))
+        .filter(|n| n.element().is_some() && a.iter().any(|o| Arc::ptr_eq(o, n)))
+        .count()
+}
+
+/// How many of the new tree's root children are whitespace nodes of the previous tree.
+fn shared_whitespace(old: &Tree, new: &Tree) -> usize {
+    let (a, b) = (&old.root().children, &new.root().children);
+    b.iter()
+        .filter(|n| n.element().is_none() && a.iter().any(|o| Arc::ptr_eq(o, n)))
         .count()
 }
 
@@ -217,6 +225,7 @@ fn unchanged_elements_are_taken_from_the_previous_tree() {
     // One row changed: the 99 others (and the whitespace) come from the old tree.
     let new_tree = well_formed::parse(&page(&keys, 40), Some(previous)).unwrap();
     assert_eq!(shared_children(&old_tree, &new_tree), 99);
+    assert_eq!(shared_whitespace(&old_tree, &new_tree), 101);
     // Reversed: every row is found again by its key.
     let reversed: Vec<u32> = keys.iter().rev().copied().collect();
     let new_tree = well_formed::parse(&page(&reversed, u32::MAX), Some(previous)).unwrap();
