@@ -33,3 +33,11 @@ def test_the_index_links_every_page(demo_url, page):
     links = page.locator("li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert links == ["/counter/", "/counter/inline/", "/todo/", "/search/", "/shop/",
                      "/components/"]
+
+
+def test_the_browsers_icon_request_is_answered_without_an_error(demo_url, page):
+    failed: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    open_page(page, demo_url + "/")
+    assert page.request.get(demo_url + "/favicon.ico").status == 204
+    assert failed == []

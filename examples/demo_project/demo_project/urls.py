@@ -1,5 +1,12 @@
 from demo_app import views
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+
+
+def no_icon(request: HttpRequest) -> HttpResponse:
+    """The demo has no icon; answering 204 keeps the browser's console free of a 404."""
+    return HttpResponse(status=204)
+
 
 urlpatterns = [
     path("", views.IndexView.as_live_view(), name="index"),
@@ -11,4 +18,5 @@ urlpatterns = [
     path("shop/<int:pk>/", views.ShopDetailView.as_live_view(), name="shop-detail"),
     path("components/", views.ComponentsView.as_live_view(), name="components"),
     path("bindings/", include("bindings.urls")),
+    path("favicon.ico", no_icon),
 ]
