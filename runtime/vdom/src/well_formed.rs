@@ -404,6 +404,9 @@ impl<'h, 'p> Parser<'h, 'p> {
         }
         loop {
             if self.root_closed() {
+                if self.dj_root_may_follow_into_a_table() {
+                    return None;
+                }
                 return self.finish();
             }
             let rest = &self.html[self.at..];
@@ -419,6 +422,18 @@ impl<'h, 'p> Parser<'h, 'p> {
                 _ => self.text()?,
             }
         }
+    }
+
+    /// Whether a `dj-root` element after the root, foster-parented out of a table the root is
+    /// in, could land before it: the first in the document would then be that one.
+    fn dj_root_may_follow_into_a_table(&self) -> bool {
+        let in_table = self.stack.iter().any(|open| {
+            open.ns == ns!(html)
+                && matches!(&*open.name, "table" | "tbody" | "thead" | "tfoot" | "tr")
+        });
+        in_table
+            && memchr::memmem::find(&self.html.as_bytes()[self.at..], ROOT_ATTRIBUTE.as_bytes())
+                .is_some()
     }
 
     fn root_closed(&self) -> bool {

@@ -366,6 +366,8 @@ fn markup_that_needs_the_tree_builders_repairs_is_declined() {
         "<template><col></template>",
         "<template dj-root>x</template>",
         "<svg><foreignObject><div dj-root>x</div></foreignObject></svg>",
+        // A `dj-root` element after a root in a table, foster-parented before the table.
+        "<table><tr dj-root></tr>x<i dj-root>y</i></table>",
     ] {
         assert!(well_formed::parse(html, None).is_none(), "{html}");
     }
