@@ -23,11 +23,14 @@ mod foreign_markup;
 mod input_stream;
 mod keys;
 mod live_tree;
+#[cfg(test)]
+mod live_tree_properties;
 mod moves;
 mod parse;
 mod patch;
 mod serialize;
 mod tree;
+mod unchanged;
 mod well_formed;
 #[cfg(test)]
 mod well_formed_properties;
@@ -50,10 +53,7 @@ pub fn diff_html(old: &str, new: &str) -> Diff {
     let (old, new) = (normalize_newlines(old), normalize_newlines(new));
     let old_tree = parse::parse_after(&old, None);
     // The new page is parsed knowing the old one: what did not change is not parsed twice.
-    let previous = well_formed::Previous {
-        source: &old,
-        tree: &old_tree,
-    };
+    let previous = well_formed::Previous::new(&old, &old_tree, &new);
     diff(&old_tree, &parse::parse_after(&new, Some(previous)))
 }
 
