@@ -16,6 +16,9 @@ use crate::well_formed::Previous;
 /// makes deeper elements siblings; past that our tree and the browser's would differ.
 pub const MAX_DEPTH: usize = 512;
 
+/// The size up to which a change is written into the kept source in place.
+const SMALL_CHANGE: usize = 4096;
+
 /// A page's current tree, kept between renders to diff the next render against.
 ///
 /// ```
@@ -78,9 +81,15 @@ impl LiveTree {
         }
         let diff = diff(&self.tree, &new);
         self.tree = new;
-        // Only the change is copied (both ends of it fall between characters).
-        self.source
-            .replace_range(unchanged.old_middle(), &new_html[unchanged.new_middle()]);
+        // A small change is copied into the kept source (both ends of it fall between
+        // characters); a large one is copied whole, at memory speed, as `replace_range`
+        // writes byte by byte.
+        let change = &new_html[unchanged.new_middle()];
+        if change.len() <= SMALL_CHANGE {
+            self.source.replace_range(unchanged.old_middle(), change);
+        } else {
+            new_html.as_ref().clone_into(&mut self.source);
+        }
         Ok(diff)
     }
 
