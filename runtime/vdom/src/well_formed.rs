@@ -60,7 +60,15 @@ pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> 
     {
         return None;
     }
-    let wants_dj_root = memchr::memmem::find(html.as_bytes(), ROOT_ATTRIBUTE.as_bytes()).is_some();
+    // The previous root's start tag, when it is in the shared prefix, is in this page too.
+    let root_tag_shared = previous.is_some_and(|p| {
+        let tag = (p.tree.origin.as_ref())
+            .filter(|o| o.content_start <= p.unchanged.prefix())
+            .and_then(|o| p.source.as_bytes().get(o.root_start..o.content_start));
+        tag.is_some_and(|tag| memchr::memmem::find(tag, ROOT_ATTRIBUTE.as_bytes()).is_some())
+    });
+    let wants_dj_root = root_tag_shared
+        || memchr::memmem::find(html.as_bytes(), ROOT_ATTRIBUTE.as_bytes()).is_some();
     let mut parser = Parser {
         html,
         at: 0,
