@@ -467,7 +467,7 @@ impl<'h, 'p> Parser<'h, 'p> {
                 self.after_body_token()?;
                 continue;
             }
-            if self.take_unchanged() {
+            if self.unchanged.is_some() && self.take_unchanged() {
                 continue;
             }
             match rest.as_bytes()[0] {
@@ -521,6 +521,7 @@ impl<'h, 'p> Parser<'h, 'p> {
     /// parse to the same nodes. Only what wholly lies in the shared bytes is taken: an element
     /// closed by its own end tag, a comment, a text whose end is not where the change starts
     /// (the change could continue it).
+    #[inline(never)]
     fn take_unchanged(&mut self) -> bool {
         let Some(unchanged) = self.unchanged else {
             return false;
