@@ -5,7 +5,8 @@
 //! with a `dj-root` attribute) into exactly the new render's. [`LiveTree`] keeps a page's tree
 //! between renders; [`diff_html`] compares two renders in one call.
 //!
-//! The pipeline, one module each: `input_stream` (newlines normalised), [`parse`](parse())
+//! The pipeline, one module each: `input_stream` (newlines normalised), `unchanged` (the bytes
+//! a render shares with the previous one, at both ends), [`parse`](parse())
 //! (HTML → [`Tree`]: `well_formed` reads what templates write directly, with `foreign` for SVG
 //! and MathML, html5ever the rest), [`diff`] ([`Tree`] × [`Tree`] → [`Patch`]es, with `keys`
 //! for list identity and `moves` for the fewest moves), `serialize` ([`Tree`] → HTML), and

@@ -33,7 +33,9 @@ const ROOT_ATTRIBUTE: &str = "dj-root";
 ///
 /// With the previous render and its tree, every element whose bytes come back unchanged (in the
 /// same place, or found by its key) is taken from the previous tree as it is, not parsed again:
-/// the same bytes in the same context parse to the same subtree. The cost then follows what
+/// the same bytes in the same context parse to the same subtree. Where the two renders share
+/// their first and last bytes, the parse starts at the root's content and takes whole runs of
+/// children lying in those bytes at once, without reading them. The cost then follows what
 /// changed, not the page.
 pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> {
     debug_assert!(
