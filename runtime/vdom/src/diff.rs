@@ -11,6 +11,7 @@
 
 use std::collections::hash_map::Entry;
 use std::fmt;
+use std::ops::Range;
 use triomphe::Arc;
 
 use foldhash::{HashMap, HashMapExt};
@@ -198,7 +199,9 @@ impl Differ {
     fn children<'t>(&mut self, old: &'t Node, new: &'t Node) -> Pairs<'t> {
         let (a, b) = (&old.children, &new.children);
         let keys = Keys::of(a, b, &self.path, &mut self.result.duplicate_keys);
+        // The same node is the same child, keyed or not (and most pairs at either end are).
         let same = |i: usize, j: usize| match (keys.of_old(i), keys.of_new(j)) {
+            _ if Arc::ptr_eq(&a[i], &b[j]) => true,
             (Some(x), Some(y)) => x == y && same_tag(&a[i], &b[j]),
             (None, None) => same_subtree(&a[i], &b[j]),
             _ => false,
@@ -463,10 +466,30 @@ impl<'t> Keys<'t> {
         parent: &[usize],
         duplicates: &mut Vec<DuplicateKey>,
     ) -> Keys<'t> {
-        let mut old: Vec<Option<&str>> = a.iter().map(|n| identity_key(n)).collect();
+        // The children both lists share at either end (the same nodes: what a parse took over
+        // from the previous tree) carry the same keys: each is read once.
+        let shared_start = a
+            .iter()
+            .zip(b)
+            .take_while(|(x, y)| Arc::ptr_eq(x, y))
+            .count();
+        let shared_end = (a[shared_start..].iter().rev())
+            .zip(b[shared_start..].iter().rev())
+            .take_while(|(x, y)| Arc::ptr_eq(x, y))
+            .count();
         let mut new: Vec<Option<&str>> = b.iter().map(|n| identity_key(n)).collect();
+        let mut old = Vec::with_capacity(a.len());
+        old.extend_from_slice(&new[..shared_start]);
+        old.extend(
+            a[shared_start..a.len() - shared_end]
+                .iter()
+                .map(|n| identity_key(n)),
+        );
+        old.extend_from_slice(&new[b.len() - shared_end..]);
         let keyed = |keys: &[Option<&str>]| keys.iter().any(Option::is_some);
-        if keyed(&old) || keyed(&new) {
+        let old_middle = shared_start..a.len() - shared_end;
+        let new_middle = shared_start..b.len() - shared_end;
+        if (keyed(&old) || keyed(&new)) && any_repeated(&old, &new, old_middle, new_middle) {
             let repeated_old = repeated(&old);
             let repeated_new = repeated(&new);
             for key in &repeated_new {
@@ -493,6 +516,32 @@ impl<'t> Keys<'t> {
     fn of_new(&self, j: usize) -> Option<&'t str> {
         self.new[j]
     }
+}
+
+/// Whether a key occurs twice in either list, given that the two lists are the same outside
+/// their middles: one pass over the new keys, and the old middle's looked up in it.
+fn any_repeated(
+    old: &[Option<&str>],
+    new: &[Option<&str>],
+    old_middle: Range<usize>,
+    new_middle: Range<usize>,
+) -> bool {
+    // Each new key, and whether it is in the new middle (else in the shared ends).
+    let mut in_new: HashMap<&str, bool> = HashMap::with_capacity(new.len());
+    for (j, key) in new.iter().enumerate() {
+        if let Some(key) = key {
+            if in_new.insert(key, new_middle.contains(&j)).is_some() {
+                return true;
+            }
+        }
+    }
+    // The shared ends' keys are distinct now; an old middle key among them, or twice in the
+    // old middle, repeats.
+    let mut in_old_middle: HashMap<&str, ()> = HashMap::with_capacity(old_middle.len());
+    old[old_middle]
+        .iter()
+        .flatten()
+        .any(|key| in_new.get(key) == Some(&false) || in_old_middle.insert(key, ()).is_some())
 }
 
 /// The keys that occur more than once, each once, in order of their second occurrence.
@@ -801,5 +850,51 @@ mod tests {
         let patches = patches(&old, &new);
         assert_eq!(patches.len(), 1);
         assert_eq!(patches[0].path().len(), depth + 1);
+    }
+
+    /// The keys of two lists read the plain way: every child, repeats counted over each list.
+    fn keys_read_plainly<'t>(
+        a: &'t [Arc<Node>],
+        b: &'t [Arc<Node>],
+    ) -> (Vec<Option<&'t str>>, Vec<Option<&'t str>>, Vec<&'t str>) {
+        let mut old: Vec<Option<&str>> = a.iter().map(|n| identity_key(n)).collect();
+        let mut new: Vec<Option<&str>> = b.iter().map(|n| identity_key(n)).collect();
+        let (repeated_old, repeated_new) = (repeated(&old), repeated(&new));
+        for keys in [&mut old, &mut new] {
+            for key in keys.iter_mut() {
+                if key.is_some_and(|k| repeated_old.contains(&k) || repeated_new.contains(&k)) {
+                    *key = None;
+                }
+            }
+        }
+        (old, new, repeated_new)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn keys_read_once_for_shared_ends_are_the_keys_read_plainly(
+            shared_start in proptest::collection::vec(proptest::option::of(0..6u8), 0..4),
+            old_middle in proptest::collection::vec(proptest::option::of(0..6u8), 0..4),
+            new_middle in proptest::collection::vec(proptest::option::of(0..6u8), 0..4),
+            shared_end in proptest::collection::vec(proptest::option::of(0..6u8), 0..4),
+        ) {
+            let children = |keys: &[Option<u8>]| {
+                let html: String = keys
+                    .iter()
+                    .map(|k| k.map_or("<p></p>".to_owned(), |k| format!("<p data-key={k}></p>")))
+                    .collect();
+                parse(&html).root.children.clone()
+            };
+            let (start, end) = (children(&shared_start), children(&shared_end));
+            let a: Vec<Arc<Node>> = [&start[..], &children(&old_middle), &end].concat();
+            let b: Vec<Arc<Node>> = [&start[..], &children(&new_middle), &end].concat();
+            let mut duplicates = Vec::new();
+            let keys = Keys::of(&a, &b, &[], &mut duplicates);
+            let (old, new, repeated_new) = keys_read_plainly(&a, &b);
+            proptest::prop_assert_eq!(keys.old, old);
+            proptest::prop_assert_eq!(keys.new, new);
+            let reported: Vec<&str> = duplicates.iter().map(|d| d.key.as_str()).collect();
+            proptest::prop_assert_eq!(reported, repeated_new);
+        }
     }
 }

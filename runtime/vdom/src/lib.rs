@@ -5,7 +5,8 @@
 //! with a `dj-root` attribute) into exactly the new render's. [`LiveTree`] keeps a page's tree
 //! between renders; [`diff_html`] compares two renders in one call.
 //!
-//! The pipeline, one module each: `input_stream` (newlines normalised), [`parse`](parse())
+//! The pipeline, one module each: `input_stream` (newlines normalised), `unchanged` (the bytes
+//! a render shares with the previous one, at both ends), [`parse`](parse())
 //! (HTML → [`Tree`]: `well_formed` reads what templates write directly, with `foreign` for SVG
 //! and MathML, html5ever the rest), [`diff`] ([`Tree`] × [`Tree`] → [`Patch`]es, with `keys`
 //! for list identity and `moves` for the fewest moves), `serialize` ([`Tree`] → HTML), and
@@ -23,11 +24,14 @@ mod foreign_markup;
 mod input_stream;
 mod keys;
 mod live_tree;
+#[cfg(test)]
+mod live_tree_properties;
 mod moves;
 mod parse;
 mod patch;
 mod serialize;
 mod tree;
+mod unchanged;
 mod well_formed;
 #[cfg(test)]
 mod well_formed_properties;
@@ -50,10 +54,7 @@ pub fn diff_html(old: &str, new: &str) -> Diff {
     let (old, new) = (normalize_newlines(old), normalize_newlines(new));
     let old_tree = parse::parse_after(&old, None);
     // The new page is parsed knowing the old one: what did not change is not parsed twice.
-    let previous = well_formed::Previous {
-        source: &old,
-        tree: &old_tree,
-    };
+    let previous = well_formed::Previous::new(&old, &old_tree, &new);
     diff(&old_tree, &parse::parse_after(&new, Some(previous)))
 }
 

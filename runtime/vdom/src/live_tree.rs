@@ -1,10 +1,13 @@
 //! [`LiveTree`]: a page's tree kept between renders, diffed against each new render.
 
+use std::borrow::Cow;
+
 use crate::diff::{diff, Diff};
 use crate::error::VdomError;
 use crate::input_stream::normalize_newlines;
 use crate::parse::parse_after;
 use crate::tree::{RootKind, Tree};
+use crate::unchanged::Unchanged;
 use crate::well_formed::Previous;
 
 /// The deepest element nesting a [`LiveTree`] accepts, counted from `<html>`.
@@ -12,6 +15,9 @@ use crate::well_formed::Previous;
 /// Chrome's parser stops nesting at 512 open elements (`kMaximumHTMLParserDOMTreeDepth`) and
 /// makes deeper elements siblings; past that our tree and the browser's would differ.
 pub const MAX_DEPTH: usize = 512;
+
+/// The size up to which a change is written into the kept source in place.
+const SMALL_CHANGE: usize = 4096;
 
 /// A page's current tree, kept between renders to diff the next render against.
 ///
@@ -51,11 +57,22 @@ impl LiveTree {
     /// with [`VdomError::RootChanged`]; the host should have the client reload the page. On any
     /// error the current tree is kept, so the page can go on with later renders.
     pub fn update(&mut self, new_html: &str) -> Result<Diff, VdomError> {
+        let mut unchanged = Unchanged::between(&self.source, new_html);
+        // The previous source has no CR, so neither have the bytes shared with it: only the
+        // change can need its newlines normalised.
+        let new_html = match memchr::memchr(b'\r', &new_html.as_bytes()[unchanged.new_middle()]) {
+            None => Cow::Borrowed(new_html),
+            Some(_) => {
+                let normalized = normalize_newlines(new_html);
+                unchanged = Unchanged::between(&self.source, &normalized);
+                normalized
+            }
+        };
         let previous = Previous {
             source: &self.source,
             tree: &self.tree,
+            unchanged,
         };
-        let new_html = normalize_newlines(new_html);
         let new = parse_after(&new_html, Some(previous));
         check_depth(&new)?;
         let (previous, current) = (self.tree.root_kind(), new.root_kind());
@@ -64,7 +81,15 @@ impl LiveTree {
         }
         let diff = diff(&self.tree, &new);
         self.tree = new;
-        new_html.as_ref().clone_into(&mut self.source);
+        // A small change is copied into the kept source (both ends of it fall between
+        // characters); a large one is copied whole, at memory speed, as `replace_range`
+        // writes byte by byte.
+        let change = &new_html[unchanged.new_middle()];
+        if change.len() <= SMALL_CHANGE {
+            self.source.replace_range(unchanged.old_middle(), change);
+        } else {
+            new_html.as_ref().clone_into(&mut self.source);
+        }
         Ok(diff)
     }
 
@@ -76,6 +101,12 @@ impl LiveTree {
     /// The current tree.
     pub fn tree(&self) -> &Tree {
         &self.tree
+    }
+
+    /// The source the current tree was parsed from.
+    #[cfg(test)]
+    pub(crate) fn source(&self) -> &str {
+        &self.source
     }
 }
 

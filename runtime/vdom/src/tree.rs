@@ -207,10 +207,15 @@ impl Element {
 /// Where a tree's root sits in the HTML it was parsed from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Origin {
+    /// The byte offset of the root's start tag (a fragment's root: 0).
+    pub(crate) root_start: usize,
     /// The byte offset of the root's first child.
     pub(crate) content_start: usize,
     /// The open elements' names from `<html>` through the root: the parser's state there.
     pub(crate) context: Vec<LocalName>,
+    /// Whether `context` is all of the parser's state at `content_start`, which nothing after
+    /// it decided: a parse of a page with the same bytes up to there may start there.
+    pub(crate) resumable: bool,
 }
 
 /// How a tree's root element was found.

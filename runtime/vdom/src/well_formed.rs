@@ -23,6 +23,7 @@ use crate::entities::decode;
 use crate::foreign::{self, Rules};
 use crate::parse::looks_like_document;
 use crate::tree::{Attribute, Element, Node, NodeData, Origin, RootKind, Source, Text, Tree};
+use crate::unchanged::Unchanged;
 
 /// The attribute that marks the root (see `parse.rs`).
 const ROOT_ATTRIBUTE: &str = "dj-root";
@@ -32,23 +33,44 @@ const ROOT_ATTRIBUTE: &str = "dj-root";
 ///
 /// With the previous render and its tree, every element whose bytes come back unchanged (in the
 /// same place, or found by its key) is taken from the previous tree as it is, not parsed again:
-/// the same bytes in the same context parse to the same subtree. The cost then follows what
+/// the same bytes in the same context parse to the same subtree. Where the two renders share
+/// their first and last bytes, the parse starts at the root's content and takes whole runs of
+/// children lying in those bytes at once, without reading them. The cost then follows what
 /// changed, not the page.
 pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> {
     debug_assert!(
         !html.contains('\r'),
         "the input stream is preprocessed first"
     );
+    let previous = previous.filter(|p| p.tree.origin.is_some());
     // NUL (replaced or dropped depending on where it is) and a byte order mark: left to html5ever.
-    // One pass for both: a BOM's first byte, 0xEF, is rare in text (U+F000 to U+FFFF).
+    // One pass for both: a BOM's first byte, 0xEF, is rare in text (U+F000 to U+FFFF). A
+    // previous render read here had neither: only the change (and the two bytes either side, a
+    // BOM being three) can bring one.
     let bytes = html.as_bytes();
+    let scanned = match previous {
+        Some(p) => {
+            let change = p.unchanged.new_middle();
+            change.start.saturating_sub(2)..(change.end + 2).min(bytes.len())
+        }
+        None => 0..bytes.len(),
+    };
     let bom = "\u{feff}".as_bytes();
-    if memchr::memchr2_iter(0, bom[0], bytes)
+    if memchr::memchr2_iter(0, bom[0], &bytes[scanned.clone()])
+        .map(|at| at + scanned.start)
         .any(|at| bytes[at] == 0 || bytes[at..].starts_with(bom))
     {
         return None;
     }
-    let wants_dj_root = memchr::memmem::find(html.as_bytes(), ROOT_ATTRIBUTE.as_bytes()).is_some();
+    // The previous root's start tag, when it is in the shared prefix, is in this page too.
+    let root_tag_shared = previous.is_some_and(|p| {
+        let tag = (p.tree.origin.as_ref())
+            .filter(|o| o.content_start <= p.unchanged.prefix())
+            .and_then(|o| p.source.as_bytes().get(o.root_start..o.content_start));
+        tag.is_some_and(|tag| memchr::memmem::find(tag, ROOT_ATTRIBUTE.as_bytes()).is_some())
+    });
+    let wants_dj_root = root_tag_shared
+        || memchr::memmem::find(html.as_bytes(), ROOT_ATTRIBUTE.as_bytes()).is_some();
     let mut parser = Parser {
         html,
         at: 0,
@@ -59,7 +81,8 @@ pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> 
         after_body: false,
         finished: None,
         open_counts: [0; WATCHED.len()],
-        previous: previous.filter(|p| p.tree.origin.is_some()),
+        previous,
+        unchanged: previous.map(|p| p.unchanged),
         origin: None,
         reader: TagReader::default(),
         foreign_names: foreign::ForeignNames::default(),
@@ -74,6 +97,19 @@ pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> 
 pub(crate) struct Previous<'p> {
     pub(crate) source: &'p str,
     pub(crate) tree: &'p Tree,
+    /// What the previous source and the one being parsed share.
+    pub(crate) unchanged: Unchanged,
+}
+
+impl<'p> Previous<'p> {
+    /// The previous render `source` (parsed into `tree`), for parsing `html` next.
+    pub(crate) fn new(source: &'p str, tree: &'p Tree, html: &str) -> Self {
+        Previous {
+            source,
+            tree,
+            unchanged: Unchanged::between(source, html),
+        }
+    }
 }
 
 /// An element on the stack of open elements.
@@ -146,13 +182,24 @@ impl<'p> Guide<'p> {
     }
 
     /// The index of the child carrying `key`.
-    fn keyed(&mut self, key: &str) -> Option<usize> {
+    ///
+    /// Children lying wholly in bytes both renders share are left out: those come back in
+    /// their place, taken over there (a copy elsewhere is parsed, to the same nodes).
+    fn keyed(&mut self, key: &str, unchanged: Option<Unchanged>) -> Option<usize> {
         let node = self.node;
-        let known = self.offsets.len();
+        let offsets = &self.offsets;
         let keyed = self.keyed.get_or_insert_with(|| {
-            let mut keyed = HashMap::with_capacity(known);
-            for (index, child) in node.children[..known].iter().enumerate() {
-                if let Some(key) = child.element().and_then(key_of) {
+            let searched = match unchanged {
+                Some(unchanged) => {
+                    let change = unchanged.old_middle();
+                    let first = offsets.partition_point(|&s| s < change.start);
+                    first.saturating_sub(1)..offsets.partition_point(|&s| s < change.end)
+                }
+                None => 0..offsets.len(),
+            };
+            let mut keyed = HashMap::with_capacity(searched.len());
+            for index in searched {
+                if let Some(key) = node.children[index].element().and_then(key_of) {
                     keyed.insert(key, index);
                 }
             }
@@ -209,6 +256,8 @@ struct Parser<'h, 'p> {
     /// instead of walking the stack.
     open_counts: [u32; WATCHED.len()],
     previous: Option<Previous<'p>>,
+    /// What the previous source and this one share, with `previous`.
+    unchanged: Option<Unchanged>,
     /// Where the root's content starts and what encloses it, for the next parse.
     origin: Option<Origin>,
     reader: TagReader<'h>,
@@ -384,7 +433,9 @@ impl Mode {
 
 impl<'h, 'p> Parser<'h, 'p> {
     fn run(&mut self) -> Option<Tree> {
-        if self.document {
+        if self.resume_at_root() {
+            // Everything up to the root's content is the previous render's.
+        } else if self.document {
             self.prologue()?;
         } else {
             // A fragment is parsed as the children of a <body> (stack: the fragment's <html>).
@@ -399,11 +450,15 @@ impl<'h, 'p> Parser<'h, 'p> {
                     RootKind::Fragment,
                     false,
                     0,
+                    true,
                 );
             }
         }
         loop {
             if self.root_closed() {
+                if self.dj_root_may_follow_into_a_table() {
+                    return None;
+                }
                 return self.finish();
             }
             let rest = &self.html[self.at..];
@@ -414,11 +469,124 @@ impl<'h, 'p> Parser<'h, 'p> {
                 self.after_body_token()?;
                 continue;
             }
+            if self.unchanged.is_some() && self.take_unchanged() {
+                continue;
+            }
             match rest.as_bytes()[0] {
                 b'<' => self.markup()?,
                 _ => self.text()?,
             }
         }
+    }
+
+    /// Starts at the previous root's content when every byte up to it is the previous
+    /// render's: the parser stood there with the elements of the previous tree's context open
+    /// and nothing else to remember, so it stands there again.
+    fn resume_at_root(&mut self) -> bool {
+        let (Some(previous), Some(unchanged)) = (self.previous, self.unchanged) else {
+            return false;
+        };
+        let tree = previous.tree;
+        let (Some(origin), Some(element)) = (&tree.origin, tree.root().element()) else {
+            return false;
+        };
+        // Whether the page is a document and whether it has a `dj-root` element are looked for
+        // in the whole page; a root found by its `dj-root` is the first, before the content.
+        let same_kind = self.wants_dj_root == (tree.root_kind == RootKind::DjRoot)
+            && self.document == looks_like_document(previous.source);
+        if !origin.resumable || origin.content_start > unchanged.prefix() || !same_kind {
+            return false;
+        }
+        let Some((_, outside)) = origin.context.split_last() else {
+            return false;
+        };
+        // Elements above the root are never the current node again: only their names count.
+        for name in outside {
+            self.count(&ns!(html), name, 1);
+            self.stack
+                .push(Open::outside(name.clone(), origin.root_start));
+        }
+        self.at = origin.content_start;
+        self.start_root(
+            element.clone(),
+            tree.root_kind,
+            false,
+            origin.root_start,
+            true,
+        );
+        true
+    }
+
+    /// Takes over at once the previous render's children that follow here in bytes both
+    /// renders share: the current element stands for the previous one its guide follows, with
+    /// the same elements open above it, so from the same place in its children the same bytes
+    /// parse to the same nodes. Only what wholly lies in the shared bytes is taken: an element
+    /// closed by its own end tag, a comment, a text whose end is not where the change starts
+    /// (the change could continue it).
+    #[inline(never)]
+    fn take_unchanged(&mut self) -> bool {
+        let Some(unchanged) = self.unchanged else {
+            return false;
+        };
+        let Some((old_at, shared_end)) = unchanged.old_offset(self.at) else {
+            return false;
+        };
+        let Some(open) = self.stack.last_mut() else {
+            return false;
+        };
+        let (Some(building), Some(guide)) = (&open.building, open.guide.as_deref_mut()) else {
+            return false;
+        };
+        let first = if guide.offsets.get(guide.cursor) == Some(&old_at) {
+            guide.cursor
+        } else {
+            match guide.offsets.binary_search(&old_at) {
+                Ok(index) => index,
+                Err(_) => return false,
+            }
+        };
+        // Text right after text would have joined it (`text` reads up to a `<`, so this
+        // does not happen; checked all the same).
+        let after_text = self.children.len() > building.first_child
+            && matches!(
+                self.children.last().map(|c| &c.data),
+                Some(NodeData::Text(_))
+            );
+        let children = &guide.node.children[..guide.offsets.len()];
+        let mut end = first;
+        let mut old_end = old_at;
+        for child in &children[first..] {
+            let child_end = old_end + child.source.len as usize;
+            let taken = match child.data {
+                NodeData::Element(_) => child.source.whole && child_end <= shared_end,
+                NodeData::Comment(_) => child_end <= shared_end,
+                NodeData::Text(_) => child_end < shared_end && !(end == first && after_text),
+            };
+            if !taken {
+                break;
+            }
+            end += 1;
+            old_end = child_end;
+        }
+        if end == first {
+            return false;
+        }
+        self.children.extend(children[first..end].iter().cloned());
+        guide.cursor = end;
+        self.at += old_end - old_at;
+        true
+    }
+
+    /// Whether a `dj-root` element after the root, foster-parented out of a table the root is
+    /// in, could land before it: the first in the document would then be that one.
+    fn dj_root_may_follow_into_a_table(&self) -> bool {
+        let in_table = self.stack.iter().any(|open| {
+            open.ns == ns!(html)
+                && matches!(&*open.name, "table" | "tbody" | "thead" | "tfoot" | "tr")
+        });
+        in_table
+            && memchr::memmem::find(&self.html.as_bytes()[self.at..], ROOT_ATTRIBUTE.as_bytes())
+                .is_some()
     }
 
     fn root_closed(&self) -> bool {
@@ -450,9 +618,9 @@ impl<'h, 'p> Parser<'h, 'p> {
         let explicit_head = self.peek_start_tag("head")?.is_some();
         self.head(explicit_head)?;
         self.skip_whitespace_and_comments()?;
-        let body = match self.peek_start_tag("body")? {
-            Some(tag) => tag.attrs,
-            None => Vec::new(),
+        let (body, explicit_body) = match self.peek_start_tag("body")? {
+            Some(tag) => (tag.attrs, true),
+            None => (Vec::new(), false),
         };
         let is_root = body.iter().any(|a| &*a.name == ROOT_ATTRIBUTE);
         let element = Element {
@@ -466,7 +634,8 @@ impl<'h, 'p> Parser<'h, 'p> {
             } else {
                 RootKind::Body
             };
-            self.start_root(element, kind, false, self.at);
+            // Without a `<body>` tag, where the body starts was decided by what follows.
+            self.start_root(element, kind, false, self.at, explicit_body);
         } else {
             self.stack.push(Open::outside(local_name!("body"), self.at));
         }
@@ -668,8 +837,13 @@ impl<'h, 'p> Parser<'h, 'p> {
         }
         let void = content == Content::Void;
         if is_root {
+            // A root whose content starts with text read to its end tag, or with a newline
+            // dropped, is not resumed at its content.
+            let resumable = content == Content::Elements
+                && !implied_tbody
+                && !matches!(&*tag.name, "pre" | "listing");
             let element = html_element(tag.name.clone(), tag.attrs);
-            self.start_root(element, RootKind::DjRoot, void, start);
+            self.start_root(element, RootKind::DjRoot, void, start, resumable);
         } else if void {
             self.append_childless(html_element(tag.name, tag.attrs), length);
             return Some(());
@@ -1002,7 +1176,16 @@ impl<'h, 'p> Parser<'h, 'p> {
         Some(false)
     }
 
-    fn start_root(&mut self, element: Element, kind: RootKind, void: bool, start: usize) {
+    /// `resumable`: the parser's state at the root's content depends on nothing after it but
+    /// the elements open there (see [`resume_at_root`](Self::resume_at_root)).
+    fn start_root(
+        &mut self,
+        element: Element,
+        kind: RootKind,
+        void: bool,
+        start: usize,
+        resumable: bool,
+    ) {
         let index = self.stack.len();
         self.root = Some(Root { index, kind });
         // A fragment's root stands for its context, which is not on the parser's stack: no end
@@ -1024,8 +1207,10 @@ impl<'h, 'p> Parser<'h, 'p> {
                 Box::new(Guide::new(p.tree.root(), origin))
             });
         self.origin = Some(Origin {
+            root_start: start,
             content_start: content,
             context,
+            resumable: resumable && !void,
         });
         self.stack.push(Open {
             name,
@@ -1127,7 +1312,7 @@ impl<'h, 'p> Parser<'h, 'p> {
             let Some((child, start)) = guide.child(index) else {
                 continue;
             };
-            if same_bytes(child, source, start, html, at) {
+            if same_bytes(child, source, start, html, at, self.unchanged) {
                 guide.cursor = index + 1;
                 let node = Arc::clone(child);
                 self.at += node.source.len as usize;
@@ -1147,13 +1332,13 @@ impl<'h, 'p> Parser<'h, 'p> {
         let Some(guide) = self.stack.last_mut().and_then(|o| o.guide.as_mut()) else {
             return false;
         };
-        let Some(index) = guide.keyed(key) else {
+        let Some(index) = guide.keyed(key, self.unchanged) else {
             return false;
         };
         let Some((child, start)) = guide.child(index) else {
             return false;
         };
-        if !same_bytes(child, source, start, html, at) {
+        if !same_bytes(child, source, start, html, at, self.unchanged) {
             return false;
         }
         guide.cursor = index + 1;
@@ -1311,13 +1496,24 @@ enum Scope {
 /// Whether the previous render's `node`, which began at `start` in `source`, has exactly the
 /// bytes at `at` in `html` — and ends with its own end tag, so that nothing after it could
 /// have joined it.
-fn same_bytes(node: &Node, source: &[u8], start: usize, html: &[u8], at: usize) -> bool {
+fn same_bytes(
+    node: &Node,
+    source: &[u8],
+    start: usize,
+    html: &[u8],
+    at: usize,
+    unchanged: Option<Unchanged>,
+) -> bool {
     let len = node.source.len as usize;
-    node.source.whole
-        && node.element().is_some()
-        && html
-            .get(at..at + len)
-            .is_some_and(|new| source.get(start..start + len) == Some(new))
+    if !node.source.whole || node.element().is_none() {
+        return false;
+    }
+    // Where the common prefix or suffix answers, no byte need be compared.
+    if let Some(known) = unchanged.and_then(|u| u.same_bytes(start, at, len)) {
+        return known;
+    }
+    html.get(at..at + len)
+        .is_some_and(|new| source.get(start..start + len) == Some(new))
 }
 
 fn html_element(name: LocalName, attrs: Vec<Attribute>) -> Element {

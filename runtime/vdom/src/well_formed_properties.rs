@@ -45,10 +45,7 @@ fn summary(tree: &Tree) -> (crate::RootKind, usize, String) {
 fn reuse_agrees(old: &str, new: &str) -> Result<(), String> {
     let (old, new) = (normalize_newlines(old), normalize_newlines(new));
     let old_tree = parse(&old);
-    let previous = Previous {
-        source: &old,
-        tree: &old_tree,
-    };
+    let previous = Previous::new(&old, &old_tree, &new);
     let Some(guided) = well_formed::parse(&new, Some(previous)) else {
         return Ok(());
     };
@@ -71,7 +68,7 @@ fn line_ends() -> impl Strategy<Value = &'static str> {
 }
 
 /// Markup with the usual template shapes and the tricky ones mixed in.
-fn markup() -> impl Strategy<Value = String> {
+pub(crate) fn markup() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         4 => pair().prop_map(|p| {
             let mut out = String::new();
@@ -218,17 +215,14 @@ fn unchanged_elements_are_taken_from_the_previous_tree() {
     let keys: Vec<u32> = (0..100).collect();
     let old = page(&keys, u32::MAX);
     let old_tree = parse(&old);
-    let previous = Previous {
-        source: &old,
-        tree: &old_tree,
-    };
+    let guided = |new: &str| well_formed::parse(new, Some(Previous::new(&old, &old_tree, new)));
     // One row changed: the 99 others (and the whitespace) come from the old tree.
-    let new_tree = well_formed::parse(&page(&keys, 40), Some(previous)).unwrap();
+    let new_tree = guided(&page(&keys, 40)).unwrap();
     assert_eq!(shared_children(&old_tree, &new_tree), 99);
     assert_eq!(shared_whitespace(&old_tree, &new_tree), 101);
     // Reversed: every row is found again by its key.
     let reversed: Vec<u32> = keys.iter().rev().copied().collect();
-    let new_tree = well_formed::parse(&page(&reversed, u32::MAX), Some(previous)).unwrap();
+    let new_tree = guided(&page(&reversed, u32::MAX)).unwrap();
     assert_eq!(shared_children(&old_tree, &new_tree), 100);
     // A row inserted without a key, and one removed: the rest realign by position.
     let unkeyed = |rows: &[u32]| {
@@ -237,14 +231,11 @@ fn unchanged_elements_are_taken_from_the_previous_tree() {
     };
     let old = unkeyed(&keys);
     let old_tree = parse(&old);
-    let previous = Previous {
-        source: &old,
-        tree: &old_tree,
-    };
+    let guided = |new: &str| well_formed::parse(new, Some(Previous::new(&old, &old_tree, new)));
     let mut edited: Vec<u32> = keys.clone();
     edited.insert(30, 1000);
     edited.remove(70);
-    let new_tree = well_formed::parse(&unkeyed(&edited), Some(previous)).unwrap();
+    let new_tree = guided(&unkeyed(&edited)).unwrap();
     assert_eq!(shared_children(&old_tree, &new_tree), 99);
 }
 
@@ -265,21 +256,18 @@ fn unchanged_svg_is_taken_from_the_previous_tree() {
     };
     let old = normalize_newlines(&page(u32::MAX, "M0 0h24v24H0z")).into_owned();
     let old_tree = parse(&old);
-    let previous = Previous {
-        source: &old,
-        tree: &old_tree,
-    };
+    let guided = |new: &str| well_formed::parse(new, Some(Previous::new(&old, &old_tree, new)));
     let rows = |tree: &Tree| -> Vec<Arc<crate::tree::Node>> {
         let rows = tree.root().children.iter();
         rows.filter(|n| n.element().is_some()).cloned().collect()
     };
     // One row's text changed: the 99 other rows, icons included, are the old nodes.
     let new = normalize_newlines(&page(40, "M0 0h24v24H0z")).into_owned();
-    let new_tree = well_formed::parse(&new, Some(previous)).unwrap();
+    let new_tree = guided(&new).unwrap();
     assert_eq!(shared_children(&old_tree, &new_tree), 99);
     // One icon's path changed: inside that row's <svg>, the <clipPath> is the old node.
     let new = normalize_newlines(&page(u32::MAX, "M1 1z")).into_owned();
-    let new_tree = well_formed::parse(&new, Some(previous)).unwrap();
+    let new_tree = guided(&new).unwrap();
     assert_eq!(shared_children(&old_tree, &new_tree), 99);
     let svg = |tree: &Tree| Arc::clone(&rows(tree)[7].children[0].children[0]);
     let (old_svg, new_svg) = (svg(&old_tree), svg(&new_tree));
@@ -366,6 +354,8 @@ fn markup_that_needs_the_tree_builders_repairs_is_declined() {
         "<template><col></template>",
         "<template dj-root>x</template>",
         "<svg><foreignObject><div dj-root>x</div></foreignObject></svg>",
+        // A `dj-root` element after a root in a table, foster-parented before the table.
+        "<table><tr dj-root></tr>x<i dj-root>y</i></table>",
     ] {
         assert!(well_formed::parse(html, None).is_none(), "{html}");
     }
