@@ -197,6 +197,21 @@ mod tests {
     }
 
     #[test]
+    fn dj_root_is_found_in_any_case() {
+        // Attribute names are case-insensitive: the browser's root is the `DJ-Root` element.
+        let page = |n: u32| {
+            format!("<html><body><nav>n{n}</nav><div DJ-Root><p>{n}</p></div></body></html>")
+        };
+        let mut live = LiveTree::new(&page(1)).unwrap();
+        assert_eq!(live.root_inner_html(), "<p>1</p>");
+        let patches = live.update(&page(2)).unwrap().patches;
+        assert_eq!(
+            serde_json::to_string(&patches).unwrap(),
+            r#"[["text",[0,0],"2"]]"#
+        );
+    }
+
+    #[test]
     fn a_document_and_a_fragment_without_dj_root_are_interchangeable() {
         let mut page = LiveTree::new("<!doctype html><p>1</p>").unwrap();
         assert_eq!(page.update("<p>2</p>").unwrap().patches.len(), 1);

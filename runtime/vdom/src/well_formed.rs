@@ -67,10 +67,9 @@ pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> 
         let tag = (p.tree.origin.as_ref())
             .filter(|o| o.content_start <= p.unchanged.prefix())
             .and_then(|o| p.source.as_bytes().get(o.root_start..o.content_start));
-        tag.is_some_and(|tag| memchr::memmem::find(tag, ROOT_ATTRIBUTE.as_bytes()).is_some())
+        tag.is_some_and(mentions_dj_root)
     });
-    let wants_dj_root = root_tag_shared
-        || memchr::memmem::find(html.as_bytes(), ROOT_ATTRIBUTE.as_bytes()).is_some();
+    let wants_dj_root = root_tag_shared || mentions_dj_root(html.as_bytes());
     let mut parser = Parser {
         html,
         at: 0,
@@ -219,6 +218,20 @@ impl<'p> Guide<'p> {
             self.cursor += 1;
         }
     }
+}
+
+/// Whether `dj-root` is written anywhere, in any case: attribute names are case-insensitive,
+/// so `<div DJ-ROOT>` is the root too.
+fn mentions_dj_root(bytes: &[u8]) -> bool {
+    if memchr::memmem::find(bytes, ROOT_ATTRIBUTE.as_bytes()).is_some() {
+        return true;
+    }
+    // `j` is rare in markup, so looking at each one is cheap.
+    memchr::memchr2_iter(b'j', b'J', bytes).any(|at| {
+        at.checked_sub(1)
+            .and_then(|start| bytes.get(start..start + ROOT_ATTRIBUTE.len()))
+            .is_some_and(|word| word.eq_ignore_ascii_case(ROOT_ATTRIBUTE.as_bytes()))
+    })
 }
 
 /// The key a list item carries, for finding it again.
