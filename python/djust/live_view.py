@@ -12,6 +12,7 @@ import functools
 import hashlib
 import inspect
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -33,6 +34,9 @@ from djust.template import Template, compile_string, get_template
 # Stands in for the view token while a page renders, so that the digest of a render does not
 # depend on the token (which itself carries that digest).
 TOKEN_PLACEHOLDER = "djust-view-token-pending"
+
+# Attribute names are case-insensitive: `<div DJ-ROOT>` marks the root too.
+_DJ_ROOT = re.compile("dj-root", re.IGNORECASE)
 
 # Attributes that configure the view and are not template context.
 _CONFIG_NAMES = frozenset({"template_name", "template_string", "request"})
@@ -173,7 +177,7 @@ class LiveView:
         context.setdefault("request", getattr(self, "request", None))
         context["dj_view_id"] = TOKEN_PLACEHOLDER
         html = self.get_template().render(context)
-        if "dj-root" not in html:
+        if "dj-root" not in html and not _DJ_ROOT.search(html):
             html = _wrap_fragment(type(self).__name__, html, context["request"])
         return html
 

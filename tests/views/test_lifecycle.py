@@ -199,3 +199,25 @@ def test_a_live_patch_during_mount_redirects_the_first_request(client, settings)
     live = LiveViewTestClient(Defaulting, "/list/")
     assert live.url == "/list/?sort=name" and live.text("p") == "name"
     assert live.pushed_events == [("ignored-over-http", {})]
+
+
+def test_a_root_marked_in_upper_case_is_the_root():
+    class Shouting(LiveView):
+        template_string = (
+            "<!DOCTYPE html><html><body><nav>menu</nav>"
+            '<main DJ-ROOT dj-view="{{ dj_view_id }}"><p id="n">{{ n }}</p>'
+            '<button id="up" dj-click="up">+</button></main></body></html>'
+        )
+
+        def mount(self, request):
+            self.n = 0
+
+        @event_handler
+        def up(self):
+            self.n += 1
+
+    client = LiveViewTestClient(Shouting)
+    assert client.page_html.count("dj-root") + client.page_html.count("DJ-ROOT") == 1
+    client.click("#up")
+    assert client.text("#n") == "1"
+    assert client.patches == [["text", [0, 0], "1"]]
