@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::{mark_safe, needs_host, one, optional, text_of, two, Filter, FilterEnv};
 use crate::error::Error;
-use crate::value::{escape_into, float_repr, to_text, Value};
+use crate::value::{escape_into, float_repr, to_text, write_items, Value};
 
 /// A filter with Django's `needs_autoescape` flag (its `autoescape` parameter counted).
 const fn autoescaping(
@@ -291,28 +291,14 @@ fn write_json(out: &mut String, value: &Value, depth: usize) -> Result<(), Error
             float_repr(*f)
         }),
         Value::Str(text, _) => write_json_str(out, text),
-        Value::List(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_json(out, item, depth + 1)?;
-            }
-            out.push(']');
-        }
-        Value::Map(map) => {
-            out.push('{');
-            for (i, (key, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_json_str(out, key);
-                out.push_str(": ");
-                write_json(out, item, depth + 1)?;
-            }
-            out.push('}');
-        }
+        Value::List(items) => write_items(out, ['[', ']'], items.iter(), |out, item| {
+            write_json(out, item, depth + 1)
+        })?,
+        Value::Map(map) => write_items(out, ['{', '}'], map.iter(), |out, (key, item)| {
+            write_json_str(out, key);
+            out.push_str(": ");
+            write_json(out, item, depth + 1)
+        })?,
         Value::Object(_) => return Err(needs_host("json_script")),
     }
     Ok(())
@@ -344,8 +330,8 @@ fn write_json_str(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::filters::test_support::run_filter;
     use crate::host::NoHost;
-    use crate::options::{NumberFormats, RenderOptions};
 
     fn run(
         f: super::super::FilterFn,
@@ -353,16 +339,7 @@ mod tests {
         arg: Option<Value>,
         autoescape: bool,
     ) -> Option<(String, bool)> {
-        let options = RenderOptions::default();
-        let env = FilterEnv {
-            autoescape,
-            options: &options,
-            host: &NoHost,
-            numbers: &NumberFormats::new(&options, &NoHost),
-        };
-        f(value, arg, &env)
-            .ok()
-            .and_then(|v| to_text(&v).ok().map(|(t, s)| (t.into_owned(), s)))
+        run_filter(&NoHost, f, value, arg, autoescape)
     }
 
     #[test]

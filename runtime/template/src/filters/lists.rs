@@ -301,21 +301,7 @@ fn random(_: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Error>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::NoHost;
-    use crate::options::{NumberFormats, RenderOptions};
-
-    fn run(f: super::super::FilterFn, value: Value, arg: Option<Value>) -> Option<String> {
-        let options = RenderOptions::default();
-        let env = FilterEnv {
-            autoescape: true,
-            options: &options,
-            host: &NoHost,
-            numbers: &NumberFormats::new(&options, &NoHost),
-        };
-        f(value, arg, &env)
-            .ok()
-            .and_then(|v| to_text(&v).ok().map(|(t, _)| t.into_owned()))
-    }
+    use crate::filters::test_support::run;
 
     fn ints(values: &[i64]) -> Value {
         Value::from(values.iter().map(|i| Value::Int(*i)).collect::<Vec<_>>())

@@ -190,6 +190,40 @@ pub(crate) fn py_int_text(text: &str) -> Option<i64> {
     }
 }
 
+/// Running one filter outside a template, for the filter modules' tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{FilterEnv, FilterFn};
+    use crate::host::{Host, NoHost};
+    use crate::options::{NumberFormats, RenderOptions};
+    use crate::value::{to_text, Value};
+
+    /// The filter's result as text and whether it is safe; `None` when it fails.
+    pub(crate) fn run_filter(
+        host: &dyn Host,
+        f: FilterFn,
+        value: Value,
+        arg: Option<Value>,
+        autoescape: bool,
+    ) -> Option<(String, bool)> {
+        let options = RenderOptions::default();
+        let env = FilterEnv {
+            autoescape,
+            options: &options,
+            host,
+            numbers: &NumberFormats::new(&options, host),
+        };
+        f(value, arg, &env)
+            .ok()
+            .and_then(|v| to_text(&v).ok().map(|(t, s)| (t.into_owned(), s)))
+    }
+
+    /// The filter's result as text, autoescaping on, without a host.
+    pub(crate) fn run(f: FilterFn, value: Value, arg: Option<Value>) -> Option<String> {
+        run_filter(&NoHost, f, value, arg, true).map(|(text, _)| text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -357,8 +357,9 @@ fn unlocalize(value: Value, _: Option<Value>, env: &FilterEnv<'_>) -> Result<Val
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::filters::test_support::run_filter;
     use crate::host::{Host, NoHost, TagCall};
-    use crate::options::{NumberFormat, NumberFormats, RenderOptions};
+    use crate::options::NumberFormat;
 
     /// A host whose active language formats numbers with `format`.
     struct Locale(NumberFormat);
@@ -379,16 +380,7 @@ mod tests {
         value: Value,
         arg: Option<Value>,
     ) -> Option<String> {
-        let options = RenderOptions::default();
-        let env = FilterEnv {
-            autoescape: true,
-            options: &options,
-            host,
-            numbers: &NumberFormats::new(&options, host),
-        };
-        f(value, arg, &env)
-            .ok()
-            .and_then(|v| to_text(&v).ok().map(|(t, _)| t.into_owned()))
+        run_filter(host, f, value, arg, true).map(|(text, _)| text)
     }
 
     fn run(f: super::super::FilterFn, value: Value, arg: Option<Value>) -> Option<String> {

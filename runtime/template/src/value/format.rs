@@ -45,30 +45,34 @@ fn write_repr(out: &mut String, value: &Value, depth: usize) -> Result<(), Error
         }
         Value::Float(f) => out.push_str(&float_repr(*f)),
         Value::Str(text, _) => write_str_repr(out, text),
-        Value::List(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_repr(out, item, depth + 1)?;
-            }
-            out.push(']');
-        }
-        Value::Map(map) => {
-            out.push('{');
-            for (i, (key, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_str_repr(out, key);
-                out.push_str(": ");
-                write_repr(out, item, depth + 1)?;
-            }
-            out.push('}');
-        }
+        Value::List(items) => write_items(out, ['[', ']'], items.iter(), |out, item| {
+            write_repr(out, item, depth + 1)
+        })?,
+        Value::Map(map) => write_items(out, ['{', '}'], map.iter(), |out, (key, item)| {
+            write_str_repr(out, key);
+            out.push_str(": ");
+            write_repr(out, item, depth + 1)
+        })?,
         Value::Object(object) => out.push_str(&object.to_repr()?),
     }
+    Ok(())
+}
+
+/// A list or dict as Python's `repr()` and `json.dumps()` both write it: `[a, b]`, `{k: v}`.
+pub(crate) fn write_items<T>(
+    out: &mut String,
+    [open, close]: [char; 2],
+    items: impl Iterator<Item = T>,
+    mut write_item: impl FnMut(&mut String, T) -> Result<(), Error>,
+) -> Result<(), Error> {
+    out.push(open);
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_item(out, item)?;
+    }
+    out.push(close);
     Ok(())
 }
 

@@ -13,7 +13,9 @@ use indexmap::IndexMap;
 
 use crate::error::Error;
 
-pub(crate) use format::{escape_into, float_repr, positional_repr, py_repr_str, to_repr, to_text};
+pub(crate) use format::{
+    escape_into, float_repr, positional_repr, py_repr_str, to_repr, to_text, write_items,
+};
 pub use key::Key;
 pub(crate) use lookup::{lookup_member, lookup_segment, python_index};
 pub use object::{AsAny, Object, Tuple};

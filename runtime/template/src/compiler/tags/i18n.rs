@@ -7,7 +7,7 @@ use super::super::ast::{BlockTranslateNode, Node, TranslateNode, TranslatePiece}
 use super::super::expression::compile_filter;
 use super::super::lexer::{Token, TokenKind};
 use super::super::parser::Parser;
-use super::token_kwargs;
+use super::{next_option, token_kwargs};
 use crate::error::Error;
 use crate::value::py_repr_str;
 
@@ -28,12 +28,7 @@ impl<'s> Parser<'s, '_> {
         let mut message_context = None;
         let mut seen: Vec<&str> = Vec::new();
         while !remaining.is_empty() {
-            let option = remaining.remove(0);
-            if seen.contains(&option) {
-                return Err(Error::syntax(format!(
-                    "The '{option}' option was specified more than once."
-                )));
-            }
+            let option = next_option(&mut remaining, &mut seen, |option| format!("'{option}'"))?;
             match option {
                 "noop" => noop = true,
                 "context" => {
@@ -66,7 +61,6 @@ impl<'s> Parser<'s, '_> {
                     )))
                 }
             }
-            seen.push(option);
         }
         Ok(Node::Translate(Box::new(TranslateNode {
             message,
@@ -94,13 +88,7 @@ impl<'s> Parser<'s, '_> {
         let mut target = None;
         let mut seen: Vec<&str> = Vec::new();
         while !remaining.is_empty() {
-            let option = remaining.remove(0);
-            if seen.contains(&option) {
-                return Err(Error::syntax(format!(
-                    "The {} option was specified more than once.",
-                    py_repr_str(option)
-                )));
-            }
+            let option = next_option(&mut remaining, &mut seen, py_repr_str)?;
             match option {
                 "with" => {
                     extra = token_kwargs(&mut remaining, &self.filters, true)?;
@@ -148,7 +136,6 @@ impl<'s> Parser<'s, '_> {
                     )))
                 }
             }
-            seen.push(option);
         }
         let (singular, mut last) = self.translate_pieces(token.contents);
         let mut plural = Vec::new();

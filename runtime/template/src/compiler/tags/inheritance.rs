@@ -7,7 +7,7 @@ use super::super::expression::compile_filter;
 use super::super::lexer::Token;
 use super::super::literal::py_split;
 use super::super::parser::{invalid_block_tag, Parser};
-use super::{relative_path, token_kwargs};
+use super::{next_option, relative_path, token_kwargs};
 use crate::error::Error;
 use crate::render::FoundTemplate;
 use crate::value::py_repr_str;
@@ -83,13 +83,7 @@ impl<'s> Parser<'s, '_> {
         let mut only = false;
         let mut seen: Vec<&str> = Vec::new();
         while !remaining.is_empty() {
-            let option = remaining.remove(0);
-            if seen.contains(&option) {
-                return Err(Error::syntax(format!(
-                    "The {} option was specified more than once.",
-                    py_repr_str(option)
-                )));
-            }
+            let option = next_option(&mut remaining, &mut seen, py_repr_str)?;
             match option {
                 "with" => {
                     let values = token_kwargs(&mut remaining, &self.filters, false)?;
@@ -110,7 +104,6 @@ impl<'s> Parser<'s, '_> {
                     )))
                 }
             }
-            seen.push(option);
         }
         let template = relative_path(self.template_name, template, true)?;
         let template = compile_filter(&template, &self.filters)?;

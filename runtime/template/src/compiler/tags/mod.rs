@@ -59,6 +59,24 @@ pub(super) fn token_kwargs(
     Ok(kwargs)
 }
 
+/// The next of a tag's options, each allowed once as Django's option loops allow it; `shown`
+/// writes the option's name for the error (Django quotes it differently per tag).
+pub(crate) fn next_option<'a>(
+    remaining: &mut Vec<&'a str>,
+    seen: &mut Vec<&'a str>,
+    shown: fn(&str) -> String,
+) -> Result<&'a str, Error> {
+    let option = remaining.remove(0);
+    if seen.contains(&option) {
+        return Err(Error::syntax(format!(
+            "The {} option was specified more than once.",
+            shown(option)
+        )));
+    }
+    seen.push(option);
+    Ok(option)
+}
+
 /// Django's `construct_relative_path`: `"./x.html"` and `"../x.html"` relative to the
 /// current template's name; anything else unchanged.
 pub(crate) fn relative_path(
