@@ -47,15 +47,19 @@ TABLE = {
     ),
 }
 
+# The layout and the navigation read the same in both languages.
+BASE = (
+    "<!DOCTYPE html><html><head><title>{% block title %}Site{% endblock %}</title></head>"
+    "<body>{% include \"nav.html\" %}<main>{% block content %}{% endblock %}</main>"
+    "<footer>{% block footer %}{{ site|upper }}{% endblock %}</footer></body></html>"
+)
+NAV = ("<nav>{% for link in links %}<a href=\"{{ link.url }}\">{{ link.label }}"
+       "</a>{% endfor %}</nav>")
+
 PAGE = {
     "django": {
-        "base.html": (
-            "<!DOCTYPE html><html><head><title>{% block title %}Site{% endblock %}</title></head>"
-            "<body>{% include \"nav.html\" %}<main>{% block content %}{% endblock %}</main>"
-            "<footer>{% block footer %}{{ site|upper }}{% endblock %}</footer></body></html>"
-        ),
-        "nav.html": "<nav>{% for link in links %}<a href=\"{{ link.url }}\">{{ link.label }}"
-                    "</a>{% endfor %}</nav>",
+        "base.html": BASE,
+        "nav.html": NAV,
         "card.html": "<div class=\"card\"><h2>{{ title }}</h2><p>{{ body|capfirst }}</p>"
                      "</div>",
         "page.html": (
@@ -66,13 +70,8 @@ PAGE = {
         ),
     },
     "jinja": {
-        "base.html": (
-            "<!DOCTYPE html><html><head><title>{% block title %}Site{% endblock %}</title></head>"
-            "<body>{% include \"nav.html\" %}<main>{% block content %}{% endblock %}</main>"
-            "<footer>{% block footer %}{{ site|upper }}{% endblock %}</footer></body></html>"
-        ),
-        "nav.html": "<nav>{% for link in links %}<a href=\"{{ link.url }}\">{{ link.label }}"
-                    "</a>{% endfor %}</nav>",
+        "base.html": BASE,
+        "nav.html": NAV,
         "card.html": "<div class=\"card\"><h2>{{ title }}</h2><p>{{ body|capitalize }}</p>"
                      "</div>",
         "page.html": (

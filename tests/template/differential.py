@@ -91,20 +91,7 @@ def check(engines: tuple[Any, Engine], source: str, context: Mapping[str, Any] |
     context = context or {}
     django_engine, ours = engines
     expected = render_django(django_engine, source, context)
-    compiled: list[Any] = []
-
-    def render() -> str:
-        template = ours.from_string(source)
-        compiled.append(template)
-        return template.render(dict(context))
-
-    actual = outcome(render)
-    assert actual == expected, (
-        f"\ntemplate: {source!r}\ndjango:   {expected!r}\ndjust:    {actual!r}"
-    )
-    if native and compiled:
-        assert compiled[0].is_native, f"djust handed {source!r} to Django"
-    return actual
+    return _compare(repr(source), expected, lambda: ours.from_string(source), context, native)
 
 
 def check_named(engines: tuple[Any, Engine], name: str, context: Mapping[str, Any],
@@ -113,17 +100,23 @@ def check_named(engines: tuple[Any, Engine], name: str, context: Mapping[str, An
     django_engine, ours = engines
     expected = outcome(lambda: django_engine.get_template(name).render(
         Context(dict(context), autoescape=django_engine.autoescape)))
+    return _compare(name, expected, lambda: ours.get_template(name), context, native)
+
+
+def _compare(shown: str, expected: tuple[str, ...], load: Callable[[], Any],
+             context: Mapping[str, Any], native: bool) -> tuple[str, ...]:
+    """Renders djust's template from ``load`` and asserts it gives Django's ``expected``."""
     compiled: list[Any] = []
 
     def render() -> str:
-        template = ours.get_template(name)
+        template = load()
         compiled.append(template)
         return template.render(dict(context))
 
     actual = outcome(render)
     assert actual == expected, (
-        f"\ntemplate: {name}\ndjango:   {expected!r}\ndjust:    {actual!r}"
+        f"\ntemplate: {shown}\ndjango:   {expected!r}\ndjust:    {actual!r}"
     )
     if native and compiled:
-        assert compiled[0].is_native, f"djust handed {name} to Django"
+        assert compiled[0].is_native, f"djust handed {shown} to Django"
     return actual
