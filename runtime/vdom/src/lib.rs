@@ -5,36 +5,32 @@
 //! with a `dj-root` attribute) into exactly the new render's. [`LiveTree`] keeps a page's tree
 //! between renders; [`diff_html`] compares two renders in one call.
 //!
-//! The pipeline, one module each: `input_stream` (newlines normalised), `unchanged` (the bytes
-//! a render shares with the previous one, at both ends), [`parse`](parse())
-//! (HTML → [`Tree`]: `well_formed` reads what templates write directly, with `foreign` for SVG
-//! and MathML, html5ever the rest), [`diff`] ([`Tree`] × [`Tree`] → [`Patch`]es, with `keys`
-//! for list identity and `moves` for the fewest moves), `serialize` ([`Tree`] → HTML), and
-//! [`apply`] (a reference applier, the browser's side, for tests).
+//! The pipeline, by folder:
+//!
+//! - [`parse`](parse()) (`parse/`): HTML → [`Tree`]. `input_stream` normalises newlines,
+//!   `unchanged` finds the bytes a render shares with the previous one at both ends, and
+//!   `well_formed/` reads what templates write directly (`tag_reader` reads tags from the
+//!   bytes, `tag_tables` says what a tag's name means, `tree_builder` builds the tree,
+//!   `previous` takes over the previous render's nodes, with `entities` for character
+//!   references and `foreign` for SVG and MathML); `html5ever_sink` parses the rest through
+//!   html5ever.
+//! - [`diff`](diff()) (`diff/`): [`Tree`] × [`Tree`] → [`Patch`]es, with `keys` for list
+//!   identity and `moves` for the fewest moves.
+//! - Around them: `tree` (the nodes), `patch` (the wire format), `serialize` ([`Tree`] →
+//!   HTML), `live_tree` ([`LiveTree`]: a page kept between renders), `error`, and
+//!   [`apply`](apply()) (a reference applier, the browser's side, for tests).
+//! - `properties/` (tests only): the promises above as property tests.
 
 mod apply;
 mod diff;
-#[cfg(test)]
-mod diff_properties;
-mod entities;
 mod error;
-mod foreign;
-#[cfg(test)]
-mod foreign_markup;
-mod input_stream;
-mod keys;
 mod live_tree;
-#[cfg(test)]
-mod live_tree_properties;
-mod moves;
 mod parse;
 mod patch;
+#[cfg(test)]
+mod properties;
 mod serialize;
 mod tree;
-mod unchanged;
-mod well_formed;
-#[cfg(test)]
-mod well_formed_properties;
 
 pub use apply::{apply, ApplyError, ApplyProblem};
 pub use diff::{diff, Diff, DuplicateKey};
@@ -44,7 +40,7 @@ pub use parse::parse;
 pub use patch::Patch;
 pub use tree::{RootKind, Tree};
 
-use input_stream::normalize_newlines;
+use parse::input_stream::normalize_newlines;
 
 /// The patches that turn `old`'s root content into `new`'s, each parsed as by [`parse`].
 ///
@@ -54,7 +50,7 @@ pub fn diff_html(old: &str, new: &str) -> Diff {
     let (old, new) = (normalize_newlines(old), normalize_newlines(new));
     let old_tree = parse::parse_after(&old, None);
     // The new page is parsed knowing the old one: what did not change is not parsed twice.
-    let previous = well_formed::Previous::new(&old, &old_tree, &new);
+    let previous = parse::well_formed::Previous::new(&old, &old_tree, &new);
     diff(&old_tree, &parse::parse_after(&new, Some(previous)))
 }
 

@@ -4,11 +4,11 @@ use std::borrow::Cow;
 
 use crate::diff::{diff, Diff};
 use crate::error::VdomError;
-use crate::input_stream::normalize_newlines;
+use crate::parse::input_stream::normalize_newlines;
 use crate::parse::parse_after;
+use crate::parse::unchanged::Unchanged;
+use crate::parse::well_formed::Previous;
 use crate::tree::{RootKind, Tree};
-use crate::unchanged::Unchanged;
-use crate::well_formed::Previous;
 
 /// The deepest element nesting a [`LiveTree`] accepts, counted from `<html>`.
 ///

@@ -1,403 +1,19 @@
-//! A direct parser for the HTML templates render: explicitly nested markup, built straight into
-//! a [`Tree`] in one pass, several times faster than html5ever's general tree builder.
-//!
-//! It follows the HTML parsing algorithm only where that algorithm does nothing but append: each
-//! start tag opens an element under the current one, each end tag closes the current element.
-//! That includes SVG and MathML (with the names the algorithm adjusts, see `foreign`) and
-//! `<template>` contents. The moment the algorithm would do anything else — close an element
-//! implicitly, foster-parent text out of a table, reopen formatting elements, break out of
-//! foreign content — it gives up (`None`) and [`parse`](crate::parse()) hands the page to
-//! html5ever. So its trees are html5ever's trees, node for node; a property test checks exactly
-//! that on random markup. Where html5ever and the HTML standard (which browsers follow)
-//! disagree, it gives up too.
-//!
-//! Only the root's subtree is built: before the `dj-root` element the parser tracks which
-//! elements are open, and it stops once the root is closed (nothing after it can reach inside).
+//! Building the tree: each token processed as the HTML parsing algorithm processes it where
+//! that algorithm only appends — the document around the body, then the body's text, comments,
+//! start and end tags — with the stack of open elements and the nodes being built; anything
+//! else gives up (`None`).
 
 use triomphe::Arc;
 
-use foldhash::{HashMap, HashMapExt};
 use markup5ever::{local_name, ns, LocalName, Namespace};
 
-use crate::entities::decode;
-use crate::foreign::{self, Rules};
-use crate::parse::looks_like_document;
+use super::entities::decode;
+use super::foreign::{self, Rules};
+use super::previous::Guide;
+use super::tag_reader::{is_html_whitespace, is_tag_end, starts_with_ignoring_case, StartTag};
+use super::tag_tables::{is_special, watched, TagClass, TagKind};
+use super::{Building, Open, Parser, Root, ROOT_ATTRIBUTE};
 use crate::tree::{Attribute, Element, Node, NodeData, Origin, RootKind, Source, Text, Tree};
-use crate::unchanged::Unchanged;
-
-/// The attribute that marks the root (see `parse.rs`).
-const ROOT_ATTRIBUTE: &str = "dj-root";
-
-/// The tree of `html` (after input stream preprocessing: no CR), when it is markup this parser
-/// reads exactly; `None` otherwise.
-///
-/// With the previous render and its tree, every element whose bytes come back unchanged (in the
-/// same place, or found by its key) is taken from the previous tree as it is, not parsed again:
-/// the same bytes in the same context parse to the same subtree. Where the two renders share
-/// their first and last bytes, the parse starts at the root's content and takes whole runs of
-/// children lying in those bytes at once, without reading them. The cost then follows what
-/// changed, not the page.
-pub(crate) fn parse(html: &str, previous: Option<Previous<'_>>) -> Option<Tree> {
-    debug_assert!(
-        !html.contains('\r'),
-        "the input stream is preprocessed first"
-    );
-    let previous = previous.filter(|p| p.tree.origin.is_some());
-    // NUL (replaced or dropped depending on where it is) and a byte order mark: left to html5ever.
-    // One pass for both: a BOM's first byte, 0xEF, is rare in text (U+F000 to U+FFFF). A
-    // previous render read here had neither: only the change (and the two bytes either side, a
-    // BOM being three) can bring one.
-    let bytes = html.as_bytes();
-    let scanned = match previous {
-        Some(p) => {
-            let change = p.unchanged.new_middle();
-            change.start.saturating_sub(2)..(change.end + 2).min(bytes.len())
-        }
-        None => 0..bytes.len(),
-    };
-    let bom = "\u{feff}".as_bytes();
-    if memchr::memchr2_iter(0, bom[0], &bytes[scanned.clone()])
-        .map(|at| at + scanned.start)
-        .any(|at| bytes[at] == 0 || bytes[at..].starts_with(bom))
-    {
-        return None;
-    }
-    // The previous root's start tag, when it is in the shared prefix, is in this page too.
-    let root_tag_shared = previous.is_some_and(|p| {
-        let tag = (p.tree.origin.as_ref())
-            .filter(|o| o.content_start <= p.unchanged.prefix())
-            .and_then(|o| p.source.as_bytes().get(o.root_start..o.content_start));
-        tag.is_some_and(mentions_dj_root)
-    });
-    let wants_dj_root = root_tag_shared || mentions_dj_root(html.as_bytes());
-    let mut parser = Parser {
-        html,
-        at: 0,
-        stack: Vec::new(),
-        root: None,
-        wants_dj_root,
-        document: looks_like_document(html),
-        after_body: false,
-        finished: None,
-        open_counts: [0; WATCHED.len()],
-        previous,
-        unchanged: previous.map(|p| p.unchanged),
-        origin: None,
-        reader: TagReader::default(),
-        foreign_names: foreign::ForeignNames::default(),
-        children: Vec::new(),
-        whitespace: HashMap::new(),
-    };
-    parser.run()
-}
-
-/// A previous render and its tree, whose unchanged subtrees a parse may take over.
-#[derive(Clone, Copy)]
-pub(crate) struct Previous<'p> {
-    pub(crate) source: &'p str,
-    pub(crate) tree: &'p Tree,
-    /// What the previous source and the one being parsed share.
-    pub(crate) unchanged: Unchanged,
-}
-
-impl<'p> Previous<'p> {
-    /// The previous render `source` (parsed into `tree`), for parsing `html` next.
-    pub(crate) fn new(source: &'p str, tree: &'p Tree, html: &str) -> Self {
-        Previous {
-            source,
-            tree,
-            unchanged: Unchanged::between(source, html),
-        }
-    }
-}
-
-/// An element on the stack of open elements.
-struct Open<'p> {
-    name: LocalName,
-    ns: Namespace,
-    /// How the start tags under it are processed.
-    rules: Rules,
-    /// The insertion mode while it is the current node.
-    mode: Mode,
-    /// The node being built, for elements inside the root.
-    building: Option<Building>,
-    /// Where its start tag begins (an implied element: its first child).
-    start: usize,
-    /// Where its first child begins.
-    content: usize,
-    /// The previous render's element it corresponds to, if any (boxed: most elements have
-    /// none, and every element is moved onto the stack and off it).
-    guide: Option<Box<Guide<'p>>>,
-}
-
-impl<'p> Open<'p> {
-    fn outside(name: LocalName, at: usize) -> Self {
-        Open {
-            name,
-            ns: ns!(html),
-            rules: Rules::Html,
-            mode: Mode::Body,
-            building: None,
-            start: at,
-            content: at,
-            guide: None,
-        }
-    }
-}
-
-/// The previous render's element matching an open element: its children, where each began in
-/// the previous source, and which one the next token is expected to match.
-struct Guide<'p> {
-    node: &'p Node,
-    /// The start of each child, as far as their lengths are known.
-    offsets: Vec<usize>,
-    cursor: usize,
-    /// Children by key (`data-key`, `dj-key`), gathered when first needed.
-    keyed: Option<HashMap<&'p str, usize>>,
-}
-
-impl<'p> Guide<'p> {
-    fn new(node: &'p Node, content_start: usize) -> Self {
-        let mut offsets = Vec::with_capacity(node.children.len());
-        let mut at = content_start;
-        for child in &node.children {
-            if child.source.len == 0 {
-                break;
-            }
-            offsets.push(at);
-            at += child.source.len as usize;
-        }
-        Guide {
-            node,
-            offsets,
-            cursor: 0,
-            keyed: None,
-        }
-    }
-
-    /// The child at `index` and its start, when known.
-    fn child(&self, index: usize) -> Option<(&'p Arc<Node>, usize)> {
-        Some((self.node.children.get(index)?, *self.offsets.get(index)?))
-    }
-
-    /// The index of the child carrying `key`.
-    ///
-    /// Children lying wholly in bytes both renders share are left out: those come back in
-    /// their place, taken over there (a copy elsewhere is parsed, to the same nodes).
-    fn keyed(&mut self, key: &str, unchanged: Option<Unchanged>) -> Option<usize> {
-        let node = self.node;
-        let offsets = &self.offsets;
-        let keyed = self.keyed.get_or_insert_with(|| {
-            let searched = match unchanged {
-                Some(unchanged) => {
-                    let change = unchanged.old_middle();
-                    let first = offsets.partition_point(|&s| s < change.start);
-                    first.saturating_sub(1)..offsets.partition_point(|&s| s < change.end)
-                }
-                None => 0..offsets.len(),
-            };
-            let mut keyed = HashMap::with_capacity(searched.len());
-            for index in searched {
-                if let Some(key) = node.children[index].element().and_then(key_of) {
-                    keyed.insert(key, index);
-                }
-            }
-            keyed
-        });
-        keyed.get(key).copied()
-    }
-
-    /// Steps past the child at the cursor when it is of the kind just parsed.
-    fn passed(&mut self, kind: fn(&NodeData) -> bool) {
-        if self
-            .node
-            .children
-            .get(self.cursor)
-            .is_some_and(|c| kind(&c.data))
-        {
-            self.cursor += 1;
-        }
-    }
-}
-
-/// Whether `dj-root` is written anywhere, in any case: attribute names are case-insensitive,
-/// so `<div DJ-ROOT>` is the root too.
-fn mentions_dj_root(bytes: &[u8]) -> bool {
-    if memchr::memmem::find(bytes, ROOT_ATTRIBUTE.as_bytes()).is_some() {
-        return true;
-    }
-    // `j` is rare in markup, so looking at each one is cheap.
-    memchr::memchr2_iter(b'j', b'J', bytes).any(|at| {
-        at.checked_sub(1)
-            .and_then(|start| bytes.get(start..start + ROOT_ATTRIBUTE.len()))
-            .is_some_and(|word| word.eq_ignore_ascii_case(ROOT_ATTRIBUTE.as_bytes()))
-    })
-}
-
-/// The key a list item carries, for finding it again.
-fn key_of(element: &Element) -> Option<&str> {
-    element.attr("data-key").or_else(|| element.attr("dj-key"))
-}
-
-/// An element inside the root, being built: its children so far are the parser's
-/// `children` from `first_child` on.
-struct Building {
-    element: Element,
-    first_child: usize,
-}
-
-/// Where the root is on the stack, and how it was found.
-#[derive(Clone, Copy)]
-struct Root {
-    index: usize,
-    kind: RootKind,
-}
-
-struct Parser<'h, 'p> {
-    html: &'h str,
-    at: usize,
-    stack: Vec<Open<'p>>,
-    root: Option<Root>,
-    /// The page mentions `dj-root`: nothing is built before an element carrying it.
-    wants_dj_root: bool,
-    document: bool,
-    /// A document's `</body>` was seen: only whitespace, comments and `</html>` may follow.
-    after_body: bool,
-    /// The root, once closed.
-    finished: Option<Arc<Node>>,
-    /// How many elements of each [`WATCHED`] name are open: most checks end at a zero here
-    /// instead of walking the stack.
-    open_counts: [u32; WATCHED.len()],
-    previous: Option<Previous<'p>>,
-    /// What the previous source and this one share, with `previous`.
-    unchanged: Option<Unchanged>,
-    /// Where the root's content starts and what encloses it, for the next parse.
-    origin: Option<Origin>,
-    reader: TagReader<'h>,
-    foreign_names: foreign::ForeignNames,
-    /// The children of the elements being built, those of the innermost last.
-    children: Vec<Arc<Node>>,
-    /// The node for each run of whitespace text met so far.
-    whitespace: HashMap<&'h str, Arc<Node>>,
-}
-
-/// The HTML element names whose presence on the stack the start tag checks ask about.
-const WATCHED: [&str; 9] = [
-    "p", "button", "select", "a", "form", "li", "dd", "dt", "template",
-];
-
-fn watched(name: &str) -> Option<usize> {
-    WATCHED.iter().position(|w| *w == name)
-}
-
-/// A start tag, read.
-struct StartTag {
-    name: LocalName,
-    kind: TagKind,
-    attrs: Vec<Attribute>,
-    /// Written `<name … />`: that closes an SVG or MathML element at once, nothing else.
-    self_closing: bool,
-}
-
-/// What a start tag's name alone says about it, for the checks a start tag goes through.
-#[derive(Clone, Copy)]
-struct TagKind {
-    /// An open `<p>` in button scope would be closed first.
-    closes_p: bool,
-    class: TagClass,
-}
-
-/// The start tags that a check singles out, by name.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum TagClass {
-    Heading,
-    Form,
-    Li,
-    DdDt,
-    Button,
-    A,
-    Option,
-    Void,
-    /// Text up to the end tag, references decoded.
-    Rcdata,
-    /// Text up to the end tag, as it is.
-    RawText,
-    /// `<svg>` or `<math>`.
-    Foreign,
-    /// Elements that reshape the tree or switch the tokenizer.
-    Reshapes,
-    Plain,
-}
-
-impl TagKind {
-    fn of(name: &str) -> TagKind {
-        let closes_p = matches!(
-            name,
-            "address"
-                | "article"
-                | "aside"
-                | "blockquote"
-                | "center"
-                | "details"
-                | "dialog"
-                | "dir"
-                | "div"
-                | "dl"
-                | "fieldset"
-                | "figcaption"
-                | "figure"
-                | "footer"
-                | "header"
-                | "hgroup"
-                | "main"
-                | "menu"
-                | "nav"
-                | "ol"
-                | "p"
-                | "search"
-                | "section"
-                | "summary"
-                | "ul"
-                | "h1"
-                | "h2"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
-                | "pre"
-                | "listing"
-                | "form"
-                | "li"
-                | "dd"
-                | "dt"
-                | "table"
-                | "hr"
-                | "xmp"
-        );
-        let class = match name {
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => TagClass::Heading,
-            "form" => TagClass::Form,
-            "li" => TagClass::Li,
-            "dd" | "dt" => TagClass::DdDt,
-            "button" => TagClass::Button,
-            "a" => TagClass::A,
-            "option" | "optgroup" => TagClass::Option,
-            "area" | "br" | "embed" | "img" | "keygen" | "wbr" | "input" | "param" | "source"
-            | "track" | "hr" | "base" | "basefont" | "bgsound" | "link" | "meta" => TagClass::Void,
-            "textarea" | "title" => TagClass::Rcdata,
-            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" | "script" => {
-                TagClass::RawText
-            }
-            "svg" | "math" => TagClass::Foreign,
-            "html" | "head" | "body" | "frameset" | "frame" | "plaintext" | "image" | "nobr"
-            | "applet" | "marquee" | "object" | "caption" | "col" | "colgroup" | "tbody"
-            | "thead" | "tfoot" | "tr" | "td" | "th" | "rb" | "rp" | "rt" | "rtc"
-            | "selectedcontent" => TagClass::Reshapes,
-            _ => TagClass::Plain,
-        };
-        TagKind { closes_p, class }
-    }
-}
 
 /// What to do with the content after a start tag.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -414,7 +30,7 @@ enum Content {
 
 /// The context that decides how a token is processed: the current node's insertion mode.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub(super) enum Mode {
     Body,
     Table,
     TableBody,
@@ -445,7 +61,7 @@ impl Mode {
 }
 
 impl<'h, 'p> Parser<'h, 'p> {
-    fn run(&mut self) -> Option<Tree> {
+    pub(super) fn run(&mut self) -> Option<Tree> {
         if self.resume_at_root() {
             // Everything up to the root's content is the previous render's.
         } else if self.document {
@@ -490,104 +106,6 @@ impl<'h, 'p> Parser<'h, 'p> {
                 _ => self.text()?,
             }
         }
-    }
-
-    /// Starts at the previous root's content when every byte up to it is the previous
-    /// render's: the parser stood there with the elements of the previous tree's context open
-    /// and nothing else to remember, so it stands there again.
-    fn resume_at_root(&mut self) -> bool {
-        let (Some(previous), Some(unchanged)) = (self.previous, self.unchanged) else {
-            return false;
-        };
-        let tree = previous.tree;
-        let (Some(origin), Some(element)) = (&tree.origin, tree.root().element()) else {
-            return false;
-        };
-        // Whether the page is a document and whether it has a `dj-root` element are looked for
-        // in the whole page; a root found by its `dj-root` is the first, before the content.
-        let same_kind = self.wants_dj_root == (tree.root_kind == RootKind::DjRoot)
-            && self.document == looks_like_document(previous.source);
-        if !origin.resumable || origin.content_start > unchanged.prefix() || !same_kind {
-            return false;
-        }
-        let Some((_, outside)) = origin.context.split_last() else {
-            return false;
-        };
-        // Elements above the root are never the current node again: only their names count.
-        for name in outside {
-            self.count(&ns!(html), name, 1);
-            self.stack
-                .push(Open::outside(name.clone(), origin.root_start));
-        }
-        self.at = origin.content_start;
-        self.start_root(
-            element.clone(),
-            tree.root_kind,
-            false,
-            origin.root_start,
-            true,
-        );
-        true
-    }
-
-    /// Takes over at once the previous render's children that follow here in bytes both
-    /// renders share: the current element stands for the previous one its guide follows, with
-    /// the same elements open above it, so from the same place in its children the same bytes
-    /// parse to the same nodes. Only what wholly lies in the shared bytes is taken: an element
-    /// closed by its own end tag, a comment, a text whose end is not where the change starts
-    /// (the change could continue it).
-    #[inline(never)]
-    fn take_unchanged(&mut self) -> bool {
-        let Some(unchanged) = self.unchanged else {
-            return false;
-        };
-        let Some((old_at, shared_end)) = unchanged.old_offset(self.at) else {
-            return false;
-        };
-        let Some(open) = self.stack.last_mut() else {
-            return false;
-        };
-        let (Some(building), Some(guide)) = (&open.building, open.guide.as_deref_mut()) else {
-            return false;
-        };
-        let first = if guide.offsets.get(guide.cursor) == Some(&old_at) {
-            guide.cursor
-        } else {
-            match guide.offsets.binary_search(&old_at) {
-                Ok(index) => index,
-                Err(_) => return false,
-            }
-        };
-        // Text right after text would have joined it (`text` reads up to a `<`, so this
-        // does not happen; checked all the same).
-        let after_text = self.children.len() > building.first_child
-            && matches!(
-                self.children.last().map(|c| &c.data),
-                Some(NodeData::Text(_))
-            );
-        let children = &guide.node.children[..guide.offsets.len()];
-        let mut end = first;
-        let mut old_end = old_at;
-        for child in &children[first..] {
-            let child_end = old_end + child.source.len as usize;
-            let taken = match child.data {
-                NodeData::Element(_) => child.source.whole && child_end <= shared_end,
-                NodeData::Comment(_) => child_end <= shared_end,
-                NodeData::Text(_) => child_end < shared_end && !(end == first && after_text),
-            };
-            if !taken {
-                break;
-            }
-            end += 1;
-            old_end = child_end;
-        }
-        if end == first {
-            return false;
-        }
-        self.children.extend(children[first..end].iter().cloned());
-        guide.cursor = end;
-        self.at += old_end - old_at;
-        true
     }
 
     /// Whether a `dj-root` element after the root, foster-parented out of a table the root is
@@ -1100,7 +618,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         self.at += end + 2 + name.len() + 1;
         if opened && !raw.is_empty() {
             let text = if decode {
-                crate::entities::decode(raw, false)
+                super::entities::decode(raw, false)
             } else {
                 Text::from(raw)
             };
@@ -1141,13 +659,13 @@ impl<'h, 'p> Parser<'h, 'p> {
         self.stack.last().map_or(Rules::Html, |open| open.rules)
     }
 
-    /// Whether an element of a [`WATCHED`] name is open.
+    /// Whether an element of a [`WATCHED`](super::tag_tables::WATCHED) name is open.
     fn open_named(&self, name: &str) -> bool {
         watched(name).is_some_and(|i| self.open_counts[i] > 0)
     }
 
     /// Keeps [`open_counts`](Self::open_counts) as the stack changes.
-    fn count(&mut self, ns: &Namespace, name: &str, delta: i32) {
+    pub(super) fn count(&mut self, ns: &Namespace, name: &str, delta: i32) {
         if *ns != ns!(html) {
             return;
         }
@@ -1156,8 +674,9 @@ impl<'h, 'p> Parser<'h, 'p> {
         }
     }
 
-    /// "Has an element in scope", for the scopes the checks above need (a [`WATCHED`] name);
-    /// `None` where html5ever and browsers disagree.
+    /// "Has an element in scope", for the scopes the checks above need (a
+    /// [`WATCHED`](super::tag_tables::WATCHED) name); `None` where html5ever and browsers
+    /// disagree.
     fn in_scope(&self, name: &str, scope: Scope) -> Option<bool> {
         if !self.open_named(name) {
             return Some(false);
@@ -1191,7 +710,7 @@ impl<'h, 'p> Parser<'h, 'p> {
 
     /// `resumable`: the parser's state at the root's content depends on nothing after it but
     /// the elements open there (see [`resume_at_root`](Self::resume_at_root)).
-    fn start_root(
+    pub(super) fn start_root(
         &mut self,
         element: Element,
         kind: RootKind,
@@ -1265,29 +784,6 @@ impl<'h, 'p> Parser<'h, 'p> {
         });
     }
 
-    /// The guide for an element about to open: the previous element at the cursor, if it has
-    /// the same tag (the cursor then moves past it) and its children parse the same way.
-    fn guide_for(&mut self, element: &Element, rules: Rules) -> Option<Box<Guide<'p>>> {
-        let parent = self.stack.last_mut()?.guide.as_mut()?;
-        let (child, start) = parent.child(parent.cursor)?;
-        let previous = child.element()?;
-        if !previous.same_tag(element) {
-            return None;
-        }
-        parent.cursor += 1;
-        // A template's mode comes from its content and an `annotation-xml`'s rules from its
-        // `encoding`: for those the tag alone does not say how the children were parsed.
-        if element.is_template()
-            || Rules::of(&previous.ns, &previous.name, &previous.attrs) != rules
-        {
-            return None;
-        }
-        Some(Box::new(Guide::new(
-            child,
-            start + child.source.content as usize,
-        )))
-    }
-
     /// Appends an element that has no children: void, or a self-closing SVG or MathML one.
     fn append_childless(&mut self, element: Element, length: usize) {
         let source = Source::whole(length, length);
@@ -1296,69 +792,6 @@ impl<'h, 'p> Parser<'h, 'p> {
         if let Some(guide) = self.guide() {
             guide.passed(|d| matches!(d, NodeData::Element(_)));
         }
-    }
-
-    fn guide(&mut self) -> Option<&mut Guide<'p>> {
-        self.stack.last_mut()?.guide.as_deref_mut()
-    }
-
-    /// Takes the previous render's element near the cursor when the bytes at the cursor are
-    /// exactly its bytes.
-    fn reuse_in_place(&mut self) -> bool {
-        let (html, at) = (self.html.as_bytes(), self.at);
-        let Some(source) = self.previous.map(|p| p.source.as_bytes()) else {
-            return false;
-        };
-        let Some(guide) = self.stack.last_mut().and_then(|o| o.guide.as_mut()) else {
-            return false;
-        };
-        // The cursor, then a step either way: an element added or removed just before.
-        let cursor = guide.cursor;
-        let candidates = [
-            cursor,
-            cursor + 1,
-            cursor + 2,
-            cursor.wrapping_sub(1),
-            cursor.wrapping_sub(2),
-        ];
-        for index in candidates {
-            let Some((child, start)) = guide.child(index) else {
-                continue;
-            };
-            if same_bytes(child, source, start, html, at, self.unchanged) {
-                guide.cursor = index + 1;
-                let node = Arc::clone(child);
-                self.at += node.source.len as usize;
-                self.append(node);
-                return true;
-            }
-        }
-        false
-    }
-
-    /// Takes the previous render's element with this key when its bytes come back unchanged.
-    fn reuse_keyed(&mut self, key: &str) -> bool {
-        let (html, at) = (self.html.as_bytes(), self.at);
-        let Some(source) = self.previous.map(|p| p.source.as_bytes()) else {
-            return false;
-        };
-        let Some(guide) = self.stack.last_mut().and_then(|o| o.guide.as_mut()) else {
-            return false;
-        };
-        let Some(index) = guide.keyed(key, self.unchanged) else {
-            return false;
-        };
-        let Some((child, start)) = guide.child(index) else {
-            return false;
-        };
-        if !same_bytes(child, source, start, html, at, self.unchanged) {
-            return false;
-        }
-        guide.cursor = index + 1;
-        let node = Arc::clone(child);
-        self.at += node.source.len as usize;
-        self.append(node);
-        true
     }
 
     /// Pops the current element into its parent (or, for the root, keeps it for `finish`).
@@ -1393,7 +826,7 @@ impl<'h, 'p> Parser<'h, 'p> {
         self.root.is_some() && !self.root_closed()
     }
 
-    fn append(&mut self, node: Arc<Node>) {
+    pub(super) fn append(&mut self, node: Arc<Node>) {
         if self.stack.last().is_some_and(|o| o.building.is_some()) {
             self.children.push(node);
         }
@@ -1506,260 +939,10 @@ enum Scope {
     Button,
 }
 
-/// Whether the previous render's `node`, which began at `start` in `source`, has exactly the
-/// bytes at `at` in `html` — and ends with its own end tag, so that nothing after it could
-/// have joined it.
-fn same_bytes(
-    node: &Node,
-    source: &[u8],
-    start: usize,
-    html: &[u8],
-    at: usize,
-    unchanged: Option<Unchanged>,
-) -> bool {
-    let len = node.source.len as usize;
-    if !node.source.whole || node.element().is_none() {
-        return false;
-    }
-    // Where the common prefix or suffix answers, no byte need be compared.
-    if let Some(known) = unchanged.and_then(|u| u.same_bytes(start, at, len)) {
-        return known;
-    }
-    html.get(at..at + len)
-        .is_some_and(|new| source.get(start..start + len) == Some(new))
-}
-
 fn html_element(name: LocalName, attrs: Vec<Attribute>) -> Element {
     Element {
         ns: ns!(html),
         name,
         attrs,
     }
-}
-
-/// Reads tags, keeping the names read so far.
-#[derive(Default)]
-struct TagReader<'h> {
-    /// Tag and attribute names by their bytes as written: each distinct name is lowercased
-    /// and interned once per parse, not once per tag (interning one outside html5ever's static
-    /// set, `dj-click` or `data-key`, hashes it and takes a global lock) — and what a start
-    /// tag of that name is, worked out once too.
-    names: HashMap<&'h str, (LocalName, TagKind)>,
-}
-
-impl<'h> TagReader<'h> {
-    /// The name written, and what a start tag of that name is.
-    fn name(&mut self, written: &'h str) -> (LocalName, TagKind) {
-        if let Some((name, kind)) = self.names.get(written) {
-            return (name.clone(), *kind);
-        }
-        let name = if written.bytes().any(|b| b.is_ascii_uppercase()) {
-            LocalName::from(written.to_ascii_lowercase())
-        } else {
-            LocalName::from(written)
-        };
-        let kind = TagKind::of(&name);
-        self.names.insert(written, (name.clone(), kind));
-        (name, kind)
-    }
-
-    /// Reads `<name attr=value …>` or `<name … />`: the tag and its length.
-    fn start_tag(&mut self, rest: &'h str) -> Option<(StartTag, usize)> {
-        let bytes = rest.as_bytes();
-        let mut attrs: Vec<Attribute> = Vec::new();
-        let mut i = 1;
-        while i < bytes.len() && !is_tag_end(bytes[i]) {
-            i += 1;
-        }
-        let (name, kind) = self.name(&rest[1..i]);
-        loop {
-            while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
-                i += 1;
-            }
-            match bytes.get(i)? {
-                b'>' => {
-                    let tag = StartTag {
-                        name,
-                        kind,
-                        attrs,
-                        self_closing: false,
-                    };
-                    return Some((tag, i + 1));
-                }
-                b'/' => {
-                    return match bytes.get(i + 1)? {
-                        b'>' => {
-                            let tag = StartTag {
-                                name,
-                                kind,
-                                attrs,
-                                self_closing: true,
-                            };
-                            Some((tag, i + 2))
-                        }
-                        _ => None,
-                    };
-                }
-                _ => {}
-            }
-            let name_start = i;
-            while i < bytes.len() && !is_tag_end(bytes[i]) && bytes[i] != b'=' {
-                if matches!(bytes[i], b'"' | b'\'' | b'<') {
-                    return None;
-                }
-                i += 1;
-            }
-            if i == name_start {
-                return None; // `=` starting a name
-            }
-            let (attr_name, _) = self.name(&rest[name_start..i]);
-            while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
-                i += 1;
-            }
-            let mut value = Text::default();
-            if bytes.get(i) == Some(&b'=') {
-                i += 1;
-                while i < bytes.len() && is_html_whitespace(bytes[i] as char) {
-                    i += 1;
-                }
-                let raw = match bytes.get(i)? {
-                    quote @ (b'"' | b'\'') => {
-                        let close = memchr::memchr(*quote, &bytes[i + 1..])? + i + 1;
-                        let raw = &rest[i + 1..close];
-                        i = close + 1;
-                        raw
-                    }
-                    b'>' => return None, // missing value
-                    _ => {
-                        let start = i;
-                        while i < bytes.len()
-                            && !is_html_whitespace(bytes[i] as char)
-                            && bytes[i] != b'>'
-                        {
-                            if matches!(bytes[i], b'"' | b'\'' | b'<' | b'=' | b'`') {
-                                return None;
-                            }
-                            i += 1;
-                        }
-                        &rest[start..i]
-                    }
-                };
-                value = decode(raw, true);
-            }
-            // The tokenizer keeps the first of repeated attributes.
-            if !attrs.iter().any(|a| a.name == attr_name) {
-                // Room for two at first (most elements carry one or two), not `Vec`'s four.
-                if attrs.capacity() == 0 {
-                    attrs.reserve_exact(2);
-                }
-                attrs.push(Attribute {
-                    name: attr_name,
-                    value,
-                });
-            }
-        }
-    }
-}
-
-fn is_tag_end(b: u8) -> bool {
-    is_html_whitespace(b as char) || b == b'/' || b == b'>'
-}
-
-fn is_html_whitespace(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\u{c}')
-}
-
-fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
-    text.get(..prefix.len())
-        .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
-}
-
-/// The parser's "special" HTML elements, for the list item rule: those html5ever and the
-/// standard agree on (the standard adds `search`, html5ever `isindex`).
-fn is_special(name: &str) -> bool {
-    matches!(
-        name,
-        "address"
-            | "applet"
-            | "area"
-            | "article"
-            | "aside"
-            | "base"
-            | "basefont"
-            | "bgsound"
-            | "blockquote"
-            | "body"
-            | "br"
-            | "button"
-            | "caption"
-            | "center"
-            | "col"
-            | "colgroup"
-            | "dd"
-            | "details"
-            | "dir"
-            | "div"
-            | "dl"
-            | "dt"
-            | "embed"
-            | "fieldset"
-            | "figcaption"
-            | "figure"
-            | "footer"
-            | "form"
-            | "frame"
-            | "frameset"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "head"
-            | "header"
-            | "hgroup"
-            | "hr"
-            | "html"
-            | "iframe"
-            | "img"
-            | "input"
-            | "keygen"
-            | "li"
-            | "link"
-            | "listing"
-            | "main"
-            | "marquee"
-            | "menu"
-            | "meta"
-            | "nav"
-            | "noembed"
-            | "noframes"
-            | "noscript"
-            | "object"
-            | "ol"
-            | "p"
-            | "param"
-            | "plaintext"
-            | "pre"
-            | "script"
-            | "section"
-            | "select"
-            | "source"
-            | "style"
-            | "summary"
-            | "table"
-            | "tbody"
-            | "td"
-            | "template"
-            | "textarea"
-            | "tfoot"
-            | "th"
-            | "thead"
-            | "title"
-            | "tr"
-            | "track"
-            | "ul"
-            | "wbr"
-            | "xmp"
-    )
 }

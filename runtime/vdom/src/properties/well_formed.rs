@@ -8,12 +8,12 @@ use proptest::test_runner::TestRunner;
 
 use triomphe::Arc;
 
-use crate::diff_properties::{pair, renders, PAGES};
-use crate::foreign_markup::{self, render_both};
-use crate::input_stream::normalize_newlines;
+use super::diff::{pair, renders, PAGES};
+use super::foreign_markup::{self, render_both};
+use crate::parse::input_stream::normalize_newlines;
+use crate::parse::well_formed::{self, Previous};
 use crate::parse::{parse, parse_with_html5ever};
 use crate::tree::Tree;
-use crate::well_formed::{self, Previous};
 
 /// `Err` with both trees when the direct parse differs from html5ever's. The direct parser reads
 /// the page with its newlines normalised; html5ever reads it as it is.

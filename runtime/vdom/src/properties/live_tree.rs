@@ -4,12 +4,12 @@
 
 use proptest::prelude::*;
 
+use super::diff::{pair, renders};
+use super::well_formed::markup;
 use crate::diff::diff;
-use crate::diff_properties::{pair, renders};
-use crate::input_stream::normalize_newlines;
 use crate::live_tree::LiveTree;
+use crate::parse::input_stream::normalize_newlines;
 use crate::parse::parse_with_html5ever;
-use crate::well_formed_properties::markup;
 
 /// Pages around the content: each way of finding the root, and roots whose content the parser
 /// reads differently (text to the end tag, a leading newline dropped, table rows).

@@ -8,6 +8,12 @@
 //! every other pair is moved once (`move`), unpaired old children are removed and new ones
 //! inserted. Nothing is rebuilt that could be kept, so DOM identity, focus and form state
 //! survive every update that leaves their element in the page.
+//!
+//! Beside the differ: [`keys`] says which children have an identity of their own, and
+//! [`moves`] reorders a child list with the fewest moves.
+
+mod keys;
+mod moves;
 
 use std::collections::hash_map::Entry;
 use std::fmt;
@@ -16,8 +22,9 @@ use triomphe::Arc;
 
 use foldhash::{HashMap, HashMapExt};
 
-use crate::keys::identity_key;
-use crate::moves::{longest_increasing, Placement};
+use keys::identity_key;
+use moves::{longest_increasing, Placement};
+
 use crate::patch::Patch;
 use crate::serialize::{inner_html, write_outer};
 use crate::tree::{same_children, same_subtree, Attribute, Node, NodeData, Tree};
