@@ -1,4 +1,5 @@
-"""The demo project's bindings pages served by uvicorn, and a page that may expect errors."""
+"""The bindings pages (the test site in site/) served by uvicorn, and a page that may expect
+errors."""
 
 from __future__ import annotations
 
@@ -13,26 +14,28 @@ import pytest
 
 from tests.livesupport import free_port, project_env
 
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo_project"
+# A Django project of the tests' own (settings, urls, asgi and the bindings app), not the demo:
+# editing the demo cannot break these tests.
+SITE = Path(__file__).resolve().parent / "site"
 
 
-class DemoServer:
-    """uvicorn serving the demo project on a fixed port, which can be stopped and started again
+class SiteServer:
+    """uvicorn serving the test site on a fixed port, which can be stopped and started again
     (the reconnect tests restart it under an open page)."""
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {"DJANGO_DEBUG": "0", "PYTHONPATH": str(DEMO), **(env or {})}
-        self.log_path = DEMO / f"uvicorn-bindings-{self.port}.log"
+        self.env = {"DJANGO_DEBUG": "0", "PYTHONPATH": str(SITE), **(env or {})}
+        self.log_path = SITE / f"uvicorn-bindings-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         log = open(self.log_path, "ab")  # noqa: SIM115 (the process owns it until stop())
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "demo_project.asgi:application", "--host",
+            [sys.executable, "-m", "uvicorn", "client_site.asgi:application", "--host",
              "127.0.0.1", "--port", str(self.port), "--no-access-log"],
-            cwd=DEMO, env=project_env(self.env), stdout=log, stderr=subprocess.STDOUT,
+            cwd=SITE, env=project_env(self.env), stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()
         deadline = time.monotonic() + 30
@@ -72,7 +75,7 @@ class DemoServer:
 
 
 def _serve(env: dict[str, str] | None = None, expected: tuple[str, ...] = ()):
-    server = DemoServer(env)
+    server = SiteServer(env)
     server.start()
     yield server
     log = server.close()
@@ -86,19 +89,19 @@ def _serve(env: dict[str, str] | None = None, expected: tuple[str, ...] = ()):
 
 @pytest.fixture(scope="session")
 def bindings():
-    """The demo project over WebSocket."""
+    """The test site over WebSocket."""
     yield from _serve()
 
 
 @pytest.fixture(scope="session")
 def bindings_http():
-    """The demo project with ``LIVEVIEW_CONFIG['use_websocket'] = False``."""
+    """The test site with ``LIVEVIEW_CONFIG['use_websocket'] = False``."""
     yield from _serve({"DJUST_USE_WEBSOCKET": "0"})
 
 
 @pytest.fixture(scope="session")
 def bindings_no_socket():
-    """The demo project pointing the client at a WebSocket path nothing serves."""
+    """The test site pointing the client at a WebSocket path nothing serves."""
     yield from _serve({"DJUST_WEBSOCKET_PATH": "/ws/nowhere/"},
                       expected=("No route found for path 'ws/nowhere/'",))
 

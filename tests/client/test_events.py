@@ -1,4 +1,4 @@
-"""Every event binding in Chromium against the demo project's bindings pages."""
+"""Every event binding in Chromium against the test site's bindings pages (site/bindings)."""
 
 from __future__ import annotations
 

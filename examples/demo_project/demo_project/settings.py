@@ -18,7 +18,6 @@ INSTALLED_APPS = [
     "channels",
     "djust",
     "demo_app",
-    "bindings",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 from demo_app import views
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import path
 
 
 def no_icon(request: HttpRequest) -> HttpResponse:
@@ -17,6 +17,5 @@ urlpatterns = [
     path("shop/", views.ShopListView.as_live_view(), name="shop"),
     path("shop/<int:pk>/", views.ShopDetailView.as_live_view(), name="shop-detail"),
     path("components/", views.ComponentsView.as_live_view(), name="components"),
-    path("bindings/", include("bindings.urls")),
     path("favicon.ico", no_icon),
 ]
