@@ -12,7 +12,7 @@ WAIT = 3_000
 
 def open_fallback(page, url: str) -> None:
     page.goto(url)
-    page.wait_for_function("() => window.djust && window.djust.views.length > 0")
+    page.wait_for_selector("[dj-connected]")
 
 
 def test_todo_over_http(demo_fallback_url, page):

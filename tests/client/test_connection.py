@@ -74,13 +74,13 @@ def test_a_silent_connection_is_dropped_by_the_heartbeat_and_reopened(bindings, 
     open_live(page, bindings.url + "/bindings/counter/")
     page.evaluate("""() => {
         // A link that stays open but delivers nothing: what a dead NAT mapping looks like.
-        const socket = djust.views[0].socket;
+        const socket = window.__sockets.at(-1);
         window.firstSocket = socket;
         socket.send = () => {};
     }""")
     page.clock.run_for(31_000)
     page.clock.run_for(31_000)
-    page.wait_for_function("djust.views[0].socket !== window.firstSocket")
+    page.wait_for_function("window.__sockets.at(-1) !== window.firstSocket")
     page.clock.run_for(11_000)
     page.wait_for_selector("[dj-connected]", timeout=10_000)
     page.click("#inc")
@@ -96,7 +96,7 @@ def test_the_counter_over_the_http_fallback(bindings_http, page):
     wait_text(page, "#count", "Count: 7")
     wait_text(page, "#note", "from data")
     assert requests.count("POST") == 5
-    assert page.evaluate("djust.views[0].socket") is None
+    assert page.evaluate("window.__sockets.length") == 0
 
 
 def test_http_fallback_patch_navigation(bindings_http, page):

@@ -70,7 +70,7 @@ def test_reconnecting_after_navigation_remounts_the_view_now_shown(bindings, pag
     open_live(page, bindings.url + "/bindings/nav/")
     page.click("#other")
     wait_text(page, "#other-title", "other view, from 1")
-    page.evaluate("djust.views[0].socket.close()")
+    page.evaluate("window.__sockets.at(-1).close()")
     page.wait_for_function("!document.querySelector('[dj-view]').hasAttribute('dj-connected')")
     page.wait_for_selector("[dj-connected]", timeout=15_000)
     wait_text(page, "#other-title", "other view, from 1")
@@ -104,5 +104,13 @@ def test_server_redirect_and_navigation_to_a_plain_page_load_it_in_full(bindings
     page.wait_for_selector("#plain", timeout=10_000)
     assert page.url.endswith("/bindings/plain/")
     open_live(page, bindings.url + "/bindings/nav/")
-    page.evaluate("djust.views[0].navigate('/bindings/plain/')")
+    page.evaluate("""() => {
+        const link = document.createElement("a");
+        link.id = "to-plain";
+        link.href = "/bindings/plain/";
+        link.setAttribute("dj-navigate", "");
+        link.textContent = "plain";
+        document.querySelector("[dj-root]").append(link);
+    }""")
+    page.click("#to-plain")
     page.wait_for_selector("#plain", timeout=10_000)

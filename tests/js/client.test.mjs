@@ -3,6 +3,8 @@
 import { test, beforeEach, afterEach, mock } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import vm from "node:vm";
 import { parseHTML } from "linkedom";
 
 const require = createRequire(import.meta.url);
@@ -429,4 +431,41 @@ test("over HTTP, frames are POSTed one at a time with the token, state and CSRF 
   } finally {
     delete globalThis.fetch;
   }
+});
+
+test("in a page, window.djust is the hooks registry alone, and hooks registered first work", () => {
+  // The script as a page runs it: no `module`, the window as the global object.
+  const source = readFileSync(new URL("../../static/djust/client.js", import.meta.url), "utf8");
+  const { document } = parseHTML(
+    '<!doctype html><html><body><div dj-view="TOKEN" dj-root><p id="c" dj-hook="Chart"></p></div></body></html>',
+  );
+  const mounted = [];
+  const chart = {
+    mounted() {
+      mounted.push(this.el.id);
+    },
+  };
+  const win = {
+    document,
+    console,
+    WebSocket: FakeSocket,
+    location: globalThis.location,
+    history: globalThis.history,
+    addEventListener() {},
+    setTimeout,
+    clearTimeout,
+    setInterval: () => 0,
+    clearInterval() {},
+    djust: { hooks: { Chart: chart } },
+  };
+  win.window = win;
+  vm.runInNewContext(source, win);
+  assert.deepEqual(Object.keys(win.djust), ["hooks"]);
+  assert.equal(win.djust.hooks.Chart, chart);
+  const socket = FakeSocket.all.at(-1);
+  socket.open();
+  assert.equal(socket.sent[0].token, "TOKEN");
+  socket.serverSends({ t: "mounted" });
+  assert.deepEqual(mounted, ["c"]);
+  assert.deepEqual(errors, []);
 });

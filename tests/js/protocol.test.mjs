@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 const require = createRequire(import.meta.url);
 const djust = require("../../static/djust/client.js");
@@ -38,4 +38,50 @@ test("the client knows every message type the protocol defines, both ways", () =
 test("the frames the client builds use the protocol's keys", () => {
   assert.equal(constants.TYPE_KEY, "t");
   assert.equal(constants.REF_KEY, "ref");
+});
+
+/** The `KINDS` array of `impl Patch` in runtime/vdom/src (wherever that file now lives). */
+function patchKinds() {
+  const files = readdirSync(new URL("../../runtime/vdom/src/", import.meta.url), { recursive: true })
+    .filter((name) => name.endsWith(".rs"))
+    .map((name) => readFileSync(new URL("../../runtime/vdom/src/" + name, import.meta.url), "utf8"));
+  const found = files
+    .map((source) => source.match(/pub const KINDS: \[&'static str; \d+\] = \[([^\]]*)\]/))
+    .filter(Boolean);
+  assert.equal(found.length, 1, "exactly one `pub const KINDS` in runtime/vdom/src");
+  return [...found[0][1].matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+}
+
+test("the client's patch operations are the differ's patch kinds, in the same order", () => {
+  const kinds = patchKinds();
+  assert.ok(kinds.length > 0);
+  assert.deepEqual(Object.values(djust.OP), kinds);
+  assert.match(rust, /pub const PATCH_KINDS: &\[&str\] = &djust_vdom::Patch::KINDS;/);
+});
+
+test("every attribute the client reads is the server's, under the same name", () => {
+  for (const [name, value] of Object.entries(djust.ATTR)) {
+    assert.equal(constants[name], value, "ATTR." + name);
+  }
+});
+
+test("the client knows every shared attribute but those only the server reads", () => {
+  // data-key (a keyed child's identity) matters to the differ alone.
+  const serverOnly = ["DATA_KEY"];
+  const shared = [...group(rust, "ATTRIBUTES"), "DJ_VALUE_PREFIX"].filter((n) => !serverOnly.includes(n));
+  assert.deepEqual(Object.keys(djust.ATTR).sort(), shared.sort());
+});
+
+test("every error code the client names is one the server sends", () => {
+  const codes = group(rust, "ERROR_CODES").map((name) => constants[name]);
+  for (const [name, value] of Object.entries(djust.CODE)) {
+    assert.equal(constants[name], value, "CODE." + name);
+    assert.ok(codes.includes(value), value + " is in ERROR_CODES");
+  }
+  // And no code appears in client.js as a bare string outside its CODE table.
+  const source = readFileSync(new URL("../../static/djust/client.js", import.meta.url), "utf8");
+  for (const code of codes) {
+    const uses = source.split('"' + code + '"').length - 1;
+    assert.ok(uses <= 1, code + " is written " + uses + " times in client.js: use CODE");
+  }
 });

@@ -2,8 +2,9 @@
 // {old, new, patches, read}, check that the server read both pages as the browser does (`read`:
 // its HTML of each root, parsed here in the root's context), build the old page's [dj-root]
 // with the browser's parser, simulate a user (typing, toggling, focus), apply the server's
-// patches with window.djust.applyPatches, and compare with the browser's own parse of the new
-// page. Returns {checked, skipped, failures}.
+// patches with client.js's applyPatches (window.__djustInternals, which the test injects: a page
+// does not get it), and compare with the browser's own parse of the new page.
+// Returns {checked, skipped, failures}.
 (cases) => {
   const parser = new DOMParser();
   const failures = [];
@@ -55,7 +56,7 @@
   // starts with one (the parser eats the first, so a reparse keeps the text); innerHTML does not.
   const asInnerHTML = (html) => html.replace(/(<(?:pre|textarea|listing)\b[^>]*>)\n/g, "$1");
 
-  // The data-key / dj-key rule of runtime/vdom/src/keys.rs.
+  // The data-key / dj-key rule of runtime/vdom/src/diff/keys.rs.
   const KEY_EVENTS = ["dj-keydown", "dj-keyup", "dj-window-keydown", "dj-window-keyup"];
   function identityKey(node) {
     if (node.nodeType !== 1) return null;
@@ -134,7 +135,7 @@
     const keyed = keyedChildren(root);
     const user = actLikeAUser(root);
     try {
-      window.djust.applyPatches(root, c.patches);
+      window.__djustInternals.applyPatches(root, c.patches);
     } catch (err) {
       problems.push("applyPatches threw " + err);
     }

@@ -23,9 +23,14 @@ CHECK = (HERE / "patch_check.js").read_text()
 
 
 def blank_page(page) -> None:
-    """A page running the real client (no view on it, so it opens no socket)."""
-    page.set_content("<!DOCTYPE html><html><head><title>patches</title></head><body>"
-                     f"<script>{CLIENT.read_text()}</script></body></html>")
+    """A blank page with the real client's internals at ``window.__djustInternals``: its source
+    run as the CommonJS module the unit tests load (so it starts nothing), since a page's
+    ``window.djust`` holds only the hooks registry."""
+    page.set_content("<!DOCTYPE html><html><head><title>patches</title></head><body></body></html>")
+    page.add_script_tag(content="(function (module) {\n" + CLIENT.read_text()
+                        + "\n;window.__djustInternals = module.exports;\n})({ exports: {} });")
+    assert page.evaluate("typeof window.__djustInternals.applyPatches") == "function"
+    assert page.evaluate("Object.keys(window.djust || {})") == []
 
 
 def run_cases(page, pairs: list[tuple[str, str]]) -> dict:
@@ -74,8 +79,8 @@ def test_typing_in_a_row_survives_the_rows_being_reordered(page, move_before):
     page.keyboard.press("ArrowLeft")
     patches = json.loads(djust.diff_html(rows([1, 2, 3, 4]), rows([4, 3, 2, 1])))
     assert [p[0] for p in patches] == ["move"] * 3
-    page.evaluate("patches => djust.applyPatches(document.querySelector('[dj-root]'), patches)",
-                  patches)
+    page.evaluate("patches => __djustInternals.applyPatches(document.querySelector('[dj-root]'),"
+                  " patches)", patches)
     state = page.evaluate("""() => {
         const field = document.querySelector('input[name=f3]');
         return {focused: document.activeElement === field, value: field.value,
@@ -101,6 +106,6 @@ def test_scroll_position_of_a_moved_element_is_kept(page):
                   ".parseFromString(html, 'text/html').querySelector('[dj-root]'))", page_of("ab"))
     page.evaluate("document.querySelector('[data-key=a]').scrollTop = 120")
     patches = json.loads(djust.diff_html(page_of("ab"), page_of("ba")))
-    page.evaluate("patches => djust.applyPatches(document.querySelector('[dj-root]'), patches)",
-                  patches)
+    page.evaluate("patches => __djustInternals.applyPatches(document.querySelector('[dj-root]'),"
+                  " patches)", patches)
     assert page.evaluate("document.querySelector('[data-key=a]').scrollTop") == 120

@@ -25,6 +25,47 @@
     REDIRECT: "redirect",
   });
 
+  // The error codes the client acts on.
+  const CODE = Object.freeze({
+    INVALID_TOKEN: "invalid_token",
+    INVALID_URL: "invalid_url",
+  });
+
+  // The HTML attributes the server's pages and the client share, under constants.rs's names.
+  const ATTR = Object.freeze({
+    DJ_VIEW: "dj-view",
+    DJ_ROOT: "dj-root",
+    DJ_CONNECTED: "dj-connected",
+    DJ_CLICK: "dj-click",
+    DJ_INPUT: "dj-input",
+    DJ_CHANGE: "dj-change",
+    DJ_SUBMIT: "dj-submit",
+    DJ_KEYDOWN: "dj-keydown",
+    DJ_KEYUP: "dj-keyup",
+    DJ_WINDOW_KEYDOWN: "dj-window-keydown",
+    DJ_WINDOW_KEYUP: "dj-window-keyup",
+    DJ_KEY: "dj-key",
+    DJ_FOCUS: "dj-focus",
+    DJ_BLUR: "dj-blur",
+    DJ_TARGET: "dj-target",
+    DJ_PATCH: "dj-patch",
+    DJ_NAVIGATE: "dj-navigate",
+    DJ_REPLACE: "dj-replace",
+    DJ_HOOK: "dj-hook",
+    DJ_DEBOUNCE: "dj-debounce",
+    DJ_THROTTLE: "dj-throttle",
+    DJ_LOADING: "dj-loading",
+    DJ_LOADING_CLASS: "dj-loading.class",
+    DJ_LOADING_DISABLE: "dj-loading.disable",
+    DJ_LOADING_SHOW: "dj-loading.show",
+    DJ_LOADING_HIDE: "dj-loading.hide",
+    DATA_COMPONENT_ID: "data-component-id",
+    DJ_VALUE_PREFIX: "dj-value-",
+  });
+
+  /** A CSS selector for elements with any of the attributes `names`. */
+  const withAttr = (...names) => names.map((name) => "[" + name.replace(/\./g, "\\.") + "]").join(",");
+
   /* ---------------------------------------------------------------------- DOM patches */
   // Applies the server's patches (docs/protocol.md, "Patches") to the children of a root.
   // Mirrors runtime/vdom: paths index childNodes; HTML is parsed in its parent's context.
@@ -333,7 +374,8 @@
       if (attr.name.startsWith("data-")) params[snakeCase(attr.name.slice(5))] = attr.value;
     }
     for (const attr of element.attributes) {
-      if (attr.name.startsWith("dj-value-")) params[snakeCase(attr.name.slice(9))] = attr.value;
+      const prefix = ATTR.DJ_VALUE_PREFIX;
+      if (attr.name.startsWith(prefix)) params[snakeCase(attr.name.slice(prefix.length))] = attr.value;
     }
     return params;
   }
@@ -361,7 +403,7 @@
 
   /** Whether a key event passes the element's dj-key filter (any key when it has none). */
   function keyMatches(el, event) {
-    const want = el.getAttribute("dj-key");
+    const want = el.getAttribute(ATTR.DJ_KEY);
     return !want || want.toLowerCase() === String(event.key).toLowerCase();
   }
 
@@ -373,8 +415,8 @@
 
   /** Send now, or later as the element's dj-debounce ("300" or "blur") or dj-throttle says. */
   function rateLimit(el, kind, send) {
-    const debounce = el.getAttribute("dj-debounce");
-    const throttle = el.getAttribute("dj-throttle");
+    const debounce = el.getAttribute(ATTR.DJ_DEBOUNCE);
+    const throttle = el.getAttribute(ATTR.DJ_THROTTLE);
     if (debounce === null && throttle === null) {
       // What the user did earlier reaches the server first.
       flushDebounced();
@@ -417,7 +459,7 @@
 
   /* ------------------------------------------------------------------- loading states */
 
-  const LOADING = "[dj-loading\\.disable],[dj-loading\\.class],[dj-loading\\.show],[dj-loading\\.hide]";
+  const LOADING = withAttr(ATTR.DJ_LOADING_DISABLE, ATTR.DJ_LOADING_CLASS, ATTR.DJ_LOADING_SHOW, ATTR.DJ_LOADING_HIDE);
   const loading = new WeakMap();
 
   /** Puts one element in its loading state (class dj-loading, then its dj-loading.*
@@ -425,13 +467,13 @@
   function holdLoading(el) {
     let state = loading.get(el);
     if (!state) {
-      const cls = (el.getAttribute("dj-loading.class") || "").split(/\s+/).filter(Boolean);
+      const cls = (el.getAttribute(ATTR.DJ_LOADING_CLASS) || "").split(/\s+/).filter(Boolean);
       state = { count: 0, disabled: el.hasAttribute("disabled"), display: el.style.display, cls };
       loading.set(el, state);
       el.classList.add("dj-loading", ...cls);
-      if (el.hasAttribute("dj-loading.disable")) el.setAttribute("disabled", "");
-      if (el.hasAttribute("dj-loading.show")) el.style.display = el.getAttribute("dj-loading.show") || "block";
-      if (el.hasAttribute("dj-loading.hide")) el.style.display = "none";
+      if (el.hasAttribute(ATTR.DJ_LOADING_DISABLE)) el.setAttribute("disabled", "");
+      if (el.hasAttribute(ATTR.DJ_LOADING_SHOW)) el.style.display = el.getAttribute(ATTR.DJ_LOADING_SHOW) || "block";
+      if (el.hasAttribute(ATTR.DJ_LOADING_HIDE)) el.style.display = "none";
     }
     state.count += 1;
     return () => {
@@ -443,14 +485,14 @@
     };
   }
 
-  /** Starts the loading state of event `name` sent by `trigger`: the trigger itself, elements
-   * inside it, and elements naming the event in dj-loading="name …". Returns the undo. */
-  function startLoading(root, name, trigger) {
-    const held = trigger ? [holdLoading(trigger)] : [];
+  /** Starts the loading state of event `name` sent by element `sender`: the sender itself,
+   * elements inside it, and elements naming the event in dj-loading="name …". Returns the undo. */
+  function startLoading(root, name, sender) {
+    const held = sender ? [holdLoading(sender)] : [];
     for (const el of root.querySelectorAll(LOADING)) {
-      const names = el.getAttribute("dj-loading");
-      const scoped = names ? names.split(/\s+/).includes(name) : trigger && trigger.contains(el);
-      if (scoped && el !== trigger) held.push(holdLoading(el));
+      const names = el.getAttribute(ATTR.DJ_LOADING);
+      const scoped = names ? names.split(/\s+/).includes(name) : sender && sender.contains(el);
+      if (scoped && el !== sender) held.push(holdLoading(el));
     }
     return () => held.forEach((undo) => undo());
   }
@@ -519,8 +561,8 @@
   class View {
     constructor(element, config) {
       this.element = element;
-      this.root = element.hasAttribute("dj-root") ? element : element.querySelector("[dj-root]") || element;
-      this.token = element.getAttribute("dj-view");
+      this.root = element.hasAttribute(ATTR.DJ_ROOT) ? element : element.querySelector(withAttr(ATTR.DJ_ROOT)) || element;
+      this.token = element.getAttribute(ATTR.DJ_VIEW);
       this.config = config;
       this.http = config.transport === "http";
       this.socket = null;
@@ -579,7 +621,7 @@
       }
       if (this.connected) {
         this.connected = false;
-        this.element.removeAttribute("dj-connected");
+        this.element.removeAttribute(ATTR.DJ_CONNECTED);
         for (const entry of this.hooks.values()) callHook(entry, "disconnected");
       }
       this.navigating = null;
@@ -599,7 +641,7 @@
     joined() {
       this.connected = true;
       this.mountedOnce = true;
-      this.element.setAttribute("dj-connected", "");
+      this.element.setAttribute(ATTR.DJ_CONNECTED, "");
       this.syncHooks();
       this.flushQueue();
     }
@@ -616,9 +658,10 @@
       return ref;
     }
 
-    sendUrl(type, url) {
+    /** Sends a params or navigate frame; `from` is the URL the page showed before it. */
+    sendUrl(type, url, from) {
       const ref = this.nextRef++;
-      this.pending.set(ref, { name: type + " " + url, done() {} });
+      this.pending.set(ref, { name: type + " " + url, from, done() {} });
       this.send({ t: type, ref, url });
     }
 
@@ -705,7 +748,12 @@
           this.settle(message.ref, message);
           console.error("[djust] " + message.code + (entry ? " in " + entry.name : "") + ": " + message.message);
           // A page whose token no longer works (expired, new SECRET_KEY) needs a fresh one.
-          if (message.code === "invalid_token" && this.mountedOnce && !this.http) global.location.reload();
+          if (message.code === CODE.INVALID_TOKEN && this.mountedOnce && !this.http) global.location.reload();
+          // The view does not serve the URL dj-patch moved to: the address bar goes back to
+          // the view's own URL (where the HTTP fallback POSTs its next events).
+          if (message.code === CODE.INVALID_URL && entry && entry.from) {
+            global.history.replaceState(global.history.state, "", entry.from);
+          }
           return;
         }
         case MSG.PONG:
@@ -748,7 +796,7 @@
       this.navigating = null;
       if (message.token) {
         this.token = message.token;
-        this.element.setAttribute("dj-view", message.token);
+        this.element.setAttribute(ATTR.DJ_VIEW, message.token);
       }
       if (typeof message.title === "string") global.document.title = message.title;
       if (nav) {
@@ -762,7 +810,7 @@
       this.mountedOnce = true;
       this.retries = 0;
       this.connected = true;
-      this.element.setAttribute("dj-connected", "");
+      this.element.setAttribute(ATTR.DJ_CONNECTED, "");
       this.syncHooks(reconnected);
       if (saved) this.recoverForm(saved);
       this.flushQueue();
@@ -810,7 +858,7 @@
       }
       for (const [id, entry] of kept) {
         const el = doc.getElementById(id);
-        if (!reconnected || !el || !this.root.contains(el) || el.getAttribute("dj-hook") !== entry.name) continue;
+        if (!reconnected || !el || !this.root.contains(el) || el.getAttribute(ATTR.DJ_HOOK) !== entry.name) continue;
         this.hooks.delete(entry.hook.el);
         entry.hook.el = el;
         this.hooks.set(el, entry);
@@ -850,7 +898,7 @@
         if (!saved.has(key) || String(readField(el)) === String(saved.get(key))) continue;
         writeField(el, saved.get(key));
         for (const type of ["change", "input"]) {
-          const bound = el.closest("[dj-" + type + "]");
+          const bound = el.closest(withAttr(FIELD_EVENTS[type]));
           if (bound && !sent.has(bound)) {
             sent.add(bound);
             el.dispatchEvent(new global.Event(type, { bubbles: true }));
@@ -864,18 +912,18 @@
     /** Mounts hooks on new [dj-hook] elements, destroys those whose element left. */
     syncHooks(reconnected) {
       for (const [el, entry] of this.hooks) {
-        if (!this.root.contains(el) || el.getAttribute("dj-hook") !== entry.name) {
+        if (!this.root.contains(el) || el.getAttribute(ATTR.DJ_HOOK) !== entry.name) {
           this.hooks.delete(el);
           callHook(entry, "destroyed");
         }
       }
-      for (const el of this.root.querySelectorAll("[dj-hook]")) {
+      for (const el of this.root.querySelectorAll(withAttr(ATTR.DJ_HOOK))) {
         const entry = this.hooks.get(el);
         if (entry) {
           if (reconnected) callHook(entry, "reconnected");
           continue;
         }
-        const name = el.getAttribute("dj-hook");
+        const name = el.getAttribute(ATTR.DJ_HOOK);
         const definition = (global.djust || api).hooks[name];
         if (!definition) console.error("[djust] no hook named " + name + ": register it with window.djust.hooks." + name + " = { mounted() {…} }");
         const created = Object.assign({ name }, definition ? createHook(this, el, definition) : { hook: { el }, listeners: [] });
@@ -892,8 +940,9 @@
 
     /** dj-patch: the same view at another URL; the server runs handle_params. */
     patchUrl(url, replace) {
+      const from = here();
       this.history(url, replace);
-      this.sendUrl(MSG.PARAMS, here());
+      this.sendUrl(MSG.PARAMS, here(), from);
     }
 
     /** dj-navigate: another LiveView over the same connection (a page load without one). */
@@ -906,10 +955,15 @@
 
   /* ----------------------------------------------------------------------- bindings */
 
+  // Each DOM event the client listens for, and the attribute naming its server event.
+  const FIELD_EVENTS = { input: ATTR.DJ_INPUT, change: ATTR.DJ_CHANGE };
+  const KEY_EVENTS = { keydown: ATTR.DJ_KEYDOWN, keyup: ATTR.DJ_KEYUP };
+  const WINDOW_KEY_EVENTS = { keydown: ATTR.DJ_WINDOW_KEYDOWN, keyup: ATTR.DJ_WINDOW_KEYUP };
+
   const views = [];
 
   function viewFor(element) {
-    const host = element.closest("[dj-view]");
+    const host = element.closest(withAttr(ATTR.DJ_VIEW));
     return host ? views.find((view) => view.element === host) : undefined;
   }
 
@@ -919,16 +973,16 @@
   function trigger(el, kind, name, params) {
     const view = viewFor(el);
     if (!view || !name) return;
-    const component = closest(el, "[data-component-id]");
-    const target = el.getAttribute("dj-target") || (component && component.getAttribute("data-component-id"));
+    const component = closest(el, withAttr(ATTR.DATA_COMPONENT_ID));
+    const target = el.getAttribute(ATTR.DJ_TARGET) || (component && component.getAttribute(ATTR.DATA_COMPONENT_ID));
     rateLimit(el, kind, () => view.pushEvent(name, params, { el, target }));
   }
 
   function onClick(event) {
-    const el = closest(event.target, "[dj-click],[dj-patch],[dj-navigate]");
+    const el = closest(event.target, withAttr(ATTR.DJ_CLICK, ATTR.DJ_PATCH, ATTR.DJ_NAVIGATE));
     const view = el && viewFor(el);
     if (!view) return;
-    const nav = el.hasAttribute("dj-patch") ? "dj-patch" : el.hasAttribute("dj-navigate") ? "dj-navigate" : null;
+    const nav = el.hasAttribute(ATTR.DJ_PATCH) ? ATTR.DJ_PATCH : el.hasAttribute(ATTR.DJ_NAVIGATE) ? ATTR.DJ_NAVIGATE : null;
     if (nav) {
       // Let the browser open links in a new tab or window as asked.
       if (event.button || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
@@ -936,16 +990,16 @@
       if (url.origin !== global.location.origin) return;
       event.preventDefault();
       const to = url.pathname + url.search + url.hash;
-      const replace = el.hasAttribute("dj-replace");
-      return nav === "dj-patch" ? view.patchUrl(to, replace) : view.navigate(to, replace);
+      const replace = el.hasAttribute(ATTR.DJ_REPLACE);
+      return nav === ATTR.DJ_PATCH ? view.patchUrl(to, replace) : view.navigate(to, replace);
     }
     if (el.tagName === "A" || el.tagName === "BUTTON") event.preventDefault();
-    trigger(el, "click", el.getAttribute("dj-click"), eventParams(el));
+    trigger(el, "click", el.getAttribute(ATTR.DJ_CLICK), eventParams(el));
   }
 
   function onField(event) {
-    const attr = "dj-" + event.type;
-    const el = closest(event.target, "[" + attr + "]");
+    const attr = FIELD_EVENTS[event.type];
+    const el = closest(event.target, withAttr(attr));
     if (!el) return;
     const values = el.tagName === "FORM" ? formValues(el) : { value: fieldValue(el) };
     trigger(el, event.type, el.getAttribute(attr), Object.assign(eventParams(el), values));
@@ -953,11 +1007,11 @@
 
   function onSubmit(event) {
     const form = event.target;
-    if (!form.hasAttribute || !form.hasAttribute("dj-submit") || !viewFor(form)) return;
+    if (!form.hasAttribute || !form.hasAttribute(ATTR.DJ_SUBMIT) || !viewFor(form)) return;
     event.preventDefault();
     flushDebounced();
     const values = Object.assign(eventParams(form), formValues(form, event.submitter));
-    trigger(form, "submit", form.getAttribute("dj-submit"), values);
+    trigger(form, "submit", form.getAttribute(ATTR.DJ_SUBMIT), values);
   }
 
   function keyParams(el, event) {
@@ -967,15 +1021,15 @@
   }
 
   function onKey(event) {
-    const attr = "dj-" + event.type;
-    const el = closest(event.target, "[" + attr + "]");
+    const attr = KEY_EVENTS[event.type];
+    const el = closest(event.target, withAttr(attr));
     if (el && keyMatches(el, event)) trigger(el, event.type, el.getAttribute(attr), keyParams(el, event));
   }
 
   function onWindowKey(event) {
-    const attr = "dj-window-" + event.type;
+    const attr = WINDOW_KEY_EVENTS[event.type];
     for (const view of views) {
-      for (const el of view.root.querySelectorAll("[" + attr + "]")) {
+      for (const el of view.root.querySelectorAll(withAttr(attr))) {
         if (keyMatches(el, event)) trigger(el, attr, el.getAttribute(attr), keyParams(el, event));
       }
     }
@@ -984,9 +1038,9 @@
   function onFocus(event) {
     const el = event.target;
     if (!el || !el.getAttribute) return;
-    const attr = event.type === "focusin" ? "dj-focus" : "dj-blur";
+    const attr = event.type === "focusin" ? ATTR.DJ_FOCUS : ATTR.DJ_BLUR;
     // Leaving a field sends what it debounced.
-    if (attr === "dj-blur") flushDebounced(el);
+    if (attr === ATTR.DJ_BLUR) flushDebounced(el);
     const params = eventParams(el);
     if (typeof el.value === "string") params.value = el.value;
     if (el.hasAttribute(attr)) trigger(el, attr, el.getAttribute(attr), params);
@@ -1016,7 +1070,7 @@
 
   function start(config) {
     const doc = global.document;
-    for (const element of doc.querySelectorAll("[dj-view]")) views.push(new View(element, config));
+    for (const element of doc.querySelectorAll(withAttr(ATTR.DJ_VIEW))) views.push(new View(element, config));
     if (views.length) global.history.replaceState(Object.assign({}, global.history.state, { dj: views[0].navId }), "");
     doc.addEventListener("click", onClick);
     doc.addEventListener("input", onField);
@@ -1024,7 +1078,7 @@
     doc.addEventListener("submit", onSubmit);
     doc.addEventListener("focusin", onFocus);
     doc.addEventListener("focusout", onFocus);
-    for (const type of ["keydown", "keyup"]) {
+    for (const type of Object.keys(KEY_EVENTS)) {
       doc.addEventListener(type, onKey);
       global.addEventListener(type, onWindowKey);
     }
@@ -1033,11 +1087,14 @@
     for (const view of views) view.connect();
   }
 
+  // Everything, for the unit tests (through module.exports); a page gets only `hooks`.
   const api = {
     applyPatches,
     PatchError,
     MSG,
     OP,
+    CODE,
+    ATTR,
     views,
     hooks: (global.djust && global.djust.hooks) || {},
     eventParams,
@@ -1054,7 +1111,8 @@
   if (typeof module === "object" && module.exports) {
     module.exports = api;
   } else {
-    global.djust = Object.assign(global.djust || {}, api);
+    // The page's window.djust is the hooks registry only, which it may fill before this script.
+    global.djust = Object.assign(global.djust || {}, { hooks: api.hooks });
     const config = readConfig(global.document.currentScript);
     if (global.document.readyState === "loading") {
       global.document.addEventListener("DOMContentLoaded", () => start(config));
