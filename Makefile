@@ -20,7 +20,7 @@ help:
 	@echo "make demo   - build djust and serve the demo project at http://127.0.0.1:$(DEMO_PORT)/"
 	@echo "make test   - every test: Rust, Python, JavaScript, browser"
 	@echo "make build  - build the extension (debug) into .venv"
-	@echo "make lint   - rustfmt, clippy, ruff, mypy, stubtest"
+	@echo "make lint   - rustfmt, clippy, ruff (check, format), mypy, stubtest, eslint"
 	@echo "make bench  - run benchmarks/ against the release build, write BENCHMARKS.md"
 
 # --- environment ----------------------------------------------------------------------------
@@ -78,12 +78,14 @@ test-js: $(STAMPS)/node
 test-python: build $(STAMPS)/system-packages
 	python -m pytest
 
-lint: build
+lint: build $(STAMPS)/node
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	ruff check python tests examples benchmarks
+	ruff format --check python tests examples benchmarks
 	mypy python/djust
-	python -m mypy.stubtest djust._core
+	python -m mypy.stubtest djust._core --allowlist python/stubtest-allowlist.txt
+	npx eslint eslint.config.mjs static/djust tests/js tests/vdom/patch_check.js
 
 bench: build-release
 	python benchmarks/run.py $(ONLY)

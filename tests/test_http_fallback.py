@@ -8,7 +8,7 @@ import logging
 import pytest
 from django.test import Client, override_settings
 
-from djust import LiveView, event_handler, state
+from djust import LiveView, event_handler, snapshots
 from djust.components import LiveComponent
 from tests.conftest import TOKEN_RE
 
@@ -220,29 +220,29 @@ class TestSnapshots:
         value = {
             "n": None, "b": True, "i": 2**70, "f": 1.5, "inf": float("inf"), "s": "é",
             "l": [1, [2, (3, 4)]], "t": (1, "x"), "set": {1, 2}, "fs": frozenset({"a"}),
-            "d": {1: "int key", (1, 2): "tuple key"}, "tagged": {state.TAG: "looks tagged"},
+            "d": {1: "int key", (1, 2): "tuple key"}, "tagged": {snapshots.TAG: "looks tagged"},
             "dt": datetime.datetime(2025, 1, 2, 3, 4, 5, 6, tzinfo=datetime.timezone.utc),
             "date": datetime.date(2025, 1, 2), "time": datetime.time(1, 2, 3),
             "td": datetime.timedelta(days=1, seconds=2, microseconds=3),
             "dec": decimal.Decimal("1.10"), "uuid": uuid.UUID(int=7), "safe": mark_safe("<b>"),
         }
-        encoded = json.loads(json.dumps(state.encode_value(value)))
-        decoded = state.decode_value(encoded)
+        encoded = json.loads(json.dumps(snapshots.encode_value(value)))
+        decoded = snapshots.decode_value(encoded)
         assert decoded == value
         assert type(decoded["safe"]) is SafeString and type(decoded["t"]) is tuple
         assert type(decoded["l"][1][1]) is tuple
 
     @pytest.mark.parametrize("value", [object(), {"x": [object()]}, b"bytes", 1j])
     def test_other_values_are_refused_by_type(self, value):
-        with pytest.raises(state.Unserialisable):
-            state.encode_value(value)
+        with pytest.raises(snapshots.Unserialisable):
+            snapshots.encode_value(value)
 
     def test_deep_nesting_is_refused_not_a_crash(self):
         deep: list = []
         for _ in range(5000):
             deep = [deep]
-        with pytest.raises(state.Unserialisable, match="nested too deeply"):
-            state.encode_value(deep)
+        with pytest.raises(snapshots.Unserialisable, match="nested too deeply"):
+            snapshots.encode_value(deep)
 
 
 def test_resync_asks_for_the_whole_root(db):
@@ -284,12 +284,12 @@ def test_components_round_trip_through_snapshots():
     board.add()
     board.extra[0].count = 7
     board.render_page()  # ids are given out when the page renders
-    text = state.snapshot(board, "board", "visitor", "digest")
+    text = snapshots.snapshot(board, "board", "visitor", "digest")
 
     fresh = _Board()
     fresh.mount(None)
     remade_first = fresh.first
-    assert state.restore(fresh, "board", "visitor", text) == "digest"
+    assert snapshots.restore(fresh, "board", "visitor", text) == "digest"
     # The component mount() made again is updated in place: what its own mount set stays.
     assert fresh.first is remade_first
     assert fresh.first.count == 3 and fresh.first._mounted_by == "mount"

@@ -7,8 +7,9 @@ imported before ``DJANGO_SETTINGS_MODULE`` is set, as the README's ``asgi.py`` d
 from djust import decorators
 from djust._core import diff_html
 from djust.components.base import Component, LiveComponent, register_component
-from djust.decorators import event_handler, reactive
+from djust.handlers import event_handler
 from djust.live_view import LiveView
+from djust.public_state import reactive
 from djust.template import render_template
 
 # Bound after `djust.live_view` (the module) is imported, which sets the package attribute of

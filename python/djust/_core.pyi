@@ -1,7 +1,7 @@
 """djust's Rust extension module. Private: use the ``djust`` package's public API instead."""
 
 from collections.abc import Mapping, Sequence
-from typing import Any, final
+from typing import Any, Literal, TypedDict, final
 
 __all__ = [
     "Host",
@@ -39,9 +39,11 @@ class TemplateError(Exception):
     end: int | None
 
 class ProtocolError(ValueError):
-    """A frame from the browser that is not a valid djust message; ``code`` names the problem."""
+    """A frame from the browser that is not a valid djust message; ``code`` names the problem
+    and ``ref`` is the message's ``ref`` when the frame had a readable one."""
 
     code: str
+    ref: int | None
 
 class VdomError(ValueError):
     """HTML that cannot serve as a LiveView page."""
@@ -125,9 +127,54 @@ class LiveTree:
     def __new__(cls, html: str) -> LiveTree: ...
     def update(self, html: str) -> str:
         """Diff the tree against ``html``'s, keep the new tree, return the patches as JSON."""
+    def patch_frame(self, ref: int | None, html: str) -> str:
+        """As ``update``, returning the ``patch`` frame answering ``ref`` (``None`` for an
+        update the server started)."""
     def root_inner_html(self) -> str: ...
 
-def parse_client_message(text: str, max_bytes: int) -> dict[str, Any]:
+# The client messages parse_client_message returns. Types for type checkers only: the module
+# builds plain dicts (stubtest-allowlist.txt names them).
+
+class MountMessage(TypedDict):
+    """``{"t": "mount"}``: join the view the signed token names."""
+
+    t: Literal["mount"]
+    token: str
+    url: str | None
+    reconnect: bool
+
+class EventMessage(TypedDict):
+    """``{"t": "event"}``: run the handler ``name`` (of component ``target``)."""
+
+    t: Literal["event"]
+    ref: int
+    name: str
+    params: dict[str, Any]
+    target: str | None
+
+class PingMessage(TypedDict):
+    """``{"t": "ping"}``: a keep-alive, answered with ``pong``."""
+
+    t: Literal["ping"]
+    ref: int
+
+class ParamsMessage(TypedDict):
+    """``{"t": "params"}``: the URL changed within the view; run ``handle_params``."""
+
+    t: Literal["params"]
+    ref: int
+    url: str
+
+class NavigateMessage(TypedDict):
+    """``{"t": "navigate"}``: mount the LiveView at ``url`` in place of this one."""
+
+    t: Literal["navigate"]
+    ref: int
+    url: str
+
+ClientMessage = MountMessage | EventMessage | PingMessage | ParamsMessage | NavigateMessage
+
+def parse_client_message(text: str, max_bytes: int) -> ClientMessage:
     """A browser frame, validated, as a dict with key ``t``; raises ProtocolError."""
 
 def frame_mounted(

@@ -1,8 +1,33 @@
-"""The errors djust raises, as types users can catch."""
+"""The errors djust raises, as types users can catch, and the codes of the ``error`` frames."""
 
 from __future__ import annotations
 
 from django.template.exceptions import TemplateSyntaxError as DjangoTemplateSyntaxError
+
+# The codes of the error frames, as the wire names them (runtime/protocol/src/constants.rs is the
+# source; tests/test_wire_names.py checks these against it).
+FRAME_TOO_LARGE = "frame_too_large"
+MALFORMED_FRAME = "malformed_frame"
+UNKNOWN_MESSAGE = "unknown_message"
+INVALID_FIELD = "invalid_field"
+FORBIDDEN_ORIGIN = "forbidden_origin"
+ALREADY_MOUNTED = "already_mounted"
+NOT_MOUNTED = "not_mounted"
+INVALID_TOKEN = "invalid_token"
+UNKNOWN_EVENT = "unknown_event"
+INVALID_PARAMS = "invalid_params"
+UNKNOWN_TARGET = "unknown_target"
+INVALID_URL = "invalid_url"
+INVALID_TRANSPORT = "invalid_transport"
+HANDLER_ERROR = "handler_error"
+TEMPLATE_ERROR = "template_error"
+SERVER_ERROR = "server_error"
+
+ERROR_CODES = (
+    FRAME_TOO_LARGE, MALFORMED_FRAME, UNKNOWN_MESSAGE, INVALID_FIELD, FORBIDDEN_ORIGIN,
+    ALREADY_MOUNTED, NOT_MOUNTED, INVALID_TOKEN, UNKNOWN_EVENT, INVALID_PARAMS, UNKNOWN_TARGET,
+    INVALID_URL, INVALID_TRANSPORT, HANDLER_ERROR, TEMPLATE_ERROR, SERVER_ERROR,
+)
 
 
 class _TemplatePosition(Exception):

@@ -8,114 +8,72 @@ asks for the root's HTML (the browser's DOM no longer matched a patch). The repl
 ``{"frames": [...server frames...], "state": "<snapshot>"}`` — the same frames a socket would
 send, so the browser handles both transports with one code path.
 
-Each POST mounts a fresh view (``mount`` and ``handle_params``, as a socket connect does), sets
-its public state from the snapshot (see ``djust.state``), renders what the browser shows, runs
-the frame and answers with the patches between the two renders.
+Each POST is one short :class:`~djust.session.LiveSession`: it mounts a fresh view (``mount`` and
+``handle_params``, as a socket connect does), sets its public state from the snapshot (see
+:mod:`djust.snapshots`), renders what the browser shows, runs the frame and answers with the
+patches between the two renders.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 
-from djust import _core, config, state
-from djust import tokens as view_tokens
-from djust.exceptions import EventError, TokenError
-from djust.live_view import LiveView, mount_view, page_digest, view_key
-from djust.session import command_frames, error_frame, run_event, run_params
+from djust.connection import Connection, page_request
+from djust.exceptions import FRAME_TOO_LARGE, MALFORMED_FRAME, EventError
+from djust.lifecycle import carried_flash
+from djust.page import carry_flash
+from djust.routes import Route
+from djust.session import LiveSession, error_frame, message_ref, parse_message
 
 
-def handle_post(cls: type[LiveView], request: HttpRequest, initkwargs: dict[str, Any],
+def handle_post(cls: type, request: HttpRequest, initkwargs: dict[str, Any],
                 kwargs: dict[str, Any]) -> HttpResponse:
     """Answer one HTTP-fallback POST to the LiveView ``cls``."""
+    page = page_request(request)
+    session = LiveSession(Connection.from_request(page, socket=False))
     frames: list[str] = []
     snapshot: str | None = None
-    ref = None
-    view: LiveView | None = None
-    visitor, _new = view_tokens.visitor_for_request(request)
+    ref: int | None = None
+    redirected_to: str | None = None
+    flash: dict[str, str] = {}
     try:
-        try:
-            text = request.body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise EventError("malformed_frame", "the request body is not UTF-8 JSON") from None
-        except RequestDataTooBig:
-            raise EventError(
-                "frame_too_large",
-                "the request body is over Django's DATA_UPLOAD_MAX_MEMORY_SIZE. Instead of "
-                "sending that much in one event, send less or raise that setting",
-            ) from None
-        message = _core.parse_client_message(text, int(config.get("max_frame_bytes")))
-        ref = message.get("ref")
-        extra = json.loads(text)
-        token = view_tokens.verify(extra.get("token"), visitor)
-        if token.view != view_key(cls):
-            raise TokenError("the view token belongs to another view than this URL's")
-        view = mount_view(cls, _page_request(request), kwargs, initkwargs)
-        # Commands from mount were delivered when the page was first served.
-        command_frames(view)
-        previous = extra.get("state")
-        if previous is None:
-            shown = None
-            html = view.render_page()
-            stale = page_digest(html) != token.digest
-        else:
-            shown = state.restore(view, token.view, visitor, previous)
-            html = view.render_page()
-            stale = False
-        tree = _core.LiveTree(html)
-        if shown is not None and page_digest(tree.root_inner_html()) != shown:
-            stale = True
-        if stale or extra.get("resync") is True:
-            # The browser shows something else than this render: start it from this one.
-            frames.append(_core.frame_mounted(tree.root_inner_html()))
-        frames.extend(_run(view, tree, message))
-        snapshot = state.snapshot(view, token.view, visitor,
-                                  page_digest(tree.root_inner_html()))
+        text = _body(request)
+        message = parse_message(text)
+        ref = message_ref(message)
+        envelope = json.loads(text)
+        frames.extend(session.resume(Route(cls, kwargs, initkwargs), page,
+                                     envelope.get("token"), envelope.get("state"),
+                                     envelope.get("resync") is True, message["t"]))
+        frames.extend(session.run_message(message))
+        snapshot = session.snapshot()
+        redirected_to = session.view.__dict__.get("_redirected_to") if session.view else None
+        flash = carried_flash(session.view, redirected_to) if redirected_to else {}
     except Exception as err:
-        frames.append(error_frame(ref, err, view))
+        frames.append(error_frame(ref, err, session.view))
     body = '{"frames":[' + ",".join(frames) + "]"
     if snapshot is not None:
         body += ',"state":' + json.dumps(snapshot)
     response = HttpResponse(body + "}", content_type="application/json")
     response["Cache-Control"] = "no-store"
+    if flash and redirected_to:
+        # The browser follows live_redirect with a page load: the flash goes along.
+        carry_flash(response, request, redirected_to, flash)
     return response
 
 
-def _run(view: LiveView, tree: Any, message: dict[str, Any]) -> list[str]:
-    kind = message["t"]
-    if kind == "event":
-        return run_event(view, tree, message)
-    if kind == "params":
-        base = view.request
-        return run_params(view, tree, message,
-                          lambda path, query: _page_request(base, path, query))
-    if kind == "navigate":
-        # Without a socket, going to another view is a page load.
-        return [_core.frame_redirect(message["url"])]
-    if kind == "ping":
-        return [_core.frame_pong(message["ref"])]
-    raise EventError("invalid_transport",
-                     "the HTTP fallback takes event, params and navigate messages; a mount "
-                     "needs no message, the first event carries the view token")
+def _body(request: HttpRequest) -> str:
+    try:
+        return request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EventError(MALFORMED_FRAME, "the request body is not UTF-8 JSON") from None
+    except RequestDataTooBig:
+        raise EventError(
+            FRAME_TOO_LARGE,
+            "the request body is over Django's DATA_UPLOAD_MAX_MEMORY_SIZE. Instead of "
+            "sending that much in one event, send less or raise that setting",
+        ) from None
 
-
-def _page_request(request: HttpRequest, path: str | None = None,
-                  query: str | None = None) -> HttpRequest:
-    """A GET for the page, as ``mount`` and ``handle_params`` expect, from the POST's request
-    (same visitor: cookies, session, user)."""
-    page = copy.copy(request)
-    page.method = "GET"
-    page.META = {**request.META, "REQUEST_METHOD": "GET"}
-    if path is not None:
-        page.path_info = path
-        page.path = request.path[: len(request.path) - len(request.path_info)] + path
-        page.META["PATH_INFO"] = path
-    if query is not None:
-        page.META["QUERY_STRING"] = query
-    page.GET = QueryDict(page.META.get("QUERY_STRING", ""))
-    page.POST = QueryDict()
-    return page

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from djust.exceptions import EventError
+from djust.exceptions import INVALID_PARAMS, EventError
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off", ""})
@@ -264,7 +264,7 @@ def bind(handler: Callable[..., Any], handler_name: str, params: Mapping[str, An
         if name not in params:
             if parameter.default is inspect.Parameter.empty:
                 raise EventError(
-                    "invalid_params",
+                    INVALID_PARAMS,
                     f"{handler_name}() needs the parameter '{name}', which the event did not "
                     f"send. Instead of leaving it out, send it from the element "
                     f"(data-{name.replace('_', '-')}=\"...\" or dj-value-"
@@ -280,7 +280,7 @@ def bind(handler: Callable[..., Any], handler_name: str, params: Mapping[str, An
             kwargs[name] = coerce(value, annotation)
         except _Uncoercible:
             raise EventError(
-                "invalid_params",
+                INVALID_PARAMS,
                 f"{handler_name}() parameter '{name}' expects {describe(annotation)}, "
                 f"got {_preview(value)}.",
             ) from None

@@ -1,78 +1,200 @@
-"""One connected LiveView: frames in, frames out. Independent of the host serving the socket.
+"""``LiveSession``: the one driver of a connected view. Frames in, frames out.
 
-``LiveSession.handle_frame`` is synchronous (it runs user code, which may touch the database);
-hosts call it from a worker thread, one frame at a time per connection, so a view sees its events
-in the order the browser sent them. The HTTP fallback (``djust.http_fallback``) drives views with
-the same helpers, so a view behaves the same over either transport.
+Every host drives a view through a session: the Channels consumer (:mod:`djust.websocket`) one
+per socket, the HTTP fallback (:mod:`djust.http_fallback`) one per POST, and the test client
+(:mod:`djust.testing`) one per page. A host builds a :class:`~djust.connection.Connection` (who
+is connected, how to make their requests, how to run each call) and hands the session:
+
+- every text frame the browser sent, in order, to :meth:`LiveSession.handle_frame`;
+- every update the server starts — a pub/sub message or a timer (:meth:`handle_info`), a
+  background task's result (:meth:`handle_async_result`) — answered with a ``patch`` whose
+  ``ref`` is ``null``.
+
+Each returns the frames to send, in order, and never raises: what goes wrong becomes an ``error``
+frame (``docs/protocol.md`` lists the codes) and the session goes on. Calls are synchronous (they
+run user code, which may touch the database); a host makes them from a worker thread, one at a
+time per session, so a view sees its events in the order they were sent.
 """
 
 from __future__ import annotations
 
-import html as html_lib
-import json
 import logging
-import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 
-from djust import _core, config
-from djust import tokens as view_tokens
-from djust.exceptions import EventError, TemplateRenderError, TemplateSyntaxError, TokenError
-from djust.live_view import (
-    LiveView,
-    carried_flash,
-    lookup_view,
-    mount_view,
-    page_digest,
-    view_key,
+from djust import _core, config, snapshots, tokens
+from djust.commands import command_frames
+from djust.connection import Connection
+from djust.exceptions import (
+    ALREADY_MOUNTED,
+    FORBIDDEN_ORIGIN,
+    HANDLER_ERROR,
+    INVALID_TOKEN,
+    INVALID_TRANSPORT,
+    INVALID_URL,
+    NOT_MOUNTED,
+    SERVER_ERROR,
+    TEMPLATE_ERROR,
+    UNKNOWN_MESSAGE,
+    EventError,
+    TemplateRenderError,
+    TemplateSyntaxError,
+    TokenError,
 )
-from djust.params import query_params
+from djust.lifecycle import (
+    Outcome,
+    carried_flash,
+    mount_view,
+    render,
+    run_async_result,
+    run_event,
+    run_info,
+    run_params,
+)
+from djust.page import page_digest, page_title
+from djust.routes import Route, lookup_view, view_key
+
+if TYPE_CHECKING:
+    from djust._core import (
+        ClientMessage,
+        EventMessage,
+        MountMessage,
+        NavigateMessage,
+        ParamsMessage,
+        PingMessage,
+    )
+    from djust.live_view import LiveView
 
 logger = logging.getLogger("djust")
 
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-
 
 class LiveSession:
-    """The server side of one ``[dj-view]`` element's socket."""
+    """The server side of one ``[dj-view]`` element's connection.
 
-    def __init__(self, make_request: Callable[[str, str], HttpRequest],
-                 visitor: str | None) -> None:
-        self._make_request = make_request
-        self._visitor = visitor
+    ``view`` is the mounted LiveView (``None`` until a mount frame succeeds); ``last_failure``
+    is the exception the view's own code raised during the last call (a handler,
+    ``handle_info``), already logged and reported to the browser as ``handler_error``, for hosts
+    that supervise sessions and for the test client.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
         self.view: LiveView | None = None
+        self.last_failure: Exception | None = None
         self._tree: Any = None
+        # One method per client message type (see docs/protocol.md).
+        self._handlers: dict[str, Callable[[Any], list[str]]] = {
+            "mount": self._mount,
+            "event": self._event,
+            "ping": self._ping,
+            "params": self._params,
+            "navigate": self._navigate,
+        }
+
+    # --- what hosts call --------------------------------------------------------------------
 
     def handle_frame(self, text: str) -> list[str]:
-        """The frames to send back for one frame received. Never raises."""
-        ref = None
-        try:
-            message = _core.parse_client_message(text, int(config.get("max_frame_bytes")))
-            ref = message.get("ref")
-            kind = message["t"]
-            if kind == "mount":
-                return self._mount(message)
-            if kind == "event":
-                return self._event(message)
-            if kind == "params":
-                return self._params(message)
-            if kind == "navigate":
-                return self._navigate(message)
-            return [_core.frame_pong(message["ref"])]
-        except Exception as err:
-            return [error_frame(ref, err, self.view)]
+        """The frames answering one frame from the browser, in order. Never raises."""
+        ref: int | None = None
 
-    # --- mount and navigation ---------------------------------------------------------------
+        def handle() -> list[str]:
+            nonlocal ref
+            message = parse_message(text)
+            ref = message_ref(message)
+            return self.run_message(message)
 
-    def _mount(self, message: dict[str, Any]) -> list[str]:
+        return self._call(handle, lambda: ref)
+
+    def run_message(self, message: ClientMessage) -> list[str]:
+        """The frames answering a parsed client message (see :func:`parse_message`). Unlike
+        :meth:`handle_frame` it raises what it refuses (``EventError``, ``TokenError``) and
+        what failed outside the view's handlers; :func:`error_frame` turns those into frames."""
+        self.last_failure = None
+        handler = self._handlers.get(message["t"])
+        if handler is None:
+            raise EventError(UNKNOWN_MESSAGE,
+                             f"this server does not handle {message['t']!r} messages")
+        return handler(message)
+
+    def handle_info(self, event: str, payload: Mapping[str, Any]) -> list[str]:
+        """Deliver a message the server started (pub/sub, a timer) to the view's
+        ``handle_info(event, payload)``; the patch (``ref`` null) and the view's commands."""
+        return self._call(lambda: self._outcome_frames(
+            None, run_info(self._require_view(), event, payload)))
+
+    def handle_async_result(self, name: str, result: Any,
+                            error: BaseException | None = None) -> list[str]:
+        """Deliver a background task's result to the view's ``handle_async_result``."""
+        return self._call(lambda: self._outcome_frames(
+            None, run_async_result(self._require_view(), name, result, error)))
+
+    def render(self) -> list[str]:
+        """Render the view again (its state changed outside any handler): the patch, ``ref``
+        null, and the commands it queued."""
+        return self._call(lambda: self._outcome_frames(None, render(self._require_view())))
+
+    @property
+    def root_html(self) -> str:
+        """The inside of the page's ``dj-root`` element as the browser now holds it."""
+        return self._tree.root_inner_html() if self._tree is not None else ""
+
+    # --- the HTTP fallback's view, between requests -------------------------------------------
+
+    def resume(self, route: Route, request: HttpRequest, token_text: Any, state: Any,
+               resync: bool, message_type: str = "event") -> list[str]:
+        """Mount ``route``'s view for one HTTP-fallback request (``request``: a GET of the
+        page) and give it the state the browser carried (``state``: the previous reply's
+        :meth:`snapshot`, ``None`` on the first POST).
+
+        Returns a ``mounted`` frame with the root's HTML when the browser shows something else
+        than this render (or asked for it with ``resync``), else nothing. Raises what the caller
+        turns into an error frame.
+        """
+        token = tokens.verify(token_text, self.connection.visitor)
+        if route.view_class is None or token.view != view_key(route.view_class):
+            if message_type == "params":
+                # dj-patch moved the address bar to another view's URL, where this POST went.
+                raise _not_this_view(request.get_full_path(), token.view.rpartition(".")[2])
+            raise TokenError("the view token belongs to another view than this URL's")
+        view = mount_view(route.view_class, request, route.kwargs, route.initkwargs)
+        # Commands from mount were delivered when the page was first served.
+        view.drain_commands()
+        if state is None:
+            html = view.render_page()
+            tree = _core.LiveTree(html)
+            stale = page_digest(html) != token.digest
+        else:
+            shown = snapshots.restore(view, token.view, self.connection.visitor.binding(), state)
+            tree = _core.LiveTree(view.render_page())
+            stale = page_digest(tree.root_inner_html()) != shown
+        self.view, self._tree = view, tree
+        if stale or resync:
+            return [_core.frame_mounted(tree.root_inner_html())]
+        return []
+
+    def snapshot(self) -> str:
+        """The signed snapshot of the view's public state, for the HTTP fallback's reply."""
+        view = self._require_view()
+        return snapshots.snapshot(view, view_key(type(view)), self.connection.visitor.binding(),
+                                  page_digest(self._tree.root_inner_html()))
+
+    # --- messages ---------------------------------------------------------------------------
+
+    def _mount(self, message: MountMessage) -> list[str]:
+        if not self.connection.socket:
+            raise EventError(INVALID_TRANSPORT,
+                             "the HTTP fallback takes event, params and navigate messages; a "
+                             "mount needs no message, the first event carries the view token")
+        if not self.connection.origin_allowed:
+            raise EventError(FORBIDDEN_ORIGIN, "this server does not accept sockets from the "
+                             "page's origin; add its host to ALLOWED_HOSTS")
         if self.view is not None:
-            raise EventError("already_mounted", "this socket already has a mounted view")
-        token = view_tokens.verify(message.get("token"), self._visitor)
+            raise EventError(ALREADY_MOUNTED, "this socket already has a mounted view")
+        token = tokens.verify(message.get("token"), self.connection.visitor)
         cls = lookup_view(token.view)
         if cls is None:
             raise TokenError(f"the view {token.view!r} named by the token no longer exists")
@@ -82,173 +204,142 @@ class LiveSession:
         url = message.get("url")
         if url:
             moved = urlsplit(url)
-            route = resolve_live_view(moved.path)
-            if route is not None and route[0] is cls:
+            route = self.connection.resolve(moved.path)
+            if route is not None and route.view_class is cls:
                 path, query = moved.path, moved.query
-        route = resolve_live_view(path)
-        kwargs, initkwargs = (route[1], route[2]) if route and route[0] is cls else ({}, {})
-        view = mount_view(cls, self._make_request(path, query), kwargs, initkwargs)
-        html = view.render_page()
-        self._tree = _core.LiveTree(html)
+        route = self.connection.resolve(path)
+        kwargs, initkwargs = ((route.kwargs, route.initkwargs)
+                              if route is not None and route.view_class is cls else ({}, {}))
+        view = mount_view(cls, self.connection.make_request(path, query), kwargs, initkwargs)
+        outcome = _rendered(view)
+        self._tree = _core.LiveTree(outcome.html)
         self.view = view
         stale = (message.get("reconnect") or (path, query) != (token.path, token.query)
-                 or page_digest(html) != token.digest)
+                 or page_digest(outcome.html) != token.digest)
         mounted = _core.frame_mounted(self._tree.root_inner_html() if stale else None)
-        return [mounted, *command_frames(view)]
+        return [mounted, *command_frames(outcome.commands, type(view).__name__)]
 
-    def _navigate(self, message: dict[str, Any]) -> list[str]:
+    def _navigate(self, message: NavigateMessage) -> list[str]:
         self._require_view()
         url = message["url"]
-        parts = urlsplit(url)
-        route = resolve_live_view(parts.path)
-        if route is None:
+        if not self.connection.socket:
+            # Without a socket, going to another view is a page load.
             return [_core.frame_redirect(url)]
-        cls, kwargs, initkwargs = route
-        view = mount_view(cls, self._make_request(parts.path, parts.query), kwargs, initkwargs,
-                          flash=carried_flash(self.view, url))
-        html = view.render_page()
-        tree = _core.LiveTree(html)
-        token = view_tokens.sign(view_tokens.ViewToken(
-            view=view_key(cls), path=parts.path, query=parts.query, digest=page_digest(html),
-            visitor=self._visitor or "",
-        ))
+        parts = urlsplit(url)
+        route = self.connection.resolve(parts.path)
+        if route is None or route.view_class is None:
+            return [_core.frame_redirect(url)]
+        view = mount_view(route.view_class, self.connection.make_request(parts.path, parts.query),
+                          route.kwargs, route.initkwargs, flash=carried_flash(self.view, url))
+        outcome = _rendered(view)
+        tree = _core.LiveTree(outcome.html)
+        token = tokens.issue(view=view_key(route.view_class), path=parts.path, query=parts.query,
+                             digest=page_digest(outcome.html), visitor=self.connection.visitor)
         # Only now does the new view replace the old: a mount that raised leaves the page as is.
         self.view, self._tree = view, tree
-        mounted = _core.frame_mounted(tree.root_inner_html(), page_title(html), token)
-        return [mounted, *command_frames(view)]
+        mounted = _core.frame_mounted(tree.root_inner_html(), page_title(outcome.html), token)
+        return [mounted, *command_frames(outcome.commands, type(view).__name__)]
 
-    # --- events -----------------------------------------------------------------------------
+    def _event(self, message: EventMessage) -> list[str]:
+        outcome = run_event(self._require_view(), message["name"],
+                            message.get("params") or {}, message.get("target"))
+        return self._outcome_frames(message.get("ref"), outcome)
 
-    def _event(self, message: dict[str, Any]) -> list[str]:
+    def _params(self, message: ParamsMessage) -> list[str]:
         view = self._require_view()
-        return run_event(view, self._tree, message)
+        url = message["url"]
+        parts = urlsplit(url)
+        route = self.connection.resolve(parts.path)
+        if route is None or route.view_class is not type(view):
+            raise _not_this_view(url, type(view).__name__)
+        outcome = run_params(view, self.connection.make_request(parts.path, parts.query))
+        return self._outcome_frames(message["ref"], outcome)
 
-    def _params(self, message: dict[str, Any]) -> list[str]:
-        return run_params(self._require_view(), self._tree, message, self._make_request)
+    def _ping(self, message: PingMessage) -> list[str]:
+        return [_core.frame_pong(message["ref"])]
+
+    # --- frames -----------------------------------------------------------------------------
 
     def _require_view(self) -> LiveView:
         if self.view is None:
-            raise EventError("not_mounted", "send a mount frame before anything else")
+            raise EventError(NOT_MOUNTED, "send a mount frame before anything else")
         return self.view
 
+    def _outcome_frames(self, ref: int | None, outcome: Outcome) -> list[str]:
+        """The patch answering ``ref``, the commands, and the error if the view's code failed."""
+        name = type(outcome.view).__name__
+        patch = self._tree.patch_frame(ref, outcome.html)
+        if config.get("debug_vdom"):
+            config.vdom_logger().debug("%s.%s -> %s", name,
+                                       outcome.call, _patches_of(patch))
+        frames = [patch, *command_frames(outcome.commands, name)]
+        if outcome.failure is not None:
+            self.last_failure = outcome.failure
+            frames.append(_core.frame_error(
+                ref, HANDLER_ERROR,
+                f"{outcome.call} raised {public_message(outcome.failure)}"))
+        return frames
 
-# --- driving a view: shared with the HTTP fallback -------------------------------------------
-
-
-def resolve_live_view(path: str) -> tuple[type[LiveView], dict[str, Any], dict[str, Any]] | None:
-    """The LiveView class Django routes ``path`` to, with its URL kwargs and the keyword
-    arguments given to ``as_live_view()``; ``None`` when ``path`` is not a LiveView's."""
-    from django.urls import Resolver404, resolve
-
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    cls = getattr(match.func, "view_class", None)
-    if not (isinstance(cls, type) and issubclass(cls, LiveView)):
-        return None
-    initkwargs = getattr(match.func, "view_initkwargs", None) or {}
-    return cls, dict(match.kwargs), dict(initkwargs)
-
-
-def check_same_view(view: LiveView, path: str, url: str) -> None:
-    """Refuse a ``params`` URL that another view serves: that is a navigation, not a patch."""
-    route = resolve_live_view(path)
-    if route is None or route[0] is not type(view):
-        raise EventError(
-            "invalid_url",
-            f"{url!r} is not served by {type(view).__name__}. Instead of dj-patch (or "
-            f"live_patch), use dj-navigate (or live_redirect) to go to another view.",
-        )
+    def _call(self, work: Callable[[], list[str]],
+              ref: Callable[[], int | None] = lambda: None) -> list[str]:
+        self.last_failure = None
+        try:
+            result: list[str] = self.connection.guard(work)
+            return result
+        except Exception as err:
+            return [error_frame(ref(), err, self.view)]
 
 
-def run_params(view: LiveView, tree: Any, message: dict[str, Any],
-               make_request: Callable[[str, str], HttpRequest]) -> list[str]:
-    """Move the view to a ``params`` message's URL (``handle_params``); the patch frame and
-    the view's commands."""
-    parts = urlsplit(message["url"])
-    check_same_view(view, parts.path, message["url"])
-    view.request = make_request(parts.path, parts.query)
-    view.handle_params(query_params(view.request.GET), view.request.get_full_path())
-    return [_core.frame_patch(message["ref"], tree.update(view.render_page())),
-            *command_frames(view)]
+def _not_this_view(url: str, view_name: str) -> EventError:
+    return EventError(
+        INVALID_URL,
+        f"{url!r} is not served by {view_name}. Instead of dj-patch (or live_patch), use "
+        f"dj-navigate (or live_redirect) to go to another view.",
+    )
 
 
-def run_event(view: LiveView, tree: Any, message: dict[str, Any]) -> list[str]:
-    """Run an ``event`` message's handler; the patch frame and the view's commands."""
-    name = message["name"]
-    params = message.get("params") or {}
-    target = message.get("target")
-    failure: Exception | None = None
-    try:
-        view.handle_event(name, params, target)
-    except EventError:
-        raise
-    except Exception as err:
-        # The handler may have changed state before failing: render it anyway, so that the
-        # page keeps showing what the server holds.
-        logger.exception("djust: %s.%s raised", type(view).__name__, name)
-        failure = err
-    patches = tree.update(view.render_page())
-    if config.get("debug_vdom"):
-        config.vdom_logger().debug("%s.%s() -> %s", type(view).__name__, name, patches)
-    frames = [_core.frame_patch(message.get("ref"), patches), *command_frames(view)]
-    if failure is not None:
-        frames.append(_core.frame_error(
-            message.get("ref"), "handler_error", f"{name}() raised {public_message(failure)}",
-        ))
-    return frames
+def message_ref(message: ClientMessage) -> int | None:
+    """The ``ref`` a reply to ``message`` carries (a mount has none)."""
+    ref = message.get("ref")
+    return ref if isinstance(ref, int) else None
 
 
-def command_frames(view: LiveView) -> list[str]:
-    """The frames for the commands (push_event, live_patch, ...) the view queued, in order."""
-    frames = []
-    for command in view.drain_commands():
-        kind = command.get("t")
-        if kind == "push_event":
-            event = str(command.get("event"))
-            try:
-                payload = json.dumps(command.get("payload") or {}, cls=DjangoJSONEncoder)
-            except (TypeError, ValueError) as err:
-                raise TypeError(
-                    f"push_event({event!r}) payload cannot be sent as JSON ({err}). Instead, "
-                    f"push strings, numbers, booleans, lists and dicts."
-                ) from None
-            frames.append(_core.frame_push_event(event, payload))
-        elif kind == "live_patch":
-            frames.append(_core.frame_live_patch(command["to"], bool(command.get("replace"))))
-        elif kind == "live_redirect":
-            frames.append(_core.frame_live_redirect(command["to"], bool(command.get("replace"))))
-        elif kind == "redirect":
-            frames.append(_core.frame_redirect(command["to"]))
-        else:
-            raise TypeError(f"{type(view).__name__} queued an unknown command {command!r}")
-    return frames
+def parse_message(text: str) -> ClientMessage:
+    """A browser frame, checked (size, JSON, fields) before any of the view's code runs; raises
+    ``_core.ProtocolError`` with the error frame's code."""
+    return _core.parse_client_message(text, int(config.get("max_frame_bytes")))
 
 
-def page_title(html: str) -> str | None:
-    """The text of a rendered page's ``<title>``, if it has one."""
-    match = _TITLE.search(html)
-    return html_lib.unescape(match.group(1)).strip() if match else None
+def _rendered(view: LiveView) -> Outcome:
+    return render(view, call="mount()")
+
+
+def _patches_of(frame: str) -> str:
+    """The patch list of a patch frame, as the frame carries it (``patches`` is its last key)."""
+    return frame[frame.index('"patches":') + len('"patches":'):-1]
 
 
 def error_frame(ref: int | None, err: Exception, view: LiveView | None) -> str:
     """The ``error`` frame telling the browser why a frame failed; logs what is unexpected."""
     name = type(view).__name__ if view is not None else "an unmounted view"
     if isinstance(err, _core.ProtocolError):
-        return _core.frame_error(ref, err.code, str(err))
+        return _core.frame_error(ref if ref is not None else err.ref, err.code, str(err))
     if isinstance(err, TokenError):
-        return _core.frame_error(ref, "invalid_token", str(err))
+        return _core.frame_error(ref, INVALID_TOKEN, str(err))
     if isinstance(err, EventError):
         return _core.frame_error(ref, err.code, err.message)
     if isinstance(err, (TemplateSyntaxError, TemplateRenderError)):
         logger.error("djust: template error in %s: %s", name, err)
-        return _core.frame_error(ref, "template_error", public_message(err))
+        return _core.frame_error(ref, TEMPLATE_ERROR,
+                                 f"the page of {name} could not be rendered: "
+                                 f"{public_message(err)}")
     logger.error("djust: error in %s handling a frame", name, exc_info=err)
-    return _core.frame_error(ref, "server_error", public_message(err))
+    return _core.frame_error(ref, SERVER_ERROR,
+                             f"the server failed while {name} handled this message: "
+                             f"{public_message(err)}")
 
 
-def public_message(err: Exception) -> str:
+def public_message(err: BaseException) -> str:
     """The exception text in DEBUG; only its type otherwise, so nothing private leaks."""
     if settings.DEBUG:
         return f"{type(err).__name__}: {err}"

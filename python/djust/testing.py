@@ -1,10 +1,11 @@
 """``LiveViewTestClient``: drive a LiveView in-process, as a browser and djust's session would.
 
-In the spirit of Phoenix.LiveViewTest: no browser, no server, no socket. The client mounts the
-view (``mount`` then ``handle_params``), keeps the page's ``dj-root`` tree in Rust exactly as the
-session does, sends events by handler name or by CSS selector (``click("button#inc")``), applies
-what the view queued (``push_event``, ``live_patch``, ``live_redirect``, ``redirect``), and
-exposes the HTML the browser would now show and the patches that got it there::
+In the spirit of Phoenix.LiveViewTest: no browser, no server, no socket, but the real session.
+The client loads the page as a browser would (the first GET), then talks frames to a real
+:class:`~djust.session.LiveSession`: it sends events by handler name or by CSS selector
+(``click("button#inc")``), follows what the server sends (``push_event``, ``live_patch``,
+``live_redirect``, ``redirect``), and exposes the HTML the browser would now show and the
+patches that got it there::
 
     from djust.testing import LiveViewTestClient
 
@@ -14,9 +15,9 @@ exposes the HTML the browser would now show and the patches that got it there::
         assert live.text("#count") == "Count: 1"
         assert live.patches == [["text", [1, 0], "Count: 1"]]
 
-Errors come out as exceptions: an event the view refuses raises ``EventError`` (the view's
-state is untouched, as the session's error frame promises); a handler that raises has its
-changes rendered first, as the session does, and then its exception is raised.
+Errors come out as exceptions: an event the view refuses raises ``EventError`` with the error
+frame's code (the view's state is untouched, as the error frame promises); a handler that raises
+has its changes rendered first, as the session does, and then its exception is raised.
 """
 
 from __future__ import annotations
@@ -26,12 +27,22 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from importlib import import_module
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from djust import _core
-from djust.live_view import LiveView, carried_flash, mount_view
-from djust.params import query_params
+from django.apps import apps
+from django.conf import settings
+from django.test import RequestFactory
+
+from djust import routes
+from djust.connection import Connection
+from djust.exceptions import EventError
+from djust.lifecycle import mount_view
+from djust.live_view import LiveView
+from djust.page import first_render, page_title
+from djust.routes import Route
+from djust.session import LiveSession
 
 __all__ = ["Element", "LiveViewTestClient", "SelectorError"]
 
@@ -453,17 +464,23 @@ def form_values_of_field(field_: Element) -> str:
 @dataclass
 class _HistoryEntry:
     url: str
-    view_class: type[LiveView]
+    view_class: type
 
 
 class LiveViewTestClient:
-    """A LiveView mounted in-process, driven the way the browser and the session drive it.
+    """A LiveView mounted in-process, driven the way the browser drives it.
 
     ``LiveViewTestClient("/counter/")`` resolves a URL through the project's ``urlpatterns``;
     ``LiveViewTestClient(CounterView)`` or ``LiveViewTestClient(CounterView, "/c/?start=3",
     pk=7)`` mounts a class directly (URL kwargs given as keywords, or resolved from the URL when
     it routes to the class). ``user`` logs a user in for the request (``request.user``);
     ``session`` is a dict for ``request.session``.
+
+    Like a browser, the client first GETs the page (``mount``, ``handle_params``, the whole
+    page with its view token), then connects a real :class:`~djust.session.LiveSession` and
+    talks frames to it: the mount frame with the page's token, an event frame per event, params
+    and navigate frames for links and history. It follows what the server sends as the browser
+    client does.
     """
 
     def __init__(self, view: type[LiveView] | str | Any, url: str | None = None, *,
@@ -477,13 +494,13 @@ class LiveViewTestClient:
         self.patches: list[Any] = []
         self.title: str | None = None
         self._history: list[_HistoryEntry] = []
-        self._tree: Any = None
+        self._live: LiveSession | None = None
         self._page: Element | None = None
         self._url = "/"
-        self.page_html = ""
-        self.view: LiveView
         self._position = -1
         self._typed: dict[tuple[int, str], str] = {}
+        self._next_ref = 1
+        self._isolated: tuple[str, Route] | None = None
         if isinstance(view, str):
             self._open(view, push=True)
             return
@@ -495,18 +512,28 @@ class LiveViewTestClient:
             )
         url = url or "/"
         kwargs = url_kwargs or self._resolved_kwargs(url, cls)
-        redirect = self._mount(cls, url, kwargs, getattr(view, "view_initkwargs", {}))
-        self._history = [_HistoryEntry(self.url, cls)]
-        self._position = 0
-        if redirect is not None:
-            self._open(redirect, push=False)
+        self._isolated = (urlsplit(url).path,
+                          Route(cls, dict(kwargs), dict(getattr(view, "view_initkwargs", {}))))
+        self._open(url, push=True)
 
     # --- reading the page ------------------------------------------------------------------
 
     @property
+    def view(self) -> LiveView:
+        """The mounted LiveView object."""
+        if self._live is None or self._live.view is None:
+            raise AssertionError("no LiveView is mounted (the page redirected elsewhere)")
+        return self._live.view
+
+    @property
     def html(self) -> str:
         """The inside of the page's ``dj-root`` element as the browser now holds it."""
-        return self._tree.root_inner_html()
+        return self._live.root_html if self._live is not None else ""
+
+    @property
+    def page_html(self) -> str:
+        """The view's whole page as it renders now (the view token left as a placeholder)."""
+        return self.view.render_page()
 
     @property
     def page(self) -> Element:
@@ -557,21 +584,7 @@ class LiveViewTestClient:
         self._check_live()
         # Params cross the wire as JSON: what cannot be sent cannot be tested either.
         wire = json.loads(json.dumps(dict(params or {})))
-        failure: Exception | None = None
-        try:
-            self.view.handle_event(name, wire, target)
-        except Exception as err:
-            from djust.exceptions import EventError
-
-            if isinstance(err, EventError):
-                raise
-            failure = err
-        self._render()
-        patches = self.patches
-        self._follow_commands()
-        if failure is not None:
-            raise failure
-        return patches
+        return self._send({"t": "event", "name": name, "params": wire, "target": target})
 
     def click(self, selector: str, **params: Any) -> list[Any]:
         """Click the element matching ``selector``: its ``dj-click`` event (or that of its
@@ -630,19 +643,12 @@ class LiveViewTestClient:
     def info(self, event: str, payload: Mapping[str, Any] | None = None) -> list[Any]:
         """Deliver a message to ``handle_info`` (as pub/sub or a timer would), then render."""
         self._check_live()
-        self.view.handle_info(event, dict(payload or {}))
-        self._render()
-        patches = self.patches
-        self._follow_commands()
-        return patches
+        return self._receive(self._connected().handle_info(event, dict(payload or {})))
 
     def render(self) -> list[Any]:
         """Render again (after changing the view's state from the test); returns the patches."""
         self._check_live()
-        self._render()
-        patches = self.patches
-        self._follow_commands()
-        return patches
+        return self._receive(self._connected().render())
 
     # --- navigation ------------------------------------------------------------------------
 
@@ -650,24 +656,16 @@ class LiveViewTestClient:
         """Follow a ``dj-patch`` link to ``url`` (``?page=2`` or a path of this view):
         ``handle_params`` runs, the page is patched, and a history entry is added."""
         self._check_live()
-        target = urljoin(self._url, url)
-        parts = urlsplit(target)
-        uri = parts.path + (f"?{parts.query}" if parts.query else "")
-        from django.http import QueryDict
-
-        self.view.handle_params(query_params(QueryDict(parts.query)), uri)
-        self._url = uri
+        parts = urlsplit(urljoin(self._url, url))
+        self._url = parts.path + (f"?{parts.query}" if parts.query else "")
         self._push_history(type(self.view))
-        self._render()
-        patches = self.patches
-        self._follow_commands()
-        return patches
+        return self._send({"t": "params", "url": self._url})
 
     def navigate(self, url: str, *, replace: bool = False) -> None:
         """Follow a ``dj-navigate`` link to ``url``: the LiveView there is mounted in place of
         this one; a URL that is not a LiveView is a full page load (``redirected_to``)."""
         self._check_live()
-        self._open(urljoin(self._url, url), push=not replace)
+        self._navigate(urljoin(self._url, url), push=not replace)
 
     def back(self) -> None:
         """The browser's back button: ``handle_params`` for an entry of the same view (a patch),
@@ -687,7 +685,141 @@ class LiveViewTestClient:
         """The URLs of the history entries, oldest first."""
         return [entry.url for entry in self._history]
 
-    # --- internals -------------------------------------------------------------------------
+    # --- the page load and the connection ----------------------------------------------------
+
+    def _resolve(self, path: str) -> Route | None:
+        """Which LiveView serves ``path``: the class given to the client serves its own URL."""
+        if self._isolated is not None and urlsplit(path).path == self._isolated[0]:
+            return self._isolated[1]
+        return routes.resolve(path)
+
+    def _open(self, url: str, *, push: bool) -> None:
+        """Load ``url`` as the browser does: GET the page (following the redirects its view
+        asks for while mounting), then connect and mount it over a new session."""
+        for _ in range(10):
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc:
+                self.redirected_to = url
+                return
+            route = self._resolve(parts.path)
+            if route is None:
+                if routes.match(parts.path) is None:
+                    raise AssertionError(f"{url!r} does not resolve to any view")
+                # Not a LiveView: the browser loads the page.
+                self.redirected_to = url
+                return
+            request = self._request(url)
+            assert route.view_class is not None
+            view = mount_view(route.view_class, request, route.kwargs, route.initkwargs)
+            loaded = first_render(view, request)
+            if loaded.navigation is None:
+                break
+            if loaded.navigation["t"] == "redirect":
+                self.redirected_to = loaded.navigation["to"]
+                return
+            # live_patch and live_redirect while mounting are HTTP redirects at a page load.
+            url = urljoin(url, loaded.navigation["to"])
+        else:
+            raise AssertionError(f"{url!r} redirects in a loop")
+        self._url = request.get_full_path()
+        self.title = page_title(loaded.html)
+        self.redirected_to = None
+        self._live = LiveSession(Connection(
+            visitor=loaded.visitor, make_request=self._page_request, resolve=self._resolve))
+        self._apply(self._live.handle_frame(json.dumps(
+            {"t": "mount", "token": loaded.token, "url": self._url})), mounting=True)
+        if self._live is not None and self.redirected_to is None:
+            if push or not self._history:
+                self._push_history(type(self.view))
+            else:
+                self._history[self._position] = _HistoryEntry(self._url, type(self.view))
+
+    def _navigate(self, url: str, *, push: bool) -> None:
+        """Mount the LiveView at ``url`` over the connection, as a navigate frame does."""
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc:
+            self.redirected_to = url
+            return
+        if self._resolve(parts.path) is None and routes.match(parts.path) is None:
+            raise AssertionError(f"{url!r} does not resolve to any view")
+        self._url = parts.path + (f"?{parts.query}" if parts.query else "")
+        frames = self._connected().handle_frame(json.dumps(
+            {"t": "navigate", "ref": self._ref(), "url": self._url}))
+        self._apply(frames, mounting=True)
+        if self.redirected_to is None and self._live is not None:
+            if push or not self._history:
+                self._push_history(type(self.view))
+            else:
+                self._history[self._position] = _HistoryEntry(self._url, type(self.view))
+
+    def _go(self, position: int) -> None:
+        entry = self._history[position]
+        self._position = position
+        self.redirected_to = None
+        if type(self.view) is entry.view_class:
+            self._url = entry.url
+            self._send({"t": "params", "url": entry.url})
+        else:
+            self._navigate(entry.url, push=False)
+
+    def _send(self, frame: dict[str, Any]) -> list[Any]:
+        """Send ``frame`` (a ref is added) and follow what comes back; the patches."""
+        frame = {**frame, "ref": self._ref()}
+        return self._receive(self._connected().handle_frame(json.dumps(frame)))
+
+    def _receive(self, frames: list[str]) -> list[Any]:
+        patches = self._apply(frames)
+        failure = self._connected().last_failure if self._live is not None else None
+        refused = [f for f in map(json.loads, frames) if f["t"] == "error"]
+        if failure is not None:
+            raise failure
+        if refused:
+            raise EventError(refused[0]["code"], refused[0]["message"])
+        return patches
+
+    def _apply(self, frames: list[str], *, mounting: bool = False) -> list[Any]:
+        """Do what the browser client does with each frame; returns the patches received."""
+        patches: list[Any] = []
+        for frame in map(json.loads, frames):
+            kind = frame["t"]
+            if kind == "mounted":
+                self.patches = []
+                self._page = None
+                if frame.get("title") is not None:
+                    self.title = frame["title"]
+            elif kind == "patch":
+                patches = frame["patches"]
+                self.patches = patches
+                self._page = None
+            elif kind == "push_event":
+                self.pushed_events.append((frame["event"], frame["payload"]))
+            elif kind == "live_patch":
+                self._url = frame["to"]
+                if mounting:
+                    continue  # as an HTTP redirect would: no history entry of its own
+                if frame.get("replace"):
+                    self._history[self._position] = _HistoryEntry(self._url, type(self.view))
+                else:
+                    self._push_history(type(self.view))
+            elif kind == "live_redirect":
+                self._navigate(urljoin(self._url, frame["to"]),
+                               push=not (frame.get("replace") or mounting))
+                return patches
+            elif kind == "redirect":
+                self.redirected_to = frame["to"]
+                return patches
+            elif kind == "error" and mounting:
+                raise EventError(frame["code"], frame["message"])
+        return patches
+
+    def _connected(self) -> LiveSession:
+        if self._live is None:
+            raise AssertionError("the client has no connected view")
+        return self._live
+
+    def _ref(self) -> int:
+        self._next_ref += 1
+        return self._next_ref - 1
 
     def _check_live(self) -> None:
         if self.redirected_to is not None:
@@ -697,27 +829,21 @@ class LiveViewTestClient:
             )
 
     def _request(self, url: str) -> Any:
-        from django.test import RequestFactory
-
         request = RequestFactory().get(url)
         request.session = self._session_store()
         if self.user is not None:
             request.user = self.user
-        else:
-            try:
-                from django.contrib.auth.models import AnonymousUser
-            except RuntimeError:  # django.contrib.auth is not installed
-                pass
-            else:
-                request.user = AnonymousUser()
+        elif apps.is_installed("django.contrib.auth"):
+            from django.contrib.auth.models import AnonymousUser
+
+            request.user = AnonymousUser()
         return request
+
+    def _page_request(self, path: str, query: str) -> Any:
+        return self._request(path + (f"?{query}" if query else ""))
 
     def _session_store(self) -> Any:
         if self._session is None:
-            from importlib import import_module
-
-            from django.conf import settings
-
             store = import_module(settings.SESSION_ENGINE).SessionStore()
             for key, value in self._session_data.items():
                 store[key] = value
@@ -725,123 +851,14 @@ class LiveViewTestClient:
         return self._session
 
     @staticmethod
-    def _resolved_kwargs(url: str, cls: type[LiveView]) -> dict[str, Any]:
-        from django.urls import Resolver404, resolve
+    def _resolved_kwargs(url: str, cls: type) -> dict[str, Any]:
+        route = routes.match(urlsplit(url).path)
+        return dict(route.kwargs) if route is not None and route.view_class is cls else {}
 
-        try:
-            match = resolve(urlsplit(url).path)
-        except Resolver404:
-            return {}
-        if getattr(match.func, "view_class", None) is cls:
-            return dict(match.kwargs)
-        return {}
-
-    def _mount(self, cls: type[LiveView], url: str, kwargs: Mapping[str, Any],
-               initkwargs: Mapping[str, Any],
-               flash: Mapping[str, str] | None = None) -> str | None:
-        """Mount ``cls`` at ``url``. Navigation the view asked for while mounting acts as an
-        HTTP redirect would (no history entry of its own): a patch becomes the URL, a live
-        redirect is returned for the caller to open in place of this entry."""
-        request = self._request(url)
-        self.view = mount_view(cls, request, kwargs, initkwargs, flash)
-        self._url = request.get_full_path()
-        commands = self.view.drain_commands()
-        page_html = self.view.render_page()
-        self._tree = _core.LiveTree(page_html)
-        self._page = None
-        self.page_html = page_html
-        self.patches = []
-        self.title = _title(page_html)
-        for command in commands:
-            kind = command["t"]
-            if kind == "push_event":
-                self.pushed_events.append((command["event"], command["payload"]))
-            elif kind == "live_patch":
-                self._url = command["to"]
-            elif kind == "live_redirect":
-                return urljoin(self._url, command["to"])
-            elif kind == "redirect":
-                self.redirected_to = command["to"]
-                return None
-        return None
-
-    def _open(self, url: str, *, push: bool, flash: Mapping[str, str] | None = None) -> None:
-        """Mount whatever LiveView ``url`` routes to, as a navigate frame does."""
-        from django.urls import Resolver404, resolve
-
-        parts = urlsplit(url)
-        if parts.scheme or parts.netloc:
-            self.redirected_to = url
-            return
-        try:
-            match = resolve(parts.path)
-        except Resolver404:
-            raise AssertionError(f"{url!r} does not resolve to any view") from None
-        cls = getattr(match.func, "view_class", None)
-        if cls is None:
-            # Not a LiveView: the browser loads the page.
-            self.redirected_to = url
-            return
-        redirect = self._mount(cls, url, match.kwargs,
-                               getattr(match.func, "view_initkwargs", {}), flash)
-        if push or not self._history:
-            self._push_history(cls)
-        else:
-            self._history[self._position] = _HistoryEntry(self._url, cls)
-        if redirect is not None:
-            self._open(redirect, push=False)
-
-    def _push_history(self, cls: type[LiveView]) -> None:
+    def _push_history(self, cls: type) -> None:
         del self._history[self._position + 1:]
         self._history.append(_HistoryEntry(self._url, cls))
         self._position = len(self._history) - 1
-
-    def _go(self, position: int) -> None:
-        entry = self._history[position]
-        self._position = position
-        self.redirected_to = None
-        if type(self.view) is entry.view_class:
-            parts = urlsplit(entry.url)
-            from django.http import QueryDict
-
-            self.view.handle_params(query_params(QueryDict(parts.query)), entry.url)
-            self._url = entry.url
-            self._render()
-            self._follow_commands()
-        else:
-            redirect = self._mount(entry.view_class, entry.url, self._resolved_kwargs(
-                entry.url, entry.view_class), {})
-            self._history[position] = _HistoryEntry(self._url, entry.view_class)
-            if redirect is not None:
-                self._open(redirect, push=False)
-
-    def _render(self) -> None:
-        page_html = self.view.render_page()
-        self.patches = json.loads(self._tree.update(page_html))
-        self.page_html = page_html
-        self._page = None
-
-    def _follow_commands(self) -> None:
-        self._apply_commands(self.view.drain_commands())
-
-    def _apply_commands(self, commands: list[dict[str, Any]]) -> None:
-        for command in commands:
-            kind = command["t"]
-            if kind == "push_event":
-                self.pushed_events.append((command["event"], command["payload"]))
-            elif kind == "live_patch":
-                self._url = command["to"]
-                if command.get("replace"):
-                    self._history[self._position] = _HistoryEntry(self._url, type(self.view))
-                else:
-                    self._push_history(type(self.view))
-            elif kind == "live_redirect":
-                self._open(urljoin(self._url, command["to"]), push=not command.get("replace"),
-                           flash=carried_flash(self.view, command["to"]))
-                return
-            elif kind == "redirect":
-                self.redirected_to = command["to"]
-                return
 
     def _element_event(self, element: Element, binding: str, extra: Mapping[str, Any]
                        ) -> list[Any]:
@@ -903,11 +920,3 @@ def _form_key(form: Element, page: Element) -> int:
     return forms.index(form) if form in forms else -1
 
 
-_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
-
-
-def _title(html: str) -> str | None:
-    import html as html_module
-
-    match = _TITLE_RE.search(html)
-    return html_module.unescape(match.group(1).strip()) if match else None

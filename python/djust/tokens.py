@@ -14,7 +14,7 @@ readable by scripts; the session cookie is not).
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core import signing
@@ -23,6 +23,7 @@ from django.utils.crypto import salted_hmac
 
 from djust import config
 from djust.exceptions import TokenError
+from djust.socket_request import scope_cookies
 
 TOKEN_SALT = "djust.view-token"
 VISITOR_COOKIE = "djust_vid"
@@ -30,8 +31,16 @@ VISITOR_SALT = "djust.visitor"
 VISITOR_MAX_AGE = 365 * 24 * 3600
 _BINDING_SALT = "djust.visitor-binding"
 
-# Marks a socket whose scope says nothing about the user (no AuthMiddlewareStack).
-_NO_USER_INFO = object()
+
+
+class _NoUserInfo:
+    """The user of a socket whose scope says nothing about it (no ``AuthMiddlewareStack``)."""
+
+    def __repr__(self) -> str:
+        return "NO_USER_INFO"
+
+
+NO_USER_INFO: Any = _NoUserInfo()
 
 
 def _digest(kind: str, value: str) -> str:
@@ -45,36 +54,29 @@ def _user_binding(user: Any) -> str:
     return _digest("u", str(user.pk))
 
 
-class Visitor(str):
+@dataclass(frozen=True)
+class Visitor:
     """Who an HTTP request or a socket comes from, as far as djust can tell.
 
-    The string itself is the identity a new token is bound to (a keyed digest of the session
-    key if there is a session, else of the visitor cookie); the attributes say what it was
-    derived from, so that :func:`verify` can also accept a page bound to the cookie that has
-    since gained a session, and check the user.
+    ``session_key`` is the Django session's key where there is a session, ``cookie_id`` the id in
+    the signed visitor cookie, ``user`` the logged-in user (or ``AnonymousUser``), or
+    :data:`NO_USER_INFO` for a socket whose scope says nothing about the user. A new token is
+    bound to :meth:`binding`; :func:`verify` accepts any of :meth:`bindings`, so a page bound to
+    the cookie that has since gained a session still mounts.
     """
 
     session_key: str | None
     cookie_id: str | None
-    user: Any
-
-    def __new__(cls, session_key: str | None, cookie_id: str | None,
-                user: Any = _NO_USER_INFO) -> Visitor:
-        if session_key:
-            binding = _digest("s", session_key)
-        elif cookie_id:
-            binding = _digest("c", cookie_id)
-        else:
-            binding = ""
-        self = super().__new__(cls, binding)
-        self.session_key = session_key
-        self.cookie_id = cookie_id
-        self.user = user
-        return self
+    user: Any = field(default=NO_USER_INFO, compare=False)
 
     def binding(self) -> str:
-        """The identity a new token is bound to: the session if there is one, else the cookie."""
-        return str.__str__(self)
+        """The identity a new token is bound to: the session if there is one, else the cookie
+        (a keyed digest of it; ``""`` when the visitor has neither)."""
+        if self.session_key:
+            return _digest("s", self.session_key)
+        if self.cookie_id:
+            return _digest("c", self.cookie_id)
+        return ""
 
     def bindings(self) -> frozenset[str]:
         """Every identity this visitor can prove (a page bound to its cookie may have gained a
@@ -88,7 +90,7 @@ class Visitor(str):
 
     def user_binding(self) -> str | None:
         """The user's binding, or ``None`` when the socket's scope carries no user."""
-        if self.user is _NO_USER_INFO:
+        if self.user is NO_USER_INFO:
             return None
         return _user_binding(self.user)
 
@@ -124,9 +126,9 @@ def issue(view: str, path: str, query: str, digest: str, visitor: Visitor) -> st
                           visitor=visitor.binding(), user=visitor.user_binding() or ""))
 
 
-def verify(value: Any, visitor: str | None) -> ViewToken:
-    """The token's contents, if it is genuine, unexpired and was issued to ``visitor`` (a
-    :class:`Visitor`; a plain string is compared as a binding, with no user check)."""
+def verify(value: Any, visitor: Visitor | None) -> ViewToken:
+    """The token's contents, if it is genuine, unexpired and was issued to ``visitor`` (and to
+    its user, when the visitor's connection knows its user)."""
     if not isinstance(value, str) or not value:
         raise TokenError("the mount frame carries no view token")
     try:
@@ -140,11 +142,10 @@ def verify(value: Any, visitor: str | None) -> ViewToken:
                           digest=payload["h"], visitor=payload["u"], user=payload.get("a", ""))
     except (KeyError, TypeError):
         raise TokenError("the view token is not a djust view token") from None
-    known = visitor.bindings() if isinstance(visitor, Visitor) else frozenset(
-        [visitor] if visitor else [])
+    known = visitor.bindings() if visitor is not None else frozenset()
     if not token.visitor or not any(secrets.compare_digest(token.visitor, k) for k in known):
         raise TokenError("the view token was issued to another visitor; reload the page")
-    user = visitor.user_binding() if isinstance(visitor, Visitor) else None
+    user = visitor.user_binding() if visitor is not None else None
     if user is None:
         if token.user:
             raise TokenError(
@@ -192,14 +193,12 @@ def set_visitor_cookie(response: HttpResponse, request: HttpRequest, visitor: Vi
 def visitor_for_scope(scope: dict[str, Any]) -> Visitor:
     """The visitor a socket comes from: its session and cookie, and its user when the scope
     has one (Channels' ``AuthMiddlewareStack``). Reads nothing from the database."""
-    from djust.socket_request import scope_cookies
-
     session = scope.get("session")
     session_key = getattr(session, "session_key", None) if session is not None else None
     return Visitor(
         session_key=session_key,
         cookie_id=_visitor_from_cookies(scope_cookies(scope)),
-        user=scope["user"] if "user" in scope else _NO_USER_INFO,
+        user=scope["user"] if "user" in scope else NO_USER_INFO,
     )
 
 

@@ -1,5 +1,12 @@
 """``LiveViewConsumer``: djust over Django Channels (route ``ws/live/`` to it in ``asgi.py``).
 
+The consumer is a thin host for :class:`~djust.session.LiveSession`: it builds the connection's
+:class:`~djust.connection.Connection` from the scope, hands the session each text frame from a
+worker thread (one at a time, so a view sees its events in order), and sends back what the
+session answers. Messages the server starts reach the session through the channel layer: a
+``{"type": "djust.info", "event": ..., "payload": {...}}`` sent to the consumer's channel calls
+the view's ``handle_info``.
+
 Importing this module reads no settings and touches no models, so ``asgi.py`` may import it
 before setting ``DJANGO_SETTINGS_MODULE``.
 """
@@ -8,10 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.db import database_sync_to_async
+from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from djust.socket_request import origin_allowed, request_from_scope
+from djust import _core
+from djust.connection import Connection, with_fresh_db_connections
+from djust.exceptions import MALFORMED_FRAME
+from djust.session import LiveSession
 
 # Close codes in the 4000-4999 range are free for applications.
 CLOSE_FORBIDDEN_ORIGIN = 4403
@@ -21,28 +31,31 @@ class LiveViewConsumer(AsyncWebsocketConsumer):
     """One browser socket serving one LiveView, frame by frame and in order."""
 
     async def connect(self) -> None:
-        if not await database_sync_to_async(origin_allowed)(self.scope):
+        connection = await sync_to_async(Connection.from_scope)(
+            self.scope, guard=with_fresh_db_connections)
+        if not connection.origin_allowed:
             await self.close(code=CLOSE_FORBIDDEN_ORIGIN)
             return
-        from djust.session import LiveSession
-        from djust.tokens import visitor_for_scope
-
-        self.session = LiveSession(
-            make_request=lambda path, query: request_from_scope(self.scope, path, query),
-            visitor=visitor_for_scope(self.scope),
-        )
-        self._handle = database_sync_to_async(self.session.handle_frame)
+        self.session = LiveSession(connection)
+        self._handle_frame = sync_to_async(self.session.handle_frame)
+        self._handle_info = sync_to_async(self.session.handle_info)
         await self.accept()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None,
                       **kwargs: Any) -> None:
         if text_data is None:
-            from djust import _core
-
             await self.send(text_data=_core.frame_error(
-                None, "malformed_frame",
+                None, MALFORMED_FRAME,
                 "binary frames are not accepted here; send JSON text frames",
             ))
             return
-        for frame in await self._handle(text_data):
+        await self._send_all(await self._handle_frame(text_data))
+
+    async def djust_info(self, message: dict[str, Any]) -> None:
+        """A channel-layer message for the view's ``handle_info``."""
+        await self._send_all(await self._handle_info(message["event"],
+                                                     message.get("payload") or {}))
+
+    async def _send_all(self, frames: list[str]) -> None:
+        for frame in frames:
             await self.send(text_data=frame)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 import pytest
@@ -10,8 +9,8 @@ from django.core import checks
 
 import djust
 from djust.config import config
-from djust.session import run_event
 from djust.templatetags.djust_tags import djust_scripts
+from djust.testing import LiveViewTestClient
 
 
 @pytest.fixture(autouse=True)
@@ -59,11 +58,10 @@ def test_debug_vdom_tells_the_client_and_logs_patches(caplog):
         def inc(self):
             self.n += 1
 
-    view = Counter()
-    tree = djust._core.LiveTree(view.render_page())
+    live = LiveViewTestClient(Counter)
     with caplog.at_level(logging.DEBUG, logger="djust.vdom"):
-        frames = run_event(view, tree, {"t": "event", "ref": 1, "name": "inc", "params": {}})
-    assert json.loads(frames[0])["patches"] == [["text", [0, 0], "1"]]
+        patches = live.event("inc")
+    assert patches == [["text", [0, 0], "1"]]
     assert [r.getMessage() for r in caplog.records if r.name == "djust.vdom"] == [
         'Counter.inc() -> [["text",[0,0],"1"]]'
     ]

@@ -15,3 +15,19 @@ urlpatterns = [
     path("session/flash/", session_views.FlashSourceView.as_live_view()),
     path("session/flashed/", session_views.FlashedView.as_live_view()),
 ]
+
+# The contract suite's views (tests/session/).
+from tests.testapp import contract_views  # noqa: E402
+
+urlpatterns += [
+    path("contract/counter/", contract_views.CounterView.as_live_view()),
+    path("contract/mounts/", contract_views.MountCountView.as_live_view()),
+    path("contract/fragile/", contract_views.FragileView.as_live_view()),
+    path("contract/paged/", contract_views.PagedView.as_live_view()),
+    path("contract/detail/<int:pk>/", contract_views.DetailView.as_live_view()),
+    path("contract/nav/", contract_views.NavView.as_live_view()),
+    path("contract/flashed/", contract_views.FlashedView.as_live_view()),
+    path("contract/info/", contract_views.InfoView.as_live_view()),
+    path("contract/board/", contract_views.BoardView.as_live_view()),
+    path("contract/plain/", contract_views.plain),
+]

@@ -25,7 +25,7 @@ def test_click_sends_the_elements_data_params():
 
 
 @pytest.mark.parametrize("name", ["reset", "mount", "__init__", "get_context_data", "_queue",
-                                  "handle_params", "render_page", "nope", "count", ""])
+                                  "handle_params", "render_page", "nope", "count"])
 def test_only_marked_methods_are_callable(name):
     counter = LiveViewTestClient(live.CounterView)
     counter.click("#inc")
@@ -33,6 +33,20 @@ def test_only_marked_methods_are_callable(name):
         counter.event(name)
     assert info.value.code == "unknown_event"
     assert "@event_handler" in info.value.message
+    assert counter.view.count == 1, "nothing ran"
+
+
+def test_an_empty_handler_name_is_refused():
+    counter = LiveViewTestClient(live.CounterView)
+    counter.click("#inc")
+    # The view refuses it as it refuses any name that is not a handler's ...
+    with pytest.raises(EventError) as info:
+        counter.view.handle_event("", {})
+    assert info.value.code == "unknown_event" and "@event_handler" in info.value.message
+    # ... and the wire refuses it before it reaches the view.
+    with pytest.raises(EventError) as info:
+        counter.event("")
+    assert info.value.code == "invalid_field"
     assert counter.view.count == 1, "nothing ran"
 
 

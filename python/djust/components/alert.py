@@ -7,7 +7,8 @@ from typing import Any
 
 from djust import config
 from djust.components.base import LiveComponent
-from djust.decorators import event_handler, reactive
+from djust.handlers import event_handler
+from djust.public_state import reactive
 
 _TYPES = ("primary", "secondary", "success", "danger", "warning", "info", "light", "dark")
 _ALIASES = {"error": "danger"}

@@ -19,41 +19,11 @@ from typing import Any, ClassVar
 from django.utils.safestring import SafeString, mark_safe
 
 from djust.components.markup import mark_root
-from djust.decorators import reactive
+from djust.public_state import public_state
 from djust.template import Template, compile_string, get_template
-
-# Names that configure a component or view rather than being part of its context.
-CONFIG_NAMES = frozenset({"template", "template_name", "template_string", "request"})
 
 _registry: dict[str, type[Component]] = {}
 _TAG_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-
-
-def public_state(obj: object, base: type) -> dict[str, Any]:
-    """The template context of ``obj``: its public attributes, class-level defaults declared
-    below ``base`` included, and ``@reactive`` properties."""
-    context: dict[str, Any] = {}
-    for klass in reversed(type(obj).__mro__):
-        if klass is object or klass is base or (isinstance(klass, type)
-                                                 and issubclass(base, klass)):
-            continue
-        for name, value in vars(klass).items():
-            if name.startswith("_") or name in CONFIG_NAMES:
-                continue
-            if isinstance(value, reactive):
-                try:
-                    context[name] = getattr(obj, name)
-                except AttributeError:
-                    # Not set yet: the template sees it as missing, as Django would.
-                    context.pop(name, None)
-                continue
-            if callable(value) or isinstance(value, (property, staticmethod, classmethod)):
-                continue
-            context[name] = value
-    for name, value in vars(obj).items():
-        if not name.startswith("_") and name not in CONFIG_NAMES:
-            context[name] = value
-    return context
 
 
 class Component:

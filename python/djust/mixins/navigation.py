@@ -13,9 +13,10 @@ from urllib.parse import urlencode, urlsplit
 
 from django.http import QueryDict
 
+from djust import commands, routes
 from djust.exceptions import NavigationError
-from djust.live_view import checked_url
 from djust.params import query_params
+from djust.routes import checked_url
 
 
 class NavigationMixin:
@@ -48,7 +49,7 @@ class NavigationMixin:
             self._check_same_view(new_path)
         uri = new_path + (f"?{query}" if query else "")
         self.handle_params(query_params(QueryDict(query)), uri)  # type: ignore[attr-defined]
-        command = {"t": "live_patch", "to": uri, "replace": bool(replace)}
+        command = {"t": commands.LIVE_PATCH, "to": uri, "replace": bool(replace)}
         self._queue(command)  # type: ignore[attr-defined]
 
     def live_redirect(self, path: str, replace: bool = False) -> None:
@@ -59,24 +60,20 @@ class NavigationMixin:
         (``put_flash``) goes along and shows on the view mounted there.
         """
         target = checked_url(path, allow_external=False)
-        # The flash goes along to the view mounted there (djust.live_view.carried_flash).
+        # The flash goes along to the view mounted there (djust.lifecycle.carried_flash).
         self.__dict__["_redirected_to"] = target
-        self._queue({"t": "live_redirect", "to": target, "replace": bool(replace)})  # type: ignore[attr-defined]
+        command = {"t": commands.LIVE_REDIRECT, "to": target, "replace": bool(replace)}
+        self._queue(command)  # type: ignore[attr-defined]
 
     def _check_same_view(self, path: str) -> None:
-        from django.urls import Resolver404, resolve
-
-        try:
-            match = resolve(path)
-        except Resolver404:
+        route = routes.match(path)
+        if route is None:
             raise NavigationError(
                 f"live_patch to {path!r}: no URL pattern matches it. Instead of patching to a "
                 f"path outside urlpatterns, patch this view's own path."
-            ) from None
-        routed = getattr(match.func, "view_class", None)
-        if routed is not type(self):
-            name = getattr(routed, "__name__", None) or getattr(match.func, "__name__", "?")
+            )
+        if route.view_class is not type(self):
             raise NavigationError(
-                f"live_patch to {path!r} would leave {type(self).__name__} for {name}. "
+                f"live_patch to {path!r} would leave {type(self).__name__} for {route.name}. "
                 f"Instead of live_patch, use live_redirect({path!r}) to go to another view."
             )

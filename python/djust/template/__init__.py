@@ -13,6 +13,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from django.template import TemplateDoesNotExist, engines
+from django.template.backends.django import DjangoTemplates
+
+from djust.template.backend import DjustTemplateBackend
 from djust.template.engine import Engine, Template
 
 __all__ = ["Engine", "Template", "compile_string", "default_engine", "get_template",
@@ -24,11 +28,6 @@ _fallback_engine: Engine | None = None
 def default_engine() -> Engine:
     """The engine LiveViews and ``render_template`` use (see the module docstring)."""
     global _fallback_engine
-    from django.template import engines
-    from django.template.backends.django import DjangoTemplates
-
-    from djust.template.backend import DjustTemplateBackend
-
     backends = engines.all()
     for backend in backends:
         if isinstance(backend, DjustTemplateBackend):
@@ -64,8 +63,6 @@ def get_template(name: str, near: type | None = None) -> Template:
     changes, in debug). If none has it and ``near`` is given, also looks in the ``templates/``
     folder of the package that defines ``near`` (a LiveView class), so an app that is not
     yet in ``INSTALLED_APPS`` still finds its own templates."""
-    from django.template import TemplateDoesNotExist
-
     engine = default_engine()
     try:
         return engine.get_template(name)

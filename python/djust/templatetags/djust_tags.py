@@ -16,6 +16,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from djust import config
+from djust.socket_request import SocketRequest
 
 register = template.Library()
 
@@ -72,8 +73,6 @@ def _csrf(context: Mapping[str, Any]) -> str:
     from django.conf import settings
     from django.http import HttpRequest
     from django.middleware.csrf import get_token
-
-    from djust.socket_request import SocketRequest
 
     header = settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-")
     attrs = (f' data-csrf-cookie="{escape(settings.CSRF_COOKIE_NAME)}"'

@@ -72,7 +72,12 @@ pub fn template_error(py: Python<'_>, err: djust_template::Error) -> PyErr {
 /// The Python exception for a frame the protocol refused.
 pub fn protocol_error(py: Python<'_>, err: &djust_protocol::ProtocolError) -> PyErr {
     let exc = ProtocolError::new_err(err.to_string());
-    match exc.value(py).setattr("code", err.code()) {
+    let value = exc.value(py);
+    // The ref lets the error frame answer the message, so the browser settles it.
+    match value
+        .setattr("code", err.code())
+        .and_then(|()| value.setattr("ref", err.ref_()))
+    {
         Ok(()) => exc,
         Err(other) => other,
     }

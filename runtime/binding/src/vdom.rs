@@ -4,16 +4,22 @@ use pyo3::prelude::*;
 
 use crate::errors::VdomError;
 
-/// The patches as JSON, after logging what the differ noticed (to the `djust` logger).
-fn patches_json(py: Python<'_>, diff: &djust_vdom::Diff) -> PyResult<String> {
-    if !diff.duplicate_keys.is_empty() {
+/// Logs what the differ noticed (to the `djust` logger).
+fn log_duplicates(py: Python<'_>, duplicates: &[djust_vdom::DuplicateKey]) -> PyResult<()> {
+    if !duplicates.is_empty() {
         let logger = py
             .import("logging")?
             .call_method1("getLogger", ("djust",))?;
-        for duplicate in &diff.duplicate_keys {
+        for duplicate in duplicates {
             logger.call_method1("warning", ("djust: %s", duplicate.to_string()))?;
         }
     }
+    Ok(())
+}
+
+/// The patches as JSON, after logging what the differ noticed.
+fn patches_json(py: Python<'_>, diff: &djust_vdom::Diff) -> PyResult<String> {
+    log_duplicates(py, &diff.duplicate_keys)?;
     serde_json::to_string(&diff.patches).map_err(|err| VdomError::new_err(err.to_string()))
 }
 
@@ -49,6 +55,28 @@ impl LiveTree {
             .detach(|| inner.update(html))
             .map_err(|err| VdomError::new_err(err.to_string()))?;
         patches_json(py, &diff)
+    }
+
+    /// Diff against the page `html`, keep its tree, and return the `patch` frame answering
+    /// `ref` (`None` for an update the server started): the patches go from the differ into
+    /// the frame without passing through Python.
+    #[pyo3(signature = (r#ref, html))]
+    fn patch_frame(&mut self, py: Python<'_>, r#ref: Option<u64>, html: &str) -> PyResult<String> {
+        let inner = &mut self.inner;
+        let (duplicates, frame) = py
+            .detach(|| {
+                inner.update(html).map(|diff| {
+                    let frame = djust_protocol::ServerMessage::Patch {
+                        ref_: r#ref,
+                        patches: djust_protocol::Patches::List(diff.patches),
+                    }
+                    .to_json();
+                    (diff.duplicate_keys, frame)
+                })
+            })
+            .map_err(|err| VdomError::new_err(err.to_string()))?;
+        log_duplicates(py, &duplicates)?;
+        Ok(frame)
     }
 
     /// The HTML of the root's children, as the browser should hold it.
