@@ -22,15 +22,19 @@ def gz(data: str) -> int:
 def sections(source: str) -> list[tuple[str, str]]:
     """client.js cut at its section headers: (name, text)."""
     marks = list(SECTION.finditer(source))
-    return [(m.group(1), source[m.start(): marks[i + 1].start() if i + 1 < len(marks) else None])
-            for i, m in enumerate(marks)]
+    return [
+        (m.group(1), source[m.start() : marks[i + 1].start() if i + 1 < len(marks) else None])
+        for i, m in enumerate(marks)
+    ]
 
 
 def main() -> None:
     print("## Client size\n")
-    print("What a page loads: `static/djust/*.js` as written, and as `{% djust_scripts %}` "
-          "inlines it (comment lines and indentation dropped, no other minification), raw and "
-          "gzipped at level 9.\n")
+    print(
+        "What a page loads: `static/djust/*.js` as written, and as `{% djust_scripts %}` "
+        "inlines it (comment lines and indentation dropped, no other minification), raw and "
+        "gzipped at level 9.\n"
+    )
     print("| file | raw bytes | gzipped | served raw | served gzipped |")
     print("| --- | ---: | ---: | ---: | ---: |")
     core = None
@@ -39,15 +43,21 @@ def main() -> None:
         served = compact(source)
         if path.name == "client.js":
             core = (source, served)
-        print(f"| `{path.name}` | {len(source.encode()):,} | {gz(source):,} | "
-              f"{len(served.encode()):,} | {gz(served):,} |")
+        print(
+            f"| `{path.name}` | {len(source.encode()):,} | {gz(source):,} | "
+            f"{len(served.encode()):,} | {gz(served):,} |"
+        )
     if core is None:
         return
     source, served = core
-    print(f"\nGoal: the core runtime (`client.js`) at most {GOAL:,} bytes gzipped. As written it "
-          f"is {gz(source):,}; as served, {gz(served):,}.\n")
-    print("Where the served bytes go, by section of `client.js` (each gzipped alone, so the "
-          "parts add up to more than the whole):\n")
+    print(
+        f"\nGoal: the core runtime (`client.js`) at most {GOAL:,} bytes gzipped. As written it "
+        f"is {gz(source):,}; as served, {gz(served):,}.\n"
+    )
+    print(
+        "Where the served bytes go, by section of `client.js` (each gzipped alone, so the "
+        "parts add up to more than the whole):\n"
+    )
     print("| section | served raw | served gzipped |")
     print("| --- | ---: | ---: |")
     for name, text in sections(source):

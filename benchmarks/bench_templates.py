@@ -34,15 +34,15 @@ from djust.template import Engine  # noqa: E402
 
 TABLE = {
     "django": (
-        "<table>{% for row in rows %}<tr class=\"{% if row.active %}on{% else %}off{% endif %}\">"
+        '<table>{% for row in rows %}<tr class="{% if row.active %}on{% else %}off{% endif %}">'
         "<td>{{ row.id }}</td><td>{{ row.name|title }}</td><td>{{ row.email|lower }}</td>"
-        "<td>{{ row.score|floatformat:2 }}</td><td>{{ row.note|default:\"-\" }}</td></tr>"
+        '<td>{{ row.score|floatformat:2 }}</td><td>{{ row.note|default:"-" }}</td></tr>'
         "{% endfor %}</table>"
     ),
     "jinja": (
-        "<table>{% for row in rows %}<tr class=\"{% if row.active %}on{% else %}off{% endif %}\">"
+        '<table>{% for row in rows %}<tr class="{% if row.active %}on{% else %}off{% endif %}">'
         "<td>{{ row.id }}</td><td>{{ row.name|title }}</td><td>{{ row.email|lower }}</td>"
-        "<td>{{ \"%.2f\"|format(row.score) }}</td><td>{{ row.note|default(\"-\", true) }}</td>"
+        '<td>{{ "%.2f"|format(row.score) }}</td><td>{{ row.note|default("-", true) }}</td>'
         "</tr>{% endfor %}</table>"
     ),
 }
@@ -50,21 +50,19 @@ TABLE = {
 # The layout and the navigation read the same in both languages.
 BASE = (
     "<!DOCTYPE html><html><head><title>{% block title %}Site{% endblock %}</title></head>"
-    "<body>{% include \"nav.html\" %}<main>{% block content %}{% endblock %}</main>"
+    '<body>{% include "nav.html" %}<main>{% block content %}{% endblock %}</main>'
     "<footer>{% block footer %}{{ site|upper }}{% endblock %}</footer></body></html>"
 )
-NAV = ("<nav>{% for link in links %}<a href=\"{{ link.url }}\">{{ link.label }}"
-       "</a>{% endfor %}</nav>")
+NAV = '<nav>{% for link in links %}<a href="{{ link.url }}">{{ link.label }}</a>{% endfor %}</nav>'
 
 PAGE = {
     "django": {
         "base.html": BASE,
         "nav.html": NAV,
-        "card.html": "<div class=\"card\"><h2>{{ title }}</h2><p>{{ body|capfirst }}</p>"
-                     "</div>",
+        "card.html": '<div class="card"><h2>{{ title }}</h2><p>{{ body|capfirst }}</p></div>',
         "page.html": (
-            "{% extends \"base.html\" %}{% block title %}{{ title }} - {{ block.super }}"
-            "{% endblock %}{% block content %}<h1>{{ title }}</h1>{% include \"card.html\" %}"
+            '{% extends "base.html" %}{% block title %}{{ title }} - {{ block.super }}'
+            '{% endblock %}{% block content %}<h1>{{ title }}</h1>{% include "card.html" %}'
             "{% for p in paragraphs %}<p>{{ p }}</p>{% endfor %}{% endblock %}"
             "{% block footer %}&copy; {{ year }} {{ block.super }}{% endblock %}"
         ),
@@ -72,11 +70,10 @@ PAGE = {
     "jinja": {
         "base.html": BASE,
         "nav.html": NAV,
-        "card.html": "<div class=\"card\"><h2>{{ title }}</h2><p>{{ body|capitalize }}</p>"
-                     "</div>",
+        "card.html": '<div class="card"><h2>{{ title }}</h2><p>{{ body|capitalize }}</p></div>',
         "page.html": (
-            "{% extends \"base.html\" %}{% block title %}{{ title }} - {{ super() }}"
-            "{% endblock %}{% block content %}<h1>{{ title }}</h1>{% include \"card.html\" %}"
+            '{% extends "base.html" %}{% block title %}{{ title }} - {{ super() }}'
+            '{% endblock %}{% block content %}<h1>{{ title }}</h1>{% include "card.html" %}'
             "{% for p in paragraphs %}<p>{{ p }}</p>{% endfor %}{% endblock %}"
             "{% block footer %}&copy; {{ year }} {{ super() }}{% endblock %}"
         ),
@@ -86,14 +83,22 @@ PAGE = {
 
 def rows(count: int) -> list[dict]:
     return [
-        {"id": i, "name": f"user number {i}", "email": f"User{i}@Example.COM",
-         "score": i * 1.37, "active": i % 3 == 0, "note": "" if i % 2 else f"note <{i}>"}
+        {
+            "id": i,
+            "name": f"user number {i}",
+            "email": f"User{i}@Example.COM",
+            "score": i * 1.37,
+            "active": i % 3 == 0,
+            "note": "" if i % 2 else f"note <{i}>",
+        }
         for i in range(count)
     ]
 
 
 PAGE_CONTEXT = {
-    "title": "Hello & welcome", "site": "example", "year": 2026,
+    "title": "Hello & welcome",
+    "site": "example",
+    "year": 2026,
     "links": [{"url": f"/section/{i}/", "label": f"Section {i}"} for i in range(8)],
     "body": "A short body of text that is long enough to be truncated by the card filter.",
     "paragraphs": [f"Paragraph {i} with <em>markup</em> to escape." for i in range(5)],
@@ -102,8 +107,9 @@ PAGE_CONTEXT = {
 
 def engines_for(case: str):
     """A render function per engine for ``case`` (``table`` or ``page``)."""
-    django_engine = DjangoEngine(loaders=[("django.template.loaders.locmem.Loader",
-                                           PAGE["django"])])
+    django_engine = DjangoEngine(
+        loaders=[("django.template.loaders.locmem.Loader", PAGE["django"])]
+    )
     djust_engine = Engine(django_engine)
     jinja_env = jinja2.Environment(loader=jinja2.DictLoader(PAGE["jinja"]), autoescape=True)
     mini_env = minijinja.Environment(templates=PAGE["jinja"], auto_escape_callback=lambda n: True)
@@ -156,20 +162,28 @@ def main() -> None:
         ("(c) extends + 3 blocks + 2 includes", "page", PAGE_CONTEXT, 31, 50),
     ]
     print("## Template rendering\n")
-    print("Median time per render, from the Python call to the returned string (context "
-          "conversion included), engines interleaved in one process. Ratios: how many times "
-          "longer the engine takes than djust.\n")
-    print("| page | Django | Jinja2 | MiniJinja | djust | Django ÷ djust | Jinja2 ÷ djust "
-          "| MiniJinja ÷ djust |")
+    print(
+        "Median time per render, from the Python call to the returned string (context "
+        "conversion included), engines interleaved in one process. Ratios: how many times "
+        "longer the engine takes than djust.\n"
+    )
+    print(
+        "| page | Django | Jinja2 | MiniJinja | djust | Django ÷ djust | Jinja2 ÷ djust "
+        "| MiniJinja ÷ djust |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for title, case, context, rounds, inner in cases:
         result = measure(engines_for(case), context, rounds, inner)
         ours = result["djust"]
-        print(f"| {title} | {fmt(result['Django'])} | {fmt(result['Jinja2'])} | "
-              f"{fmt(result['MiniJinja'])} | {fmt(ours)} | {result['Django'] / ours:.1f}× | "
-              f"{result['Jinja2'] / ours:.1f}× | {result['MiniJinja'] / ours:.2f}× |")
-    print("\nGoal: at least 20× Django on (a) and (b), ahead of Jinja2 and MiniJinja on all "
-          "three (ratios above 1).")
+        print(
+            f"| {title} | {fmt(result['Django'])} | {fmt(result['Jinja2'])} | "
+            f"{fmt(result['MiniJinja'])} | {fmt(ours)} | {result['Django'] / ours:.1f}× | "
+            f"{result['Jinja2'] / ours:.1f}× | {result['MiniJinja'] / ours:.2f}× |"
+        )
+    print(
+        "\nGoal: at least 20× Django on (a) and (b), ahead of Jinja2 and MiniJinja on all "
+        "three (ratios above 1)."
+    )
     where_the_time_goes()
 
 
@@ -182,13 +196,18 @@ def where_the_time_goes() -> None:
         ("call and return (no row read)", "{{ rows|length }}"),
         ("loop over the 10,000 rows", "{% for row in rows %}{% endfor %}"),
         ("+ one field per row", "{% for row in rows %}{{ row.id }}{% endfor %}"),
-        ("+ five fields, no filters", "{% for row in rows %}{{ row.id }}{{ row.name }}"
-                                     "{{ row.email }}{{ row.score }}{{ row.note }}{% endfor %}"),
+        (
+            "+ five fields, no filters",
+            "{% for row in rows %}{{ row.id }}{{ row.name }}"
+            "{{ row.email }}{{ row.score }}{{ row.note }}{% endfor %}",
+        ),
         ("the whole table (a)/(b)", TABLE["django"]),
     ]
     context = {"rows": rows(10_000)}
-    print("\nWhere djust's time goes on (b): the same rows, rendered by templates that do "
-          "more and more of the table.\n")
+    print(
+        "\nWhere djust's time goes on (b): the same rows, rendered by templates that do "
+        "more and more of the table.\n"
+    )
     print("| template | djust |")
     print("| --- | ---: |")
     for title, source in steps:

@@ -31,8 +31,9 @@ def machine() -> str:
 
 
 def commit() -> str:
-    result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
     return result.stdout.strip() or "unknown"
 
 
@@ -63,8 +64,9 @@ def main(selected: list[str]) -> int:
     sections = existing_sections() if selected else {}
     for script in scripts:
         print(f"running {script.name} ...", file=sys.stderr, flush=True)
-        result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
-                                text=True)
+        result = subprocess.run(
+            [sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True
+        )
         if result.returncode != 0:
             print(result.stdout, result.stderr, sep="\n", file=sys.stderr)
             return result.returncode

@@ -81,8 +81,9 @@ def fetch_page(client) -> Callable[[str], Page]:
 def live_socket() -> Callable[..., None]:
     """Run ``scenario(socket)`` against a connected LiveViewConsumer, then disconnect."""
 
-    def run(scenario: Callable[[Socket], Awaitable[None]], cookie: str = "",
-            origin: str | None = None) -> None:
+    def run(
+        scenario: Callable[[Socket], Awaitable[None]], cookie: str = "", origin: str | None = None
+    ) -> None:
         async def main() -> None:
             headers = [(b"host", b"testserver")]
             if cookie:

@@ -41,15 +41,25 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def uvicorn_server(project_dir: Path, app: str, env: dict[str, str] | None = None,
-                   ready_path: str = "/") -> Iterator[str]:
+def uvicorn_server(
+    project_dir: Path, app: str, env: dict[str, str] | None = None, ready_path: str = "/"
+) -> Iterator[str]:
     """Serve ``app`` (``module:attr``) with uvicorn from ``project_dir``; yields the base URL."""
     port = free_port()
     log_path = project_dir / f"uvicorn-{port}.log"
     log = open(log_path, "wb")  # noqa: SIM115 (closed below, after the process)
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-         "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
         cwd=project_dir,
         env=project_env(env),
         stdout=log,

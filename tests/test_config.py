@@ -39,8 +39,9 @@ def nginx(sample: str, workdir: Path):
         "}\n"
     )
     conf = str(workdir / "nginx.conf")
-    check = subprocess.run([binary, "-t", "-p", str(workdir), "-c", conf],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [binary, "-t", "-p", str(workdir), "-c", conf], capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stderr
     process = subprocess.Popen([binary, "-p", str(workdir), "-c", conf, "-g", "daemon off;"])
     try:
@@ -62,8 +63,9 @@ def nginx(sample: str, workdir: Path):
 @pytest.mark.browser
 def test_demo_counter_through_the_nginx_sample(page, tmp_path):
     env = {"DJANGO_DEBUG": "0", "PYTHONPATH": str(DEMO)}
-    with uvicorn_server(DEMO, "demo_project.asgi:application", env=env,
-                        ready_path="/counter/") as upstream:
+    with uvicorn_server(
+        DEMO, "demo_project.asgi:application", env=env, ready_path="/counter/"
+    ) as upstream:
         upstream_port = upstream.rsplit(":", 1)[1]
         sample = NGINX_SAMPLE.read_text()
         assert re.search(r"server 127\.0\.0\.1:8000;", sample)

@@ -31,8 +31,9 @@ def test_params_are_coerced_to_annotations(fetch_page, live_socket):
 
     async def scenario(socket):
         await socket.mount(page)
-        reply = await socket.ask({"t": "event", "ref": 1, "name": "add",
-                                  "params": {"amount": "5", "note": "<b>hi</b>"}})
+        reply = await socket.ask(
+            {"t": "event", "ref": 1, "name": "add", "params": {"amount": "5", "note": "<b>hi</b>"}}
+        )
         assert reply["t"] == "patch"
         html = json.dumps(reply["patches"])
         assert "Count: 5" in html
@@ -90,13 +91,13 @@ def test_reconnect_always_resends_the_html(fetch_page, live_socket):
         ('{"t": "teleport"}', "unknown_message", "teleport"),
         ('{"t": "event", "ref": 1}', "invalid_field", "name"),
         ('{"t": "event", "ref": "one", "name": "increment"}', "invalid_field", "ref"),
-        ('{"t": "event", "ref": 1, "name": "increment", "params": [1]}', "invalid_field",
-         "params"),
+        ('{"t": "event", "ref": 1, "name": "increment", "params": [1]}', "invalid_field", "params"),
         ('{"t": "mount"}', "invalid_field", "token"),
     ],
 )
-def test_malformed_frames_get_an_error_and_the_session_goes_on(fetch_page, live_socket, frame,
-                                                                code, mentions):
+def test_malformed_frames_get_an_error_and_the_session_goes_on(
+    fetch_page, live_socket, frame, code, mentions
+):
     page = fetch_page("/counter/")
 
     async def scenario(socket):
@@ -120,7 +121,9 @@ def test_unknown_and_unmarked_handlers_are_refused(fetch_page, live_socket):
         for name in ("nope", "reset", "mount", "__init__", "get_context_data"):
             reply = await socket.ask({"t": "event", "ref": 2, "name": name})
             assert reply == {
-                "t": "error", "ref": 2, "code": "unknown_event",
+                "t": "error",
+                "ref": 2,
+                "code": "unknown_event",
                 "message": reply["message"],
             }
             assert repr(name) in reply["message"]
@@ -137,16 +140,16 @@ def test_bad_params_name_the_handler_and_parameter(fetch_page, live_socket):
 
     async def scenario(socket):
         await socket.mount(page)
-        reply = await socket.ask({"t": "event", "ref": 1, "name": "add",
-                                  "params": {"amount": "lots"}})
+        reply = await socket.ask(
+            {"t": "event", "ref": 1, "name": "add", "params": {"amount": "lots"}}
+        )
         assert reply["code"] == "invalid_params"
         assert "add()" in reply["message"] and "'amount'" in reply["message"]
         assert "int" in reply["message"] and "'lots'" in reply["message"]
         reply = await socket.ask({"t": "event", "ref": 2, "name": "add", "params": {}})
         assert reply["code"] == "invalid_params"
         assert "needs the parameter 'amount'" in reply["message"]
-        reply = await socket.ask({"t": "event", "ref": 3, "name": "add",
-                                  "params": {"amount": 2}})
+        reply = await socket.ask({"t": "event", "ref": 3, "name": "add", "params": {"amount": 2}})
         assert reply["patches"] == [["text", [1, 0], "Count: 2"]]
 
     live_socket(scenario, cookie=page.cookie)
@@ -208,8 +211,9 @@ def test_huge_and_binary_frames_are_refused(fetch_page, live_socket, settings):
 
     async def scenario(socket):
         await socket.mount(page)
-        huge = json.dumps({"t": "event", "ref": 1, "name": "add",
-                           "params": {"amount": 1, "note": "x" * 5000}})
+        huge = json.dumps(
+            {"t": "event", "ref": 1, "name": "add", "params": {"amount": 1, "note": "x" * 5000}}
+        )
         reply = await socket.ask(huge)
         assert reply["code"] == "frame_too_large"
         assert "1000" in reply["message"]
@@ -225,14 +229,16 @@ def test_huge_and_binary_frames_are_refused(fetch_page, live_socket, settings):
 def test_foreign_origins_cannot_open_a_socket():
     async def main():
         communicator = WebsocketCommunicator(
-            LiveViewConsumer.as_asgi(), "/ws/live/",
+            LiveViewConsumer.as_asgi(),
+            "/ws/live/",
             headers=[(b"host", b"testserver"), (b"origin", b"https://evil.example")],
         )
         connected, code = await communicator.connect()
         assert not connected
         assert code == 4403
         same = WebsocketCommunicator(
-            LiveViewConsumer.as_asgi(), "/ws/live/",
+            LiveViewConsumer.as_asgi(),
+            "/ws/live/",
             headers=[(b"host", b"testserver"), (b"origin", b"http://testserver")],
         )
         connected, _ = await same.connect()

@@ -30,7 +30,9 @@ class Browser:
         self.ref += 1
         body = {"ref": self.ref, **frame, "token": self.token, "state": self.state, **extra}
         response = self.client.post(
-            url or self.url, json.dumps(body), content_type="application/json",
+            url or self.url,
+            json.dumps(body),
+            content_type="application/json",
             headers={"X-CSRFToken": self.client.cookies["csrftoken"].value},
         )
         assert response.status_code == 200, response.content[:300]
@@ -84,10 +86,11 @@ def test_events_run_and_state_carries_over_between_posts(db):
 
 def test_a_post_without_the_csrf_header_is_refused(db):
     browser = Browser("/counter/")
-    response = browser.client.post("/counter/", json.dumps({"t": "event", "ref": 1,
-                                                            "name": "increment",
-                                                            "token": browser.token}),
-                                    content_type="application/json")
+    response = browser.client.post(
+        "/counter/",
+        json.dumps({"t": "event", "ref": 1, "name": "increment", "token": browser.token}),
+        content_type="application/json",
+    )
     assert response.status_code == 403
 
 
@@ -158,16 +161,16 @@ def test_state_of_many_types_round_trips_and_private_state_comes_from_mount(db):
     browser.event("bump", by=2)
     text = browser.event("bump", by=3)[0]["patches"][0][2]
     # Printed in the current time zone (TIME_ZONE defaults to America/Chicago), as Django does.
-    assert text.startswith("5 Jan. 1, 2025, 9:04 p.m. 9.99 {&#x27;a&#x27;}".replace(
-        "&#x27;", "'"))
+    assert text.startswith("5 Jan. 1, 2025, 9:04 p.m. 9.99 {&#x27;a&#x27;}".replace("&#x27;", "'"))
     assert "3, 'x'" in text, "the tuple came back and was bumped twice"
     assert text.endswith(" 19"), "_secret was recomputed by mount"
 
 
 def test_params_over_http_run_handle_params(db):
     browser = Browser("/session/list/")
-    reply = browser.post({"t": "params", "url": "/session/list/?page=4"},
-                         url="/session/list/?page=4")
+    reply = browser.post(
+        {"t": "params", "url": "/session/list/?page=4"}, url="/session/list/?page=4"
+    )
     frames = after_mounted(reply["frames"])
     assert frames[0]["t"] == "patch" and "page 4 of all" in text_of(frames)
 
@@ -218,13 +221,25 @@ class TestSnapshots:
         from django.utils.safestring import SafeString, mark_safe
 
         value = {
-            "n": None, "b": True, "i": 2**70, "f": 1.5, "inf": float("inf"), "s": "é",
-            "l": [1, [2, (3, 4)]], "t": (1, "x"), "set": {1, 2}, "fs": frozenset({"a"}),
-            "d": {1: "int key", (1, 2): "tuple key"}, "tagged": {snapshots.TAG: "looks tagged"},
+            "n": None,
+            "b": True,
+            "i": 2**70,
+            "f": 1.5,
+            "inf": float("inf"),
+            "s": "é",
+            "l": [1, [2, (3, 4)]],
+            "t": (1, "x"),
+            "set": {1, 2},
+            "fs": frozenset({"a"}),
+            "d": {1: "int key", (1, 2): "tuple key"},
+            "tagged": {snapshots.TAG: "looks tagged"},
             "dt": datetime.datetime(2025, 1, 2, 3, 4, 5, 6, tzinfo=datetime.timezone.utc),
-            "date": datetime.date(2025, 1, 2), "time": datetime.time(1, 2, 3),
+            "date": datetime.date(2025, 1, 2),
+            "time": datetime.time(1, 2, 3),
             "td": datetime.timedelta(days=1, seconds=2, microseconds=3),
-            "dec": decimal.Decimal("1.10"), "uuid": uuid.UUID(int=7), "safe": mark_safe("<b>"),
+            "dec": decimal.Decimal("1.10"),
+            "uuid": uuid.UUID(int=7),
+            "safe": mark_safe("<b>"),
         }
         encoded = json.loads(json.dumps(snapshots.encode_value(value)))
         decoded = snapshots.decode_value(encoded)

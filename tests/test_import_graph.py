@@ -30,7 +30,8 @@ MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def imports_of(name: str) -> list[tuple[str, bool, int]]:
@@ -49,8 +50,7 @@ def imports_of(name: str) -> list[tuple[str, bool, int]]:
             anchor = anchor[: len(anchor) - (node.level - 1)]
             base = ".".join(anchor + ([base] if base else []))
         # `from djust import config` imports the module djust.config.
-        return [f"{base}.{a.name}" if f"{base}.{a.name}" in MODULES else base
-                for a in node.names]
+        return [f"{base}.{a.name}" if f"{base}.{a.name}" in MODULES else base for a in node.names]
 
     def visit(node: ast.AST, in_function: bool) -> None:
         for child in ast.iter_child_nodes(node):
@@ -62,8 +62,9 @@ def imports_of(name: str) -> list[tuple[str, bool, int]]:
                 for target in targets(child):
                     if target == "djust" or target.startswith("djust."):
                         found.append((target, in_function, child.lineno))
-            inner = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                      ast.Lambda))
+            inner = in_function or isinstance(
+                child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+            )
             visit(child, inner)
 
     visit(tree, False)
@@ -79,15 +80,20 @@ def test_the_graph_is_read_from_every_module():
 
 
 def test_no_djust_module_is_imported_inside_a_function():
-    late = [f"{name}:{line} imports {target}"
-            for name in MODULES for target, in_function, line in imports_of(name)
-            if in_function and not (name == "djust.apps" and target == "djust.checks")]
+    late = [
+        f"{name}:{line} imports {target}"
+        for name in MODULES
+        for target, in_function, line in imports_of(name)
+        if in_function and not (name == "djust.apps" and target == "djust.checks")
+    ]
     assert late == [], "import at module level instead:\n" + "\n".join(late)
 
 
 def test_there_is_no_import_cycle():
-    graph = {name: sorted({t for t, _f, _l in imports_of(name) if t in MODULES and t != name})
-             for name in MODULES}
+    graph = {
+        name: sorted({t for t, _f, _l in imports_of(name) if t in MODULES and t != name})
+        for name in MODULES
+    }
     # A submodule's own package is imported first by Python, but a package importing its
     # submodules (to offer them at its top level) is not a cycle: edges to a module's parent
     # packages are left out.
@@ -101,7 +107,7 @@ def test_there_is_no_import_cycle():
         stack.append(name)
         for target in graph[name]:
             if state.get(target) == 1:
-                return stack[stack.index(target):] + [target]
+                return stack[stack.index(target) :] + [target]
             if target not in state:
                 cycle = walk(target)
                 if cycle:
@@ -122,9 +128,18 @@ def test_each_module_imports_alone_in_a_fresh_interpreter_without_settings():
     names = sorted(MODULES)
     # Two at a time: one interpreter per core.
     for start in range(0, len(names), 2):
-        running = [(name, subprocess.Popen([sys.executable, "-c", f"import {name}"], env=env,
-                                           stderr=subprocess.PIPE, text=True))
-                   for name in names[start:start + 2]]
+        running = [
+            (
+                name,
+                subprocess.Popen(
+                    [sys.executable, "-c", f"import {name}"],
+                    env=env,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+            for name in names[start : start + 2]
+        ]
         for name, process in running:
             _out, err = process.communicate(timeout=120)
             if process.returncode != 0:

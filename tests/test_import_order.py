@@ -10,11 +10,13 @@ from pathlib import Path
 
 
 def test_asgi_import_order_keeps_the_projects_settings(tmp_path: Path):
-    (tmp_path / "siteconf.py").write_text(textwrap.dedent("""
+    (tmp_path / "siteconf.py").write_text(
+        textwrap.dedent("""
         SECRET_KEY = "from-the-project"
         INSTALLED_APPS = ["channels", "djust"]
         LIVEVIEW_CONFIG = {"websocket_path": "/custom/ws/"}
-    """))
+    """)
+    )
     script = textwrap.dedent("""
         import os
         import djust
@@ -29,7 +31,8 @@ def test_asgi_import_order_keeps_the_projects_settings(tmp_path: Path):
     """)
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["PYTHONPATH"] = str(tmp_path)
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                            text=True, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["from-the-project", "/custom/ws/"]

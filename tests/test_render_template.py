@@ -41,22 +41,41 @@ CASES = [
     ("{% if a and not b or c %}yes{% endif %}", {"a": True, "b": False, "c": False}),
     ("{% if x in xs %}in{% endif %}{% if 'z' not in xs %} out{% endif %}", {"x": 2, "xs": [1, 2]}),
     ("{% if n < 'a' %}never{% else %}incomparable{% endif %}", {"n": 1}),
-    ("{% for x in xs %}{{ forloop.counter }}:{{ x }}{% if not forloop.last %}, {% endif %}"
-     "{% empty %}nothing{% endfor %}", {"xs": ["a", "b", "c"]}),
+    (
+        "{% for x in xs %}{{ forloop.counter }}:{{ x }}{% if not forloop.last %}, {% endif %}"
+        "{% empty %}nothing{% endfor %}",
+        {"xs": ["a", "b", "c"]},
+    ),
     ("{% for x in xs %}{% empty %}nothing{% endfor %}", {"xs": []}),
     ("{% for k, v in pairs %}{{ k }}={{ v }};{% endfor %}", {"pairs": [("a", 1), ("b", 2)]}),
     ("{% for x in xs reversed %}{{ x }}{% endfor %}", {"xs": (1, 2, 3)}),
-    ("{% for row in rows %}{% for c in row %}{{ forloop.parentloop.counter }}{{ c }}"
-     "{% endfor %}{% endfor %}", {"rows": [["a"], ["b", "c"]]}),
+    (
+        "{% for row in rows %}{% for c in row %}{{ forloop.parentloop.counter }}{{ c }}"
+        "{% endfor %}{% endfor %}",
+        {"rows": [["a"], ["b", "c"]]},
+    ),
     ("{% for k in d %}{{ k }}{% endfor %}", {"d": {"x": 1, "y": 2}}),
     ("{{ s|upper }} {{ s|lower }} {{ s|length }} {{ nope|length }}", {"s": "MiXed <b>"}),
-    ("{{ empty|default:'fallback' }} {{ zero|default:\"none\" }} {{ s|default:x }}",
-     {"empty": "", "zero": 0, "s": "set", "x": "y"}),
-    ("{{ html }} {{ html|safe }} {{ safe }} {{ safe|upper }} {{ html|escape }}",
-     {"html": "<i>'x' & \"y\"</i>", "safe": mark_safe("<b>ok</b>")}),
-    ("{{ n }} {{ f }} {{ big }} {{ t }} {{ none }} {{ lst }} {{ dct }}",
-     {"n": 42, "f": 0.1, "big": 1e20, "t": True, "none": None, "lst": ["a", 1],
-      "dct": {"k": "v"}}),
+    (
+        "{{ empty|default:'fallback' }} {{ zero|default:\"none\" }} {{ s|default:x }}",
+        {"empty": "", "zero": 0, "s": "set", "x": "y"},
+    ),
+    (
+        "{{ html }} {{ html|safe }} {{ safe }} {{ safe|upper }} {{ html|escape }}",
+        {"html": "<i>'x' & \"y\"</i>", "safe": mark_safe("<b>ok</b>")},
+    ),
+    (
+        "{{ n }} {{ f }} {{ big }} {{ t }} {{ none }} {{ lst }} {{ dct }}",
+        {
+            "n": 42,
+            "f": 0.1,
+            "big": 1e20,
+            "t": True,
+            "none": None,
+            "lst": ["a", 1],
+            "dct": {"k": "v"},
+        },
+    ),
     ("{{ dec }} {{ date }}", {"dec": Decimal("1.50"), "date": datetime.date(2024, 2, 29)}),
     ("{# comment #}a{% comment %} hidden {{ x }} {% endcomment %}b", {}),
     ("{{ 'literal' }} {{ 12 }} {{ \"dq\"|upper }}", {}),

@@ -91,7 +91,10 @@ def test_navigate_mounts_another_view_with_its_title_and_a_token(fetch_page, liv
     visitor = tokens.visitor_for_scope({"headers": [(b"cookie", page.cookie.encode())]})
     token = tokens.verify(new_token["value"], visitor)
     assert (token.view, token.path, token.query) == (
-        "tests.testapp.session_views.DetailView", "/session/detail/9/", "x=1")
+        "tests.testapp.session_views.DetailView",
+        "/session/detail/9/",
+        "x=1",
+    )
 
     async def reconnect(socket):
         reply = await socket.ask({"t": "mount", "token": new_token["value"], "reconnect": True})
@@ -107,7 +110,9 @@ def test_navigate_to_a_page_that_is_no_live_view_answers_redirect(fetch_page, li
     async def scenario(socket):
         await socket.mount(page)
         assert await socket.ask({"t": "navigate", "ref": 1, "url": url}) == {
-            "t": "redirect", "to": url}
+            "t": "redirect",
+            "to": url,
+        }
         # The current view stays.
         assert (await socket.ask({"t": "event", "ref": 2, "name": "touch"}))["t"] == "patch"
 
@@ -139,8 +144,10 @@ def test_a_navigation_whose_mount_fails_leaves_the_current_view(fetch_page, live
 
 def test_navigate_and_params_before_mount_are_refused(live_socket):
     async def scenario(socket):
-        for frame in ({"t": "navigate", "ref": 1, "url": "/session/list/"},
-                      {"t": "params", "ref": 2, "url": "/session/list/"}):
+        for frame in (
+            {"t": "navigate", "ref": 1, "url": "/session/list/"},
+            {"t": "params", "ref": 2, "url": "/session/list/"},
+        ):
             reply = await socket.ask(frame)
             assert reply["code"] == "not_mounted"
 
@@ -171,8 +178,11 @@ def test_commands_queued_by_mount_follow_mounted(fetch_page, live_socket):
 
     async def scenario(socket):
         assert (await socket.mount(page))["t"] == "mounted"
-        assert await socket.receive() == {"t": "push_event", "event": "hello",
-                                          "payload": {"from": "mount"}}
+        assert await socket.receive() == {
+            "t": "push_event",
+            "event": "hello",
+            "payload": {"from": "mount"},
+        }
 
     live_socket(scenario, cookie=page.cookie)
 
@@ -206,8 +216,11 @@ def test_a_flash_set_before_live_redirect_shows_on_the_next_view(fetch_page, liv
     async def scenario(socket):
         await socket.mount(page)
         await socket.ask({"t": "event", "ref": 1, "name": "save"})
-        assert await socket.receive() == {"t": "live_redirect", "to": "/session/flashed/",
-                                          "replace": False}
+        assert await socket.receive() == {
+            "t": "live_redirect",
+            "to": "/session/flashed/",
+            "replace": False,
+        }
         reply = await socket.ask({"t": "navigate", "ref": 2, "url": "/session/flashed/"})
         assert reply["html"] == "<p>flash: Saved &amp; done</p>"
 

@@ -29,10 +29,12 @@ def test_every_error_code_is_the_protocols_under_the_same_name():
 
 def test_python_names_error_codes_only_through_the_constants():
     literal = re.compile(r"(EventError|frame_error)\(\s*(None,\s*|ref[^,]*,\s*)?\"")
-    offenders = [f"{path.relative_to(ROOT)}:{number}"
-                 for path in (ROOT / "python" / "djust").rglob("*.py")
-                 for number, line in enumerate(path.read_text().splitlines(), 1)
-                 if literal.search(line)]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "python" / "djust").rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if literal.search(line)
+    ]
     assert offenders == []
 
 

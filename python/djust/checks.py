@@ -17,17 +17,23 @@ def check_liveview_config(app_configs: Any = None, **kwargs: Any) -> list[checks
     if config is None:
         return []
     if not isinstance(config, dict):
-        return [checks.Error(
-            f"LIVEVIEW_CONFIG must be a dict, not {type(config).__name__}.",
-            hint="Instead of another type, write LIVEVIEW_CONFIG = {'use_websocket': True, ...}.",
-            id="djust.E001",
-        )]
+        return [
+            checks.Error(
+                f"LIVEVIEW_CONFIG must be a dict, not {type(config).__name__}.",
+                hint=(
+                    "Instead of another type, write LIVEVIEW_CONFIG = {'use_websocket': True, ...}."
+                ),
+                id="djust.E001",
+            )
+        ]
     messages: list[checks.CheckMessage] = []
     for key in config:
         if key not in DEFAULTS:
-            messages.append(checks.Warning(
-                f"LIVEVIEW_CONFIG has an unknown option {key!r}; djust ignores it.",
-                hint=unknown_option_hint(key),
-                id="djust.W001",
-            ))
+            messages.append(
+                checks.Warning(
+                    f"LIVEVIEW_CONFIG has an unknown option {key!r}; djust ignores it.",
+                    hint=unknown_option_hint(key),
+                    id="djust.W001",
+                )
+            )
     return messages

@@ -69,22 +69,27 @@ class Connection:
     def from_request(cls, request: HttpRequest, **options: Any) -> Connection:
         """The connection of the visitor who sent ``request`` (its cookies, session and user)."""
         visitor, _new_cookie = visitor_for_request(request)
-        return cls(visitor=visitor,
-                   make_request=lambda path, query: page_request(request, path, query),
-                   **options)
+        return cls(
+            visitor=visitor,
+            make_request=lambda path, query: page_request(request, path, query),
+            **options,
+        )
 
     @classmethod
     def from_scope(cls, scope: dict[str, Any], **options: Any) -> Connection:
         """The connection of an ASGI WebSocket scope (Channels' session and user when its
         middleware put them there). Reads the settings, so call it off the event loop."""
         options.setdefault("origin_allowed", origin_allowed(scope))
-        return cls(visitor=visitor_for_scope(scope),
-                   make_request=lambda path, query: request_from_scope(scope, path, query),
-                   **options)
+        return cls(
+            visitor=visitor_for_scope(scope),
+            make_request=lambda path, query: request_from_scope(scope, path, query),
+            **options,
+        )
 
 
-def page_request(request: HttpRequest, path: str | None = None,
-                 query: str | None = None) -> HttpRequest:
+def page_request(
+    request: HttpRequest, path: str | None = None, query: str | None = None
+) -> HttpRequest:
     """A GET of the page at ``path``/``query`` (default: ``request``'s own) from the visitor who
     sent ``request``: same cookies, session and user."""
     page = copy.copy(request)

@@ -18,8 +18,12 @@ from djust.public_state import reactive
 __all__ = ["event_handler", "live_view", "reactive"]
 
 
-def live_view(func: Callable[..., Any] | None = None, *, template_name: str | None = None,
-              template_string: str | None = None) -> Any:
+def live_view(
+    func: Callable[..., Any] | None = None,
+    *,
+    template_name: str | None = None,
+    template_string: str | None = None,
+) -> Any:
     """A LiveView written as a function that returns its state and handlers (``locals()``).
 
     The function runs at mount with ``(request, **url_kwargs)``. What it returns becomes the
@@ -41,8 +45,7 @@ def live_view(func: Callable[..., Any] | None = None, *, template_name: str | No
     """
 
     def build(f: Callable[..., Any]) -> Any:
-        cls = function_view_class(f, template_name=template_name,
-                                  template_string=template_string)
+        cls = function_view_class(f, template_name=template_name, template_string=template_string)
         view = cls.as_live_view()
         view.as_live_view = cls.as_live_view  # type: ignore[attr-defined]
         return view

@@ -20,13 +20,17 @@ from djust.handlers import call_handler, find_handler, handler_names
 if TYPE_CHECKING:
     from djust.live_view import LiveView
 
-def dispatch(view: LiveView, name: str, params: Mapping[str, Any],
-             target: str | None = None) -> Any:
+
+def dispatch(
+    view: LiveView, name: str, params: Mapping[str, Any], target: str | None = None
+) -> Any:
     """Run the handler ``name`` of ``view`` (or of its component ``target``) with ``params``."""
     if not isinstance(params, Mapping):
-        raise EventError(INVALID_PARAMS,
-                         f"{name}() was sent {type(params).__name__} params; events carry "
-                         f"a JSON object of parameters.")
+        raise EventError(
+            INVALID_PARAMS,
+            f"{name}() was sent {type(params).__name__} params; events carry "
+            f"a JSON object of parameters.",
+        )
     if target:
         component = find_component(view, target)
         if component is None:
@@ -66,14 +70,14 @@ def _suggestion(name: object, names: list[str]) -> str:
     return ""
 
 
-def unknown_event_message(view: LiveView, name: object,
-                          component: Component | None = None) -> str:
+def unknown_event_message(view: LiveView, name: object, component: Component | None = None) -> str:
     """Why ``name`` is not a handler of ``view`` (or ``component``), and what to do instead."""
     names = handler_names(view)
     where = type(view).__name__
     if component is not None:
-        where = (f"neither component {component.component_id!r} "
-                 f"({type(component).__name__}) nor {where}")
+        where = (
+            f"neither component {component.component_id!r} ({type(component).__name__}) nor {where}"
+        )
         names = sorted(set(names) | set(handler_names(component)))
     return (
         f"{where} has no event handler named {name!r}. Instead of calling an unmarked or "

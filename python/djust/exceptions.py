@@ -24,17 +24,37 @@ TEMPLATE_ERROR = "template_error"
 SERVER_ERROR = "server_error"
 
 ERROR_CODES = (
-    FRAME_TOO_LARGE, MALFORMED_FRAME, UNKNOWN_MESSAGE, INVALID_FIELD, FORBIDDEN_ORIGIN,
-    ALREADY_MOUNTED, NOT_MOUNTED, INVALID_TOKEN, UNKNOWN_EVENT, INVALID_PARAMS, UNKNOWN_TARGET,
-    INVALID_URL, INVALID_TRANSPORT, HANDLER_ERROR, TEMPLATE_ERROR, SERVER_ERROR,
+    FRAME_TOO_LARGE,
+    MALFORMED_FRAME,
+    UNKNOWN_MESSAGE,
+    INVALID_FIELD,
+    FORBIDDEN_ORIGIN,
+    ALREADY_MOUNTED,
+    NOT_MOUNTED,
+    INVALID_TOKEN,
+    UNKNOWN_EVENT,
+    INVALID_PARAMS,
+    UNKNOWN_TARGET,
+    INVALID_URL,
+    INVALID_TRANSPORT,
+    HANDLER_ERROR,
+    TEMPLATE_ERROR,
+    SERVER_ERROR,
 )
 
 
 class _TemplatePosition(Exception):
     """Where in which template an error is: shared by both template error types."""
 
-    def __init__(self, message: str, *, template_name: str | None, line: int | None,
-                 column: int | None, source_line: str) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        template_name: str | None,
+        line: int | None,
+        column: int | None,
+        source_line: str,
+    ) -> None:
         super().__init__(message)
         self.template_name = template_name
         self.line = line

@@ -65,8 +65,9 @@ class FunctionLiveView(LiveView):
         return super().find_event_handler(name)
 
 
-def function_view_class(function: Callable[..., Any], *, template_name: str | None,
-                        template_string: str | None) -> type[FunctionLiveView]:
+def function_view_class(
+    function: Callable[..., Any], *, template_name: str | None, template_string: str | None
+) -> type[FunctionLiveView]:
     """The LiveView class ``@live_view`` makes of ``function``."""
     if template_name is None and template_string is None:
         raise TypeError(

@@ -30,8 +30,9 @@ from djust.routes import Route
 from djust.session import LiveSession, error_frame, message_ref, parse_message
 
 
-def handle_post(cls: type, request: HttpRequest, initkwargs: dict[str, Any],
-                kwargs: dict[str, Any]) -> HttpResponse:
+def handle_post(
+    cls: type, request: HttpRequest, initkwargs: dict[str, Any], kwargs: dict[str, Any]
+) -> HttpResponse:
     """Answer one HTTP-fallback POST to the LiveView ``cls``."""
     page = page_request(request)
     session = LiveSession(Connection.from_request(page, socket=False))
@@ -45,9 +46,16 @@ def handle_post(cls: type, request: HttpRequest, initkwargs: dict[str, Any],
         message = parse_message(text)
         ref = message_ref(message)
         envelope = json.loads(text)
-        frames.extend(session.resume(Route(cls, kwargs, initkwargs), page,
-                                     envelope.get("token"), envelope.get("state"),
-                                     envelope.get("resync") is True, message["t"]))
+        frames.extend(
+            session.resume(
+                Route(cls, kwargs, initkwargs),
+                page,
+                envelope.get("token"),
+                envelope.get("state"),
+                envelope.get("resync") is True,
+                message["t"],
+            )
+        )
         frames.extend(session.run_message(message))
         snapshot = session.snapshot()
         redirected_to = session.view.__dict__.get("_redirected_to") if session.view else None
@@ -76,4 +84,3 @@ def _body(request: HttpRequest) -> str:
             "the request body is over Django's DATA_UPLOAD_MAX_MEMORY_SIZE. Instead of "
             "sending that much in one event, send less or raise that setting",
         ) from None
-

@@ -42,9 +42,13 @@ class Outcome:
     call: str = "render()"
 
 
-def mount_view(cls: type[LiveView], request: HttpRequest, url_kwargs: Mapping[str, Any],
-               initkwargs: Mapping[str, Any] | None = None,
-               flash: Mapping[str, str] | None = None) -> LiveView:
+def mount_view(
+    cls: type[LiveView],
+    request: HttpRequest,
+    url_kwargs: Mapping[str, Any],
+    initkwargs: Mapping[str, Any] | None = None,
+    flash: Mapping[str, str] | None = None,
+) -> LiveView:
     """A new ``cls`` for ``request``: constructed, ``mount``-ed and given its ``handle_params``.
 
     ``flash`` is what the previous view handed over (see :func:`carried_flash`); ``mount``
@@ -66,9 +70,13 @@ def render(view: LiveView, failure: Exception | None = None, call: str = "render
     return Outcome(view, html, view.drain_commands(), failure, call)
 
 
-def mount(cls: type[LiveView], request: HttpRequest, url_kwargs: Mapping[str, Any],
-          initkwargs: Mapping[str, Any] | None = None,
-          flash: Mapping[str, str] | None = None) -> Outcome:
+def mount(
+    cls: type[LiveView],
+    request: HttpRequest,
+    url_kwargs: Mapping[str, Any],
+    initkwargs: Mapping[str, Any] | None = None,
+    flash: Mapping[str, str] | None = None,
+) -> Outcome:
     """Mount a new ``cls`` (see :func:`mount_view`) and render it."""
     return render(mount_view(cls, request, url_kwargs, initkwargs, flash))
 
@@ -90,11 +98,13 @@ def run_info(view: LiveView, event: str, payload: Mapping[str, Any]) -> Outcome:
     return _run(view, f"handle_info({event!r})", view.handle_info, event, dict(payload))
 
 
-def run_async_result(view: LiveView, name: str, result: Any,
-                     error: BaseException | None) -> Outcome:
+def run_async_result(
+    view: LiveView, name: str, result: Any, error: BaseException | None
+) -> Outcome:
     """Deliver a background task's result to ``handle_async_result``, then render."""
-    return _run(view, f"handle_async_result({name!r})", view.handle_async_result, name, result,
-                error)
+    return _run(
+        view, f"handle_async_result({name!r})", view.handle_async_result, name, result, error
+    )
 
 
 def _run(view: LiveView, call: str, function: Any, *args: Any) -> Outcome:

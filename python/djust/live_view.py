@@ -158,8 +158,7 @@ class LiveView:
         """The bound handler ``name``; raises ``EventError('unknown_event')`` otherwise."""
         return events.view_handler_or_error(self, name)
 
-    def handle_event(self, name: str, params: Mapping[str, Any],
-                     target: str | None = None) -> Any:
+    def handle_event(self, name: str, params: Mapping[str, Any], target: str | None = None) -> Any:
         """Run the handler ``name`` with ``params`` bound to its signature.
 
         With a ``target`` (a component id, from ``dj-target`` or the enclosing
@@ -253,5 +252,3 @@ class LiveView:
         view.__doc__ = cls.__doc__
         view.__module__ = cls.__module__
         return view
-
-

@@ -89,8 +89,7 @@ def first_render(view: LiveView, request: HttpRequest) -> FirstRender:
     return FirstRender(html.replace(TOKEN_PLACEHOLDER, token), token, visitor, new_cookie)
 
 
-def page_response(view: LiveView, request: HttpRequest,
-                  forget_flash: bool = False) -> HttpResponse:
+def page_response(view: LiveView, request: HttpRequest, forget_flash: bool = False) -> HttpResponse:
     """The full-page HTTP response for the mounted ``view``, its token bound to the visitor; a
     ``redirect``/``live_redirect``/``live_patch`` queued while mounting is an HTTP redirect.
     ``forget_flash``: the page showed the flash a cookie carried (see :func:`carry_flash`)."""
@@ -113,18 +112,26 @@ _FLASH_SALT = "djust.flash"
 _FLASH_MAX_AGE = 60
 
 
-def carry_flash(response: HttpResponse, request: HttpRequest, to: str,
-                flash: dict[str, str]) -> None:
+def carry_flash(
+    response: HttpResponse, request: HttpRequest, to: str, flash: dict[str, str]
+) -> None:
     """Let the page load of ``to`` that follows ``response`` show ``flash``."""
-    response.set_signed_cookie(FLASH_COOKIE, json.dumps({"to": to, "flash": flash}),
-                               salt=_FLASH_SALT, max_age=_FLASH_MAX_AGE, httponly=True,
-                               samesite="Lax", secure=request.is_secure())
+    response.set_signed_cookie(
+        FLASH_COOKIE,
+        json.dumps({"to": to, "flash": flash}),
+        salt=_FLASH_SALT,
+        max_age=_FLASH_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
 
 
 def flash_from_cookie(request: HttpRequest) -> dict[str, str] | None:
     """The flash :func:`carry_flash` sent along to this page, if this is its page load."""
-    text = request.get_signed_cookie(FLASH_COOKIE, default=None, salt=_FLASH_SALT,
-                                     max_age=_FLASH_MAX_AGE)
+    text = request.get_signed_cookie(
+        FLASH_COOKIE, default=None, salt=_FLASH_SALT, max_age=_FLASH_MAX_AGE
+    )
     if text is None:
         return None
     try:
@@ -140,7 +147,7 @@ def flash_from_cookie(request: HttpRequest) -> dict[str, str] | None:
 def _wrap_fragment(title: str, content: str, request: HttpRequest | None) -> str:
     """A minimal page around a template that is not a page of its own."""
     return (
-        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n{djust_scripts({'request': request})}\n</head>\n<body>\n"
         f'<div dj-view="{TOKEN_PLACEHOLDER}" dj-root>{content}</div>\n</body>\n</html>\n'
     )

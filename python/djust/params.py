@@ -239,8 +239,9 @@ def signature_of(handler: Callable[..., Any]) -> tuple[tuple[inspect.Parameter, 
     return _signature(func)[1:]
 
 
-def bind(handler: Callable[..., Any], handler_name: str, params: Mapping[str, Any]
-         ) -> dict[str, Any]:
+def bind(
+    handler: Callable[..., Any], handler_name: str, params: Mapping[str, Any]
+) -> dict[str, Any]:
     """Keyword arguments for ``handler`` from an event's params.
 
     Values are coerced to the parameters' annotations (``"7"`` → ``7`` for ``int``, a list of
@@ -257,8 +258,7 @@ def bind(handler: Callable[..., Any], handler_name: str, params: Mapping[str, An
         if parameter.kind is inspect.Parameter.VAR_KEYWORD:
             accepts_extra = True
             continue
-        if parameter.kind in (inspect.Parameter.VAR_POSITIONAL,
-                              inspect.Parameter.POSITIONAL_ONLY):
+        if parameter.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.POSITIONAL_ONLY):
             continue
         named.add(name)
         if name not in params:
@@ -267,7 +267,7 @@ def bind(handler: Callable[..., Any], handler_name: str, params: Mapping[str, An
                     INVALID_PARAMS,
                     f"{handler_name}() needs the parameter '{name}', which the event did not "
                     f"send. Instead of leaving it out, send it from the element "
-                    f"(data-{name.replace('_', '-')}=\"...\" or dj-value-"
+                    f'(data-{name.replace("_", "-")}="..." or dj-value-'
                     f"{name.replace('_', '-')}=\"...\"), or give '{name}' a default.",
                 )
             continue

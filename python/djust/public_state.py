@@ -27,8 +27,11 @@ def public_state(obj: object, base: type) -> dict[str, Any]:
     below ``base`` included, and ``@reactive`` properties."""
     context: dict[str, Any] = {}
     for klass in reversed(type(obj).__mro__):
-        if klass is object or klass is base or (isinstance(klass, type)
-                                                 and issubclass(base, klass)):
+        if (
+            klass is object
+            or klass is base
+            or (isinstance(klass, type) and issubclass(base, klass))
+        ):
             continue
         for name, value in vars(klass).items():
             if name.startswith("_") or name in CONFIG_NAMES:

@@ -99,8 +99,12 @@ def checked_url(url: Any, *, allow_external: bool) -> str:
             return url
         raise NavigationError(
             f"{url!r} is not a path on this site. Instead of another site's URL, pass a path "
-            f"such as '/items/3/'" + ("; redirect() accepts http(s) URLs." if not allow_external
-                                      else ", or an http(s) URL.")
+            f"such as '/items/3/'"
+            + (
+                "; redirect() accepts http(s) URLs."
+                if not allow_external
+                else ", or an http(s) URL."
+            )
         )
     if not url.startswith(("/", "?")):
         raise NavigationError(

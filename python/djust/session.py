@@ -116,21 +116,27 @@ class LiveSession:
         self.last_failure = None
         handler = self._handlers.get(message["t"])
         if handler is None:
-            raise EventError(UNKNOWN_MESSAGE,
-                             f"this server does not handle {message['t']!r} messages")
+            raise EventError(
+                UNKNOWN_MESSAGE, f"this server does not handle {message['t']!r} messages"
+            )
         return handler(message)
 
     def handle_info(self, event: str, payload: Mapping[str, Any]) -> list[str]:
         """Deliver a message the server started (pub/sub, a timer) to the view's
         ``handle_info(event, payload)``; the patch (``ref`` null) and the view's commands."""
-        return self._call(lambda: self._outcome_frames(
-            None, run_info(self._require_view(), event, payload)))
+        return self._call(
+            lambda: self._outcome_frames(None, run_info(self._require_view(), event, payload))
+        )
 
-    def handle_async_result(self, name: str, result: Any,
-                            error: BaseException | None = None) -> list[str]:
+    def handle_async_result(
+        self, name: str, result: Any, error: BaseException | None = None
+    ) -> list[str]:
         """Deliver a background task's result to the view's ``handle_async_result``."""
-        return self._call(lambda: self._outcome_frames(
-            None, run_async_result(self._require_view(), name, result, error)))
+        return self._call(
+            lambda: self._outcome_frames(
+                None, run_async_result(self._require_view(), name, result, error)
+            )
+        )
 
     def render(self) -> list[str]:
         """Render the view again (its state changed outside any handler): the patch, ``ref``
@@ -144,8 +150,15 @@ class LiveSession:
 
     # --- the HTTP fallback's view, between requests -------------------------------------------
 
-    def resume(self, route: Route, request: HttpRequest, token_text: Any, state: Any,
-               resync: bool, message_type: str = "event") -> list[str]:
+    def resume(
+        self,
+        route: Route,
+        request: HttpRequest,
+        token_text: Any,
+        state: Any,
+        resync: bool,
+        message_type: str = "event",
+    ) -> list[str]:
         """Mount ``route``'s view for one HTTP-fallback request (``request``: a GET of the
         page) and give it the state the browser carried (``state``: the previous reply's
         :meth:`snapshot`, ``None`` on the first POST).
@@ -179,19 +192,28 @@ class LiveSession:
     def snapshot(self) -> str:
         """The signed snapshot of the view's public state, for the HTTP fallback's reply."""
         view = self._require_view()
-        return snapshots.snapshot(view, view_key(type(view)), self.connection.visitor.binding(),
-                                  page_digest(self._tree.root_inner_html()))
+        return snapshots.snapshot(
+            view,
+            view_key(type(view)),
+            self.connection.visitor.binding(),
+            page_digest(self._tree.root_inner_html()),
+        )
 
     # --- messages ---------------------------------------------------------------------------
 
     def _mount(self, message: MountMessage) -> list[str]:
         if not self.connection.socket:
-            raise EventError(INVALID_TRANSPORT,
-                             "the HTTP fallback takes event, params and navigate messages; a "
-                             "mount needs no message, the first event carries the view token")
+            raise EventError(
+                INVALID_TRANSPORT,
+                "the HTTP fallback takes event, params and navigate messages; a "
+                "mount needs no message, the first event carries the view token",
+            )
         if not self.connection.origin_allowed:
-            raise EventError(FORBIDDEN_ORIGIN, "this server does not accept sockets from the "
-                             "page's origin; add its host to ALLOWED_HOSTS")
+            raise EventError(
+                FORBIDDEN_ORIGIN,
+                "this server does not accept sockets from the "
+                "page's origin; add its host to ALLOWED_HOSTS",
+            )
         if self.view is not None:
             raise EventError(ALREADY_MOUNTED, "this socket already has a mounted view")
         token = tokens.verify(message.get("token"), self.connection.visitor)
@@ -208,14 +230,20 @@ class LiveSession:
             if route is not None and route.view_class is cls:
                 path, query = moved.path, moved.query
         route = self.connection.resolve(path)
-        kwargs, initkwargs = ((route.kwargs, route.initkwargs)
-                              if route is not None and route.view_class is cls else ({}, {}))
+        kwargs, initkwargs = (
+            (route.kwargs, route.initkwargs)
+            if route is not None and route.view_class is cls
+            else ({}, {})
+        )
         view = mount_view(cls, self.connection.make_request(path, query), kwargs, initkwargs)
         outcome = _rendered(view)
         self._tree = _core.LiveTree(outcome.html)
         self.view = view
-        stale = (message.get("reconnect") or (path, query) != (token.path, token.query)
-                 or page_digest(outcome.html) != token.digest)
+        stale = (
+            message.get("reconnect")
+            or (path, query) != (token.path, token.query)
+            or page_digest(outcome.html) != token.digest
+        )
         mounted = _core.frame_mounted(self._tree.root_inner_html() if stale else None)
         return [mounted, *command_frames(outcome.commands, type(view).__name__)]
 
@@ -229,20 +257,34 @@ class LiveSession:
         route = self.connection.resolve(parts.path)
         if route is None or route.view_class is None:
             return [_core.frame_redirect(url)]
-        view = mount_view(route.view_class, self.connection.make_request(parts.path, parts.query),
-                          route.kwargs, route.initkwargs, flash=carried_flash(self.view, url))
+        view = mount_view(
+            route.view_class,
+            self.connection.make_request(parts.path, parts.query),
+            route.kwargs,
+            route.initkwargs,
+            flash=carried_flash(self.view, url),
+        )
         outcome = _rendered(view)
         tree = _core.LiveTree(outcome.html)
-        token = tokens.issue(view=view_key(route.view_class), path=parts.path, query=parts.query,
-                             digest=page_digest(outcome.html), visitor=self.connection.visitor)
+        token = tokens.issue(
+            view=view_key(route.view_class),
+            path=parts.path,
+            query=parts.query,
+            digest=page_digest(outcome.html),
+            visitor=self.connection.visitor,
+        )
         # Only now does the new view replace the old: a mount that raised leaves the page as is.
         self.view, self._tree = view, tree
         mounted = _core.frame_mounted(tree.root_inner_html(), page_title(outcome.html), token)
         return [mounted, *command_frames(outcome.commands, type(view).__name__)]
 
     def _event(self, message: EventMessage) -> list[str]:
-        outcome = run_event(self._require_view(), message["name"],
-                            message.get("params") or {}, message.get("target"))
+        outcome = run_event(
+            self._require_view(),
+            message["name"],
+            message.get("params") or {},
+            message.get("target"),
+        )
         return self._outcome_frames(message.get("ref"), outcome)
 
     def _params(self, message: ParamsMessage) -> list[str]:
@@ -270,18 +312,20 @@ class LiveSession:
         name = type(outcome.view).__name__
         patch = self._tree.patch_frame(ref, outcome.html)
         if config.get("debug_vdom"):
-            config.vdom_logger().debug("%s.%s -> %s", name,
-                                       outcome.call, _patches_of(patch))
+            config.vdom_logger().debug("%s.%s -> %s", name, outcome.call, _patches_of(patch))
         frames = [patch, *command_frames(outcome.commands, name)]
         if outcome.failure is not None:
             self.last_failure = outcome.failure
-            frames.append(_core.frame_error(
-                ref, HANDLER_ERROR,
-                f"{outcome.call} raised {public_message(outcome.failure)}"))
+            frames.append(
+                _core.frame_error(
+                    ref, HANDLER_ERROR, f"{outcome.call} raised {public_message(outcome.failure)}"
+                )
+            )
         return frames
 
-    def _call(self, work: Callable[[], list[str]],
-              ref: Callable[[], int | None] = lambda: None) -> list[str]:
+    def _call(
+        self, work: Callable[[], list[str]], ref: Callable[[], int | None] = lambda: None
+    ) -> list[str]:
         self.last_failure = None
         try:
             result: list[str] = self.connection.guard(work)
@@ -316,7 +360,7 @@ def _rendered(view: LiveView) -> Outcome:
 
 def _patches_of(frame: str) -> str:
     """The patch list of a patch frame, as the frame carries it (``patches`` is its last key)."""
-    return frame[frame.index('"patches":') + len('"patches":'):-1]
+    return frame[frame.index('"patches":') + len('"patches":') : -1]
 
 
 def error_frame(ref: int | None, err: Exception, view: LiveView | None) -> str:
@@ -330,13 +374,15 @@ def error_frame(ref: int | None, err: Exception, view: LiveView | None) -> str:
         return _core.frame_error(ref, err.code, err.message)
     if isinstance(err, (TemplateSyntaxError, TemplateRenderError)):
         logger.error("djust: template error in %s: %s", name, err)
-        return _core.frame_error(ref, TEMPLATE_ERROR,
-                                 f"the page of {name} could not be rendered: "
-                                 f"{public_message(err)}")
+        return _core.frame_error(
+            ref, TEMPLATE_ERROR, f"the page of {name} could not be rendered: {public_message(err)}"
+        )
     logger.error("djust: error in %s handling a frame", name, exc_info=err)
-    return _core.frame_error(ref, SERVER_ERROR,
-                             f"the server failed while {name} handled this message: "
-                             f"{public_message(err)}")
+    return _core.frame_error(
+        ref,
+        SERVER_ERROR,
+        f"the server failed while {name} handled this message: {public_message(err)}",
+    )
 
 
 def public_message(err: BaseException) -> str:

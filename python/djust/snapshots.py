@@ -49,8 +49,12 @@ class Unserialisable(TypeError):
 
 def _encode(value: Any) -> Any:
     if isinstance(value, Component):
-        return {TAG: "component", "c": qualified_name(type(value)), "id": value.component_id,
-                "v": {name: _encode(item) for name, item in _component_attrs(value)}}
+        return {
+            TAG: "component",
+            "c": qualified_name(type(value)),
+            "id": value.component_id,
+            "v": {name: _encode(item) for name, item in _component_attrs(value)},
+        }
     kind = type(value)
     if value is None or kind in (bool, int, str):
         return value
@@ -110,8 +114,11 @@ def _decode(value: Any, current: Any = None) -> Any:
 
 
 def _component_attrs(component: Component) -> list[tuple[str, Any]]:
-    return [(name, item) for name, item in vars(component).items()
-            if not name.startswith("_") and name != "component_id"]
+    return [
+        (name, item)
+        for name, item in vars(component).items()
+        if not name.startswith("_") and name != "component_id"
+    ]
 
 
 def _decode_component(data: dict[str, Any], current: Any) -> Component:
@@ -171,8 +178,12 @@ def snapshot(view: Any, view_name: str, visitor: str, digest: str) -> str:
                 ) from None
             if (where, str(err)) not in _warned:
                 _warned.add((where, str(err)))
-                logger.warning("djust: %s holds %s, which the HTTP fallback cannot carry; "
-                               "mount() recomputes it on every event", where, err)
+                logger.warning(
+                    "djust: %s holds %s, which the HTTP fallback cannot carry; "
+                    "mount() recomputes it on every event",
+                    where,
+                    err,
+                )
     payload = {"v": view_name, "u": visitor, "h": digest, "s": values}
     return signing.dumps(payload, salt=SALT, compress=True)
 
@@ -189,8 +200,10 @@ def restore(view: Any, view_name: str, visitor: str, text: Any) -> str:
         payload = signing.loads(text, salt=SALT, max_age=config.get("token_max_age"))
         if payload["v"] != view_name or payload["u"] != visitor:
             raise TokenError("the state snapshot belongs to another view or visitor")
-        values = {name: decode_value(data, getattr(view, name, None))
-                  for name, data in payload["s"].items()}
+        values = {
+            name: decode_value(data, getattr(view, name, None))
+            for name, data in payload["s"].items()
+        }
         digest = str(payload["h"])
     except signing.SignatureExpired:
         raise TokenError("the state snapshot has expired; reload the page") from None

@@ -49,13 +49,49 @@ __all__ = ["Element", "LiveViewTestClient", "SelectorError"]
 
 # --- the page as a tree of elements ---------------------------------------------------------
 
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "source", "track", "wbr"})
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 # An open element of the key's kind is closed by a new start tag of one of these (HTML's
 # implied end tags, the common cases).
 _CLOSED_BY = {
-    "p": frozenset({"p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "form",
-                    "section", "article", "header", "footer", "nav", "pre", "blockquote"}),
+    "p": frozenset(
+        {
+            "p",
+            "div",
+            "ul",
+            "ol",
+            "table",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "form",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "nav",
+            "pre",
+            "blockquote",
+        }
+    ),
     "li": frozenset({"li"}),
     "option": frozenset({"option", "optgroup"}),
     "tr": frozenset({"tr"}),
@@ -148,8 +184,9 @@ class _TreeBuilder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         while len(self.stack) > 1 and tag in _CLOSED_BY.get(self.stack[-1].tag, ()):
             self.stack.pop()
-        element = Element(tag, {k: (v if v is not None else "") for k, v in attrs},
-                          parent=self.stack[-1])
+        element = Element(
+            tag, {k: (v if v is not None else "") for k, v in attrs}, parent=self.stack[-1]
+        )
         self.stack[-1].children.append(element)
         if tag not in _VOID:
             self.stack.append(element)
@@ -193,7 +230,8 @@ class _Compound:
     pseudos: list[tuple[str, str | None]] = field(default_factory=list)
 
 
-_TOKEN_RE = re.compile(r"""
+_TOKEN_RE = re.compile(
+    r"""
     (?P<ws>\s*[>+~]\s*|\s+)
   | (?P<tag>\*|[a-zA-Z][\w-]*)
   | \#(?P<id>[\w-]+)
@@ -202,10 +240,25 @@ _TOKEN_RE = re.compile(r"""
       (?:(?P<op>[~|^$*]?=)\s*
          (?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\]\s]+))\s*)?\]
   | :(?P<pseudo>[\w-]+)(?:\((?P<arg>[^)]*)\))?
-""", re.X)
+""",
+    re.X,
+)
 
-_PSEUDOS = frozenset({"first-child", "last-child", "nth-child", "nth-of-type", "not", "checked",
-                      "disabled", "empty", "first-of-type", "last-of-type", "has-text"})
+_PSEUDOS = frozenset(
+    {
+        "first-child",
+        "last-child",
+        "nth-child",
+        "nth-of-type",
+        "not",
+        "checked",
+        "disabled",
+        "empty",
+        "first-of-type",
+        "last-of-type",
+        "has-text",
+    }
+)
 
 
 def parse_selector(selector: str) -> list[list[tuple[str, _Compound]]]:
@@ -241,8 +294,10 @@ def parse_selector(selector: str) -> list[list[tuple[str, _Compound]]]:
             elif match.group("cls"):
                 current.classes.append(match.group("cls"))
             elif match.group("attr"):
-                value = next((match.group(g) for g in ("dq", "sq", "bare")
-                              if match.group(g) is not None), None)
+                value = next(
+                    (match.group(g) for g in ("dq", "sq", "bare") if match.group(g) is not None),
+                    None,
+                )
                 current.attrs.append((match.group("attr").lower(), match.group("op"), value))
             else:
                 name = match.group("pseudo")
@@ -374,7 +429,7 @@ def _matches(element: Element, steps: list[tuple[str, _Compound]]) -> bool:
                 node = node.parent
             return False
         siblings = _siblings(el)
-        before = siblings[:siblings.index(el)]
+        before = siblings[: siblings.index(el)]
         if combinator == "+":
             return bool(before) and match_from(before[-1], index - 1)
         return any(match_from(s, index - 1) for s in before)  # "~"
@@ -483,9 +538,15 @@ class LiveViewTestClient:
     client does.
     """
 
-    def __init__(self, view: type[LiveView] | str | Any, url: str | None = None, *,
-                 user: Any = None, session: Mapping[str, Any] | None = None,
-                 **url_kwargs: Any) -> None:
+    def __init__(
+        self,
+        view: type[LiveView] | str | Any,
+        url: str | None = None,
+        *,
+        user: Any = None,
+        session: Mapping[str, Any] | None = None,
+        **url_kwargs: Any,
+    ) -> None:
         self.user = user
         self._session_data = dict(session or {})
         self._session: Any = None
@@ -512,8 +573,10 @@ class LiveViewTestClient:
             )
         url = url or "/"
         kwargs = url_kwargs or self._resolved_kwargs(url, cls)
-        self._isolated = (urlsplit(url).path,
-                          Route(cls, dict(kwargs), dict(getattr(view, "view_initkwargs", {}))))
+        self._isolated = (
+            urlsplit(url).path,
+            Route(cls, dict(kwargs), dict(getattr(view, "view_initkwargs", {}))),
+        )
         self._open(url, push=True)
 
     # --- reading the page ------------------------------------------------------------------
@@ -578,8 +641,9 @@ class LiveViewTestClient:
         patches it produced. (A parameter called ``target`` goes through ``send_event``.)"""
         return self.send_event(name, params, target=target)
 
-    def send_event(self, name: str, params: Mapping[str, Any] | None = None,
-                   target: str | None = None) -> list[Any]:
+    def send_event(
+        self, name: str, params: Mapping[str, Any] | None = None, target: str | None = None
+    ) -> list[Any]:
         """Send the event ``name`` with a dict of params, as an event frame would."""
         self._check_live()
         # Params cross the wire as JSON: what cannot be sent cannot be tested either.
@@ -599,8 +663,10 @@ class LiveViewTestClient:
             self.navigate(link.attrs["dj-navigate"] or link.attrs.get("href", ""))
             return self.patches
         if clickable is None:
-            raise AssertionError(f"{selector!r} ({element!r}) has no dj-click, dj-patch or "
-                                 f"dj-navigate, nor an ancestor with one")
+            raise AssertionError(
+                f"{selector!r} ({element!r}) has no dj-click, dj-patch or "
+                f"dj-navigate, nor an ancestor with one"
+            )
         return self._element_event(clickable, "dj-click", params)
 
     def input(self, selector: str, value: Any) -> list[Any]:
@@ -628,8 +694,7 @@ class LiveViewTestClient:
         data.update(values)
         self._typed = {k: v for k, v in self._typed.items() if k[0] != _form_key(form, self.page)}
         params = {**event_params(form), **data}
-        return self.send_event(form.attrs["dj-submit"], params,
-                               target=event_target(form))
+        return self.send_event(form.attrs["dj-submit"], params, target=event_target(form))
 
     def keydown(self, selector: str, key: str, value: Any = None) -> list[Any]:
         """Press ``key`` in ``selector``: its ``dj-keydown`` event (if its ``dj-key`` filter
@@ -724,10 +789,17 @@ class LiveViewTestClient:
         self._url = request.get_full_path()
         self.title = page_title(loaded.html)
         self.redirected_to = None
-        self._live = LiveSession(Connection(
-            visitor=loaded.visitor, make_request=self._page_request, resolve=self._resolve))
-        self._apply(self._live.handle_frame(json.dumps(
-            {"t": "mount", "token": loaded.token, "url": self._url})), mounting=True)
+        self._live = LiveSession(
+            Connection(
+                visitor=loaded.visitor, make_request=self._page_request, resolve=self._resolve
+            )
+        )
+        self._apply(
+            self._live.handle_frame(
+                json.dumps({"t": "mount", "token": loaded.token, "url": self._url})
+            ),
+            mounting=True,
+        )
         if self._live is not None and self.redirected_to is None:
             if push or not self._history:
                 self._push_history(type(self.view))
@@ -743,8 +815,9 @@ class LiveViewTestClient:
         if self._resolve(parts.path) is None and routes.match(parts.path) is None:
             raise AssertionError(f"{url!r} does not resolve to any view")
         self._url = parts.path + (f"?{parts.query}" if parts.query else "")
-        frames = self._connected().handle_frame(json.dumps(
-            {"t": "navigate", "ref": self._ref(), "url": self._url}))
+        frames = self._connected().handle_frame(
+            json.dumps({"t": "navigate", "ref": self._ref(), "url": self._url})
+        )
         self._apply(frames, mounting=True)
         if self.redirected_to is None and self._live is not None:
             if push or not self._history:
@@ -802,8 +875,9 @@ class LiveViewTestClient:
                 else:
                     self._push_history(type(self.view))
             elif kind == "live_redirect":
-                self._navigate(urljoin(self._url, frame["to"]),
-                               push=not (frame.get("replace") or mounting))
+                self._navigate(
+                    urljoin(self._url, frame["to"]), push=not (frame.get("replace") or mounting)
+                )
                 return patches
             elif kind == "redirect":
                 self.redirected_to = frame["to"]
@@ -856,25 +930,23 @@ class LiveViewTestClient:
         return dict(route.kwargs) if route is not None and route.view_class is cls else {}
 
     def _push_history(self, cls: type) -> None:
-        del self._history[self._position + 1:]
+        del self._history[self._position + 1 :]
         self._history.append(_HistoryEntry(self._url, cls))
         self._position = len(self._history) - 1
 
-    def _element_event(self, element: Element, binding: str, extra: Mapping[str, Any]
-                       ) -> list[Any]:
+    def _element_event(self, element: Element, binding: str, extra: Mapping[str, Any]) -> list[Any]:
         params = {**event_params(element), **extra}
-        return self.send_event(element.attrs[binding], params,
-                               target=event_target(element))
+        return self.send_event(element.attrs[binding], params, target=event_target(element))
 
-    def _field_event(self, selector: str, value: Any, binding: str, *, required: bool
-                     ) -> list[Any]:
+    def _field_event(self, selector: str, value: Any, binding: str, *, required: bool) -> list[Any]:
         element = self.find(selector)
         self._remember_typed(element, value)
         bound = element.closest(f"[{binding}]")
         if bound is None:
             if required:
-                raise AssertionError(f"{selector!r} ({element!r}) has no {binding}, nor a form "
-                                     f"with one")
+                raise AssertionError(
+                    f"{selector!r} ({element!r}) has no {binding}, nor a form with one"
+                )
             return []
         if bound.tag == "form":
             data = form_values(bound)
@@ -918,5 +990,3 @@ def _form_key(form: Element, page: Element) -> int:
     """A form's identity across renders: its position among the page's forms."""
     forms = [e for e in page.iter() if e.tag == "form"]
     return forms.index(form) if form in forms else -1
-
-

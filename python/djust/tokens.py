@@ -32,7 +32,6 @@ VISITOR_MAX_AGE = 365 * 24 * 3600
 _BINDING_SALT = "djust.visitor-binding"
 
 
-
 class _NoUserInfo:
     """The user of a socket whose scope says nothing about it (no ``AuthMiddlewareStack``)."""
 
@@ -115,15 +114,29 @@ class ViewToken:
 
 def sign(token: ViewToken) -> str:
     """The token as a URL-safe signed string, ready for ``dj-view="..."``."""
-    payload = {"v": token.view, "p": token.path, "q": token.query, "h": token.digest,
-               "u": token.visitor, "a": token.user}
+    payload = {
+        "v": token.view,
+        "p": token.path,
+        "q": token.query,
+        "h": token.digest,
+        "u": token.visitor,
+        "a": token.user,
+    }
     return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
 
 
 def issue(view: str, path: str, query: str, digest: str, visitor: Visitor) -> str:
     """A signed token for the view class named ``view`` at ``path``, bound to ``visitor``."""
-    return sign(ViewToken(view=view, path=path, query=query, digest=digest,
-                          visitor=visitor.binding(), user=visitor.user_binding() or ""))
+    return sign(
+        ViewToken(
+            view=view,
+            path=path,
+            query=query,
+            digest=digest,
+            visitor=visitor.binding(),
+            user=visitor.user_binding() or "",
+        )
+    )
 
 
 def verify(value: Any, visitor: Visitor | None) -> ViewToken:
@@ -138,8 +151,14 @@ def verify(value: Any, visitor: Visitor | None) -> ViewToken:
     except signing.BadSignature:
         raise TokenError("the view token is not valid (was SECRET_KEY changed?)") from None
     try:
-        token = ViewToken(view=payload["v"], path=payload["p"], query=payload["q"],
-                          digest=payload["h"], visitor=payload["u"], user=payload.get("a", ""))
+        token = ViewToken(
+            view=payload["v"],
+            path=payload["p"],
+            query=payload["q"],
+            digest=payload["h"],
+            visitor=payload["u"],
+            user=payload.get("a", ""),
+        )
     except (KeyError, TypeError):
         raise TokenError("the view token is not a djust view token") from None
     known = visitor.bindings() if visitor is not None else frozenset()

@@ -32,7 +32,8 @@ class LiveViewConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         connection = await sync_to_async(Connection.from_scope)(
-            self.scope, guard=with_fresh_db_connections)
+            self.scope, guard=with_fresh_db_connections
+        )
         if not connection.origin_allowed:
             await self.close(code=CLOSE_FORBIDDEN_ORIGIN)
             return
@@ -41,20 +42,25 @@ class LiveViewConsumer(AsyncWebsocketConsumer):
         self._handle_info = sync_to_async(self.session.handle_info)
         await self.accept()
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None,
-                      **kwargs: Any) -> None:
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
         if text_data is None:
-            await self.send(text_data=_core.frame_error(
-                None, MALFORMED_FRAME,
-                "binary frames are not accepted here; send JSON text frames",
-            ))
+            await self.send(
+                text_data=_core.frame_error(
+                    None,
+                    MALFORMED_FRAME,
+                    "binary frames are not accepted here; send JSON text frames",
+                )
+            )
             return
         await self._send_all(await self._handle_frame(text_data))
 
     async def djust_info(self, message: dict[str, Any]) -> None:
         """A channel-layer message for the view's ``handle_info``."""
-        await self._send_all(await self._handle_info(message["event"],
-                                                     message.get("payload") or {}))
+        await self._send_all(
+            await self._handle_info(message["event"], message.get("payload") or {})
+        )
 
     async def _send_all(self, frames: list[str]) -> None:
         for frame in frames:

@@ -8,16 +8,31 @@ from djust.exceptions import EventError
 from djust.params import bind
 
 
-def handler(count: int, ratio: float = 1.0, flag: bool = False, label: str = "",
-            maybe: int | None = None, tags: list | None = None):  # noqa: UP007
+def handler(
+    count: int,
+    ratio: float = 1.0,
+    flag: bool = False,
+    label: str = "",
+    maybe: int | None = None,
+    tags: list | None = None,
+):  # noqa: UP007
     pass
 
 
 def test_strings_from_the_dom_become_the_annotated_types():
-    kwargs = bind(handler, "handler", {"count": "3", "ratio": "0.5", "flag": "true",
-                                       "label": 7, "maybe": "4", "tags": ["a"]})
-    assert kwargs == {"count": 3, "ratio": 0.5, "flag": True, "label": "7", "maybe": 4,
-                      "tags": ["a"]}
+    kwargs = bind(
+        handler,
+        "handler",
+        {"count": "3", "ratio": "0.5", "flag": "true", "label": 7, "maybe": "4", "tags": ["a"]},
+    )
+    assert kwargs == {
+        "count": 3,
+        "ratio": 0.5,
+        "flag": True,
+        "label": "7",
+        "maybe": 4,
+        "tags": ["a"],
+    }
 
 
 def test_json_values_pass_through_and_none_fits_optional():

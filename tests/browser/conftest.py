@@ -20,10 +20,16 @@ def demo_server(database: Path, **env: str) -> Iterator[str]:
     """Serve the demo (migrated into ``database``) with ``env``; yields its base URL."""
     env = {"DJANGO_DEBUG": "0", "PYTHONPATH": str(DEMO), "DJUST_DEMO_DB": str(database), **env}
     if not database.exists():
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=DEMO,
-                       env=project_env(env), check=True, capture_output=True)
-    with uvicorn_server(DEMO, "demo_project.asgi:application", env=env,
-                        ready_path="/counter/") as base:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=DEMO,
+            env=project_env(env),
+            check=True,
+            capture_output=True,
+        )
+    with uvicorn_server(
+        DEMO, "demo_project.asgi:application", env=env, ready_path="/counter/"
+    ) as base:
         yield base
 
 

@@ -13,7 +13,6 @@ pytestmark = pytest.mark.browser
 WAIT = 3_000
 
 
-
 def test_the_first_response_marks_every_component(demo_url, page):
     open_page(page, demo_url + "/components/")
     for component in ("notice", "apples", "pears", "badge"):
@@ -26,7 +25,8 @@ def test_the_parent_resets_its_children(demo_url, page):
     page.click("#reset")
     expect(page.locator("#last-change")).to_have_text("Last change: reset", timeout=WAIT)
     expect(page.locator("[data-component-id=notice] .djust-alert-message")).to_have_text(
-        "Counters reset.")
+        "Counters reset."
+    )
 
 
 def test_counters_keep_their_own_state_and_tell_the_parent(demo_url, page):

@@ -31,8 +31,14 @@ def test_counter_goes_below_zero_with_a_structural_change(demo_url, page):
 def test_the_index_links_every_page(demo_url, page):
     open_page(page, demo_url + "/")
     links = page.locator("li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert links == ["/counter/", "/counter/inline/", "/todo/", "/search/", "/shop/",
-                     "/components/"]
+    assert links == [
+        "/counter/",
+        "/counter/inline/",
+        "/todo/",
+        "/search/",
+        "/shop/",
+        "/components/",
+    ]
 
 
 def test_the_browsers_icon_request_is_answered_without_an_error(demo_url, page):

@@ -27,7 +27,8 @@ def test_typing_searches_once_when_typing_pauses(demo_url, page):
     # Four keystrokes, well inside the 300 ms debounce: one search (a loaded machine may
     # stretch a pause past it once), never one per key.
     expect(page.locator("#status")).to_have_text(
-        re.compile(r"^4 found for “lamp” · [12] searches$"), timeout=WAIT)
+        re.compile(r"^4 found for “lamp” · [12] searches$"), timeout=WAIT
+    )
     names = page.locator("#results .name").all_inner_texts()
     assert names == ["Desk Lamp", "Lamp Dimmer", "Lava Lamp Mug", "Solar Garden Lamp"]
     page.fill("#search", "")

@@ -16,7 +16,6 @@ pytestmark = pytest.mark.browser
 WAIT = 3_000
 
 
-
 def test_filters_in_the_url_render_on_the_first_request(demo_url):
     html = urllib.request.urlopen(demo_url + "/shop/?category=books&sort=price").read().decode()
     assert "8 products in books, by price" in html
@@ -37,21 +36,18 @@ def test_dj_patch_filters_without_a_reload(demo_url, page):
     expect(page.locator("#showing")).to_have_text("8 products in books, by name", timeout=WAIT)
     assert page.url.endswith("/shop/?category=books&sort=name")
     page.click("#sort-price")
-    expect(page.locator("#showing")).to_have_text("8 products in books, by price",
-                                                  timeout=WAIT)
+    expect(page.locator("#showing")).to_have_text("8 products in books, by price", timeout=WAIT)
     page.go_back()
     expect(page.locator("#showing")).to_have_text("8 products in books, by name", timeout=WAIT)
     page.go_forward()
-    expect(page.locator("#showing")).to_have_text("8 products in books, by price",
-                                                  timeout=WAIT)
+    expect(page.locator("#showing")).to_have_text("8 products in books, by price", timeout=WAIT)
     assert page.evaluate("window.__sameDocument") is True
 
 
 def test_live_patch_from_a_handler_moves_the_address_bar(demo_url, page):
     open_page(page, demo_url + "/shop/?category=kitchen")
     page.click("#cheapest")
-    expect(page.locator("#showing")).to_have_text("8 products in kitchen, by price",
-                                                  timeout=WAIT)
+    expect(page.locator("#showing")).to_have_text("8 products in kitchen, by price", timeout=WAIT)
     page.wait_for_url("**/shop/?category=kitchen&sort=price", timeout=WAIT)
 
 
@@ -63,8 +59,7 @@ def test_dj_navigate_mounts_the_detail_view_and_back(demo_url, page):
     assert page.title() == "Hammock · Shop · djust demo"
     assert "/shop/" in page.url and page.url.rstrip("/").split("/")[-1].isdigit()
     page.click("#back")
-    expect(page.locator("#showing")).to_have_text("6 products in garden, by name",
-                                                  timeout=WAIT)
+    expect(page.locator("#showing")).to_have_text("6 products in garden, by name", timeout=WAIT)
     page.go_back()
     expect(page.locator("#product-name")).to_have_text("Hammock", timeout=WAIT)
     assert page.evaluate("window.__sameDocument") is True

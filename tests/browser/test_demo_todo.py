@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 # Each step is a local round trip (milliseconds); a missed one fails fast.
 WAIT = 3_000
 
+
 def add(page, text: str, count: int) -> None:
     page.fill("#new-text", text)
     page.click("#add-btn")
@@ -29,8 +30,13 @@ def ids(page) -> list[str]:
 
 def test_the_first_response_has_the_fixed_markup(demo_url, page):
     open_page(page, demo_url + "/todo/")
-    for selector in ("form#add-form", "form#add-form input#new-text[name=text]",
-                     "form#add-form button#add-btn", "ul#todo-list", "button#reverse"):
+    for selector in (
+        "form#add-form",
+        "form#add-form input#new-text[name=text]",
+        "form#add-form button#add-btn",
+        "ul#todo-list",
+        "button#reverse",
+    ):
         expect(page.locator(selector)).to_have_count(1)
     expect(page.locator("p#summary")).to_have_text("0 items, 0 done")
 

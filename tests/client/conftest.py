@@ -33,9 +33,21 @@ class SiteServer:
     def start(self) -> None:
         log = open(self.log_path, "ab")  # noqa: SIM115 (the process owns it until stop())
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "client_site.asgi:application", "--host",
-             "127.0.0.1", "--port", str(self.port), "--no-access-log"],
-            cwd=SITE, env=project_env(self.env), stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "client_site.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-access-log",
+            ],
+            cwd=SITE,
+            env=project_env(self.env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         log.close()
         deadline = time.monotonic() + 30
@@ -82,8 +94,9 @@ def _serve(env: dict[str, str] | None = None, expected: tuple[str, ...] = ()):
     # The only traceback the tests provoke on purpose is the "boom" handler's (and for the
     # socket-less server, Channels refusing the unrouted path); anything else is a bug.
     expected = ("RuntimeError: boom", *expected)
-    unexpected = [block for block in log.split("Traceback")[1:]
-                  if not any(text in block for text in expected)]
+    unexpected = [
+        block for block in log.split("Traceback")[1:] if not any(text in block for text in expected)
+    ]
     assert not unexpected, log
 
 
@@ -102,8 +115,10 @@ def bindings_http():
 @pytest.fixture(scope="session")
 def bindings_no_socket():
     """The test site pointing the client at a WebSocket path nothing serves."""
-    yield from _serve({"DJUST_WEBSOCKET_PATH": "/ws/nowhere/"},
-                      expected=("No route found for path 'ws/nowhere/'",))
+    yield from _serve(
+        {"DJUST_WEBSOCKET_PATH": "/ws/nowhere/"},
+        expected=("No route found for path 'ws/nowhere/'",),
+    )
 
 
 @pytest.fixture

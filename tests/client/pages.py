@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 # Records every WebSocket the page opens (window.__sockets), so tests can drop or inspect the
 # connection: the client keeps its internals off window.djust.
 RECORD_SOCKETS = """if (!window.__sockets) { window.__sockets = []; const Native = window.WebSocket;
@@ -22,5 +21,6 @@ def wait_text(page, selector: str, text: str, timeout: int = 10_000) -> None:
     page.wait_for_function(
         "([sel, text]) => { const el = document.querySelector(sel);"
         " return el && el.textContent.replace(/\\s+/g, ' ').trim() === text; }",
-        arg=[selector, text], timeout=timeout,
+        arg=[selector, text],
+        timeout=timeout,
     )

@@ -17,8 +17,7 @@ def only_offline_noise(errors: list[str]) -> bool:
     return all(error.startswith(OFFLINE_NOISE) for error in errors)
 
 
-def test_a_server_restart_keeps_what_the_user_typed_and_the_next_event_works(bindings,
-                                                                             error_page):
+def test_a_server_restart_keeps_what_the_user_typed_and_the_next_event_works(bindings, error_page):
     page = error_page
     open_live(page, bindings.url + "/bindings/form/")
     page.fill("#draft", "sent before the restart")
@@ -29,8 +28,9 @@ def test_a_server_restart_keeps_what_the_user_typed_and_the_next_event_works(bin
     page.evaluate("document.getElementById('terms').scrollTop = 120")
 
     bindings.stop()
-    page.wait_for_function("!document.querySelector('[dj-view]').hasAttribute('dj-connected')",
-                           timeout=10_000)
+    page.wait_for_function(
+        "!document.querySelector('[dj-view]').hasAttribute('dj-connected')", timeout=10_000
+    )
     # Typed while the server is away.
     page.fill("#bio", "typed, never sent, and more while offline")
     bindings.start()
@@ -45,9 +45,13 @@ def test_a_server_restart_keeps_what_the_user_typed_and_the_next_event_works(bin
     # ... and what the server had (through dj-input) was sent to it again.
     wait_text(page, "#drafted", "draft: sent before the restart")
     page.click("#save")
-    wait_text(page, "#saved", "[('action', 'save'), ('bio', 'typed, never sent, and more while "
-                              "offline'), ('email', 'typed@example.com'), ('news', 'yes'), "
-                              "('source', 'page')]")
+    wait_text(
+        page,
+        "#saved",
+        "[('action', 'save'), ('bio', 'typed, never sent, and more while "
+        "offline'), ('email', 'typed@example.com'), ('news', 'yes'), "
+        "('source', 'page')]",
+    )
     assert only_offline_noise(page.console_errors), page.console_errors
 
 
@@ -57,8 +61,9 @@ def test_events_made_while_offline_are_sent_after_reconnecting(bindings, error_p
     page.click("#inc")
     wait_text(page, "#count", "Count: 1")
     bindings.stop()
-    page.wait_for_function("!document.querySelector('[dj-view]').hasAttribute('dj-connected')",
-                           timeout=10_000)
+    page.wait_for_function(
+        "!document.querySelector('[dj-view]').hasAttribute('dj-connected')", timeout=10_000
+    )
     page.click("#inc")
     page.click("#inc")
     bindings.start()

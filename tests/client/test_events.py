@@ -54,9 +54,13 @@ def test_submit_sends_the_fields_as_a_dict_without_files(bindings, page, tmp_pat
     page.select_option("#langs", ["py", "rs"])
     page.set_input_files("#avatar", str(upload))
     page.click("#save")
-    wait_text(page, "#saved", "[('action', 'save'), ('bio', 'line one\\nline two'), "
-                              "('email', 'ada@example.com'), ('langs', ['py', 'rs']), "
-                              "('news', 'yes'), ('source', 'page')]")
+    wait_text(
+        page,
+        "#saved",
+        "[('action', 'save'), ('bio', 'line one\\nline two'), "
+        "('email', 'ada@example.com'), ('langs', ['py', 'rs']), "
+        "('news', 'yes'), ('source', 'page')]",
+    )
     assert page.url.endswith("/bindings/form/"), "the form was not submitted the browser's way"
 
 

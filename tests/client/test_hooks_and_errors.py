@@ -68,8 +68,9 @@ def test_hooks_hear_disconnected_and_reconnected(bindings, page):
     wait_log(page, "bumped:1")
 
 
-def test_error_frames_are_logged_with_the_handler_name_and_the_page_stays_live(bindings,
-                                                                               error_page):
+def test_error_frames_are_logged_with_the_handler_name_and_the_page_stays_live(
+    bindings, error_page
+):
     page = error_page
     open_live(page, bindings.url + "/bindings/errors/")
     page.click("#explode")

@@ -68,8 +68,15 @@ LOADING_STATE = """() => {
     };
 }"""
 
-IDLE = {"slow_disabled": False, "slow_busy": False, "slow_loading": False,
-        "inner_spinner": "none", "spinner": "none", "content": "block", "quick_disabled": False}
+IDLE = {
+    "slow_disabled": False,
+    "slow_busy": False,
+    "slow_loading": False,
+    "inner_spinner": "none",
+    "spinner": "none",
+    "content": "block",
+    "quick_disabled": False,
+}
 
 
 def test_loading_states_follow_the_sender_and_named_events(bindings, page):
@@ -77,8 +84,12 @@ def test_loading_states_follow_the_sender_and_named_events(bindings, page):
     assert page.evaluate(LOADING_STATE) == IDLE
     page.click("#slow")
     assert page.evaluate(LOADING_STATE) == {
-        "slow_disabled": True, "slow_busy": True, "slow_loading": True,
-        "inner_spinner": "block", "spinner": "inline", "content": "none",
+        "slow_disabled": True,
+        "slow_busy": True,
+        "slow_loading": True,
+        "inner_spinner": "block",
+        "spinner": "inline",
+        "content": "none",
         "quick_disabled": False,
     }
     wait_text(page, "#done", "1")
@@ -89,7 +100,7 @@ def test_loading_states_scoped_to_another_event_stay_idle(bindings, page):
     open_live(page, bindings.url + "/bindings/loading/")
     page.click("#quick")
     state = page.evaluate(LOADING_STATE)
-    assert state == IDLE, "dj-loading=\"slow\" elements ignore the quick event"
+    assert state == IDLE, 'dj-loading="slow" elements ignore the quick event'
     assert page.evaluate("document.getElementById('quick').classList.contains('dj-loading')")
     wait_text(page, "#done", "1")
     assert not page.evaluate("document.getElementById('quick').classList.contains('dj-loading')")

@@ -38,8 +38,7 @@ def module(name: str, code: str | None = None, **names: Any) -> types.ModuleType
     mod.__file__ = str(Path(__file__).with_name(f"example_{name}.py"))
     mod.__dict__.update(names)
     sys.modules[qualified] = mod
-    exec(compile(code if code is not None else source(name), mod.__file__, "exec"),
-         mod.__dict__)
+    exec(compile(code if code is not None else source(name), mod.__file__, "exec"), mod.__dict__)
     return mod
 
 

@@ -120,8 +120,11 @@ def test_function_based_liveview():
 
 def test_event_handler_example():
     handler_class = examples.methods("event-handlers", (LiveView,))
-    view = type("SearchView", (handler_class,), {
-        "template_string": '<input dj-input="search"><p>{{ search_query }}</p>'})
+    view = type(
+        "SearchView",
+        (handler_class,),
+        {"template_string": '<input dj-input="search"><p>{{ search_query }}</p>'},
+    )
     live = LiveViewTestClient(view)
     live.input("input", "lamp")
     assert live.text("p") == "lamp"
@@ -133,10 +136,16 @@ def test_the_value_convention_right_and_wrong():
     split = code.index("# ❌")
     right, wrong = code[:split], code[split:]
     template = {"template_string": '<input dj-input="search"><p>{{ search_query }}</p>'}
-    right_view = type("Right", (examples.methods("value-right", (LiveView,), right,
-                                                 event_handler=event_handler),), template)
-    wrong_view = type("Wrong", (examples.methods("value-wrong", (LiveView,), wrong,
-                                                 event_handler=event_handler),), template)
+    right_view = type(
+        "Right",
+        (examples.methods("value-right", (LiveView,), right, event_handler=event_handler),),
+        template,
+    )
+    wrong_view = type(
+        "Wrong",
+        (examples.methods("value-wrong", (LiveView,), wrong, event_handler=event_handler),),
+        template,
+    )
     right_live, wrong_live = LiveViewTestClient(right_view), LiveViewTestClient(wrong_view)
     right_live.input("input", "lamp")
     wrong_live.input("input", "lamp")
@@ -160,24 +169,31 @@ def test_alert_component_example():
 
 def test_component_id_management():
     snippet = examples.source("component-id")
-    example = examples.methods("component-id", (LiveView,),
-                               "def mount(self, request):\n" + re.sub("(?m)^", "    ", snippet),
-                               AlertComponent=AlertComponent)
+    example = examples.methods(
+        "component-id",
+        (LiveView,),
+        "def mount(self, request):\n" + re.sub("(?m)^", "    ", snippet),
+        AlertComponent=AlertComponent,
+    )
     page = type("Page", (example,), {"template_string": "<div>{{ alert_success }}</div>"})
     live = LiveViewTestClient(page)
     component = live.view.alert_success
-    assert component.component_id == "alert_success"                      # 1
+    assert component.component_id == "alert_success"  # 1
     live.render()
     live.event("clear_flash")
-    assert component.component_id == "alert_success"                      # 2
+    assert component.component_id == "alert_success"  # 2
     assert live.find("div > div").get("data-component-id") == "alert_success"  # 3
-    live.event("dismiss", target="alert_success")                         # 4
+    live.event("dismiss", target="alert_success")  # 4
     assert component.visible is False
 
 
 def test_event_routing_example():
-    my_view = examples.module("event-routing", LiveView=LiveView, AlertComponent=AlertComponent,
-                              event_handler=event_handler).MyView
+    my_view = examples.module(
+        "event-routing",
+        LiveView=LiveView,
+        AlertComponent=AlertComponent,
+        event_handler=event_handler,
+    ).MyView
     page = type("Page", (my_view,), {"template_string": "<div>{{ alert_warning }}</div>"})
     clicked = LiveViewTestClient(page)
     clicked.click("[data-component-id=alert_warning] button")
@@ -210,8 +226,9 @@ def test_a_registered_component_renders_from_its_tag():
     examples.module("custom-component")
 
     class Page(LiveView):
-        template_string = ('<div>{% load djust_components %}'
-                           '{% component "my-button" label="Go" %}</div>')
+        template_string = (
+            '<div>{% load djust_components %}{% component "my-button" label="Go" %}</div>'
+        )
 
     assert LiveViewTestClient(Page).text("button") == "Go"
 
@@ -269,15 +286,26 @@ def test_navigation_example(products, settings):
     radio = Product.objects.get(name="Radio")
     live.click("a:has-text('Radio')")
     assert live.text("#detail") == f"products {radio.pk}"
-    assert live.history == ["/products/?category=books", "/products/?category=electronics",
-                            f"/products/{radio.pk}/"]
+    assert live.history == [
+        "/products/?category=books",
+        "/products/?category=electronics",
+        f"/products/{radio.pk}/",
+    ]
 
 
 def test_anti_pattern_example_still_navigates(settings):
-    example = examples.methods("anti-pattern", (NavigationMixin, LiveView),
-                               event_handler=event_handler)
-    page = type("Page", (example,), {"template_string": (
-        '<button dj-click="go_to_item" dj-value-item_id="{{ 3 }}">View</button>')})
+    example = examples.methods(
+        "anti-pattern", (NavigationMixin, LiveView), event_handler=event_handler
+    )
+    page = type(
+        "Page",
+        (example,),
+        {
+            "template_string": (
+                '<button dj-click="go_to_item" dj-value-item_id="{{ 3 }}">View</button>'
+            )
+        },
+    )
     settings.ROOT_URLCONF = routes("anti", path("items/<int:pk>/", ItemDetailView.as_live_view()))
     live = LiveViewTestClient(page)
     live.click("button")
@@ -298,8 +326,12 @@ class FakeForm:
 
 @pytest.fixture
 def conditional(settings):
-    example = examples.methods("conditional-navigation", (NavigationMixin, LiveView),
-                               event_handler=event_handler, Item=Item)
+    example = examples.methods(
+        "conditional-navigation",
+        (NavigationMixin, LiveView),
+        event_handler=event_handler,
+        Item=Item,
+    )
 
     class Wizard(example):
         template_string = "<p>{{ current_step }} {{ show_sensitive }}</p>"
@@ -347,8 +379,9 @@ def test_conditional_navigation_on_permissions(conditional, django_user_model, d
     assert allowed.redirected_to is None and allowed.text("p") == "payment True"
 
 
-def test_conditional_navigation_after_an_async_create(conditional, django_user_model,
-                                                      readme_tables, db):
+def test_conditional_navigation_after_an_async_create(
+    conditional, django_user_model, readme_tables, db
+):
     owner = django_user_model.objects.create_user("ada")
     live = LiveViewTestClient("/wizard/", user=owner)
     live.event("create_and_view_item", name="Kettle")
@@ -385,8 +418,21 @@ def test_testing_example():
 
 
 def test_every_example_is_tested():
-    tested = {"todo-class", "counter-function", "event-handlers", "value-convention",
-              "alert-component", "component-id", "event-routing", "custom-component",
-              "live-component", "reactive", "navigation", "anti-pattern",
-              "conditional-navigation", "pushes", "testing"}
+    tested = {
+        "todo-class",
+        "counter-function",
+        "event-handlers",
+        "value-convention",
+        "alert-component",
+        "component-id",
+        "event-routing",
+        "custom-component",
+        "live-component",
+        "reactive",
+        "navigation",
+        "anti-pattern",
+        "conditional-navigation",
+        "pushes",
+        "testing",
+    }
     assert set(examples.examples()) == tested

@@ -40,8 +40,9 @@ def apply_settings(settings_py: Path, snippet: str) -> None:
     new_apps = re.findall(r"^\s*'([\w.]+)',", apps_snippet, re.M)
     assert new_apps == ["channels", "djust"]
     insertion = "".join(f"    '{app}',\n" for app in new_apps)
-    source = re.sub(r"(INSTALLED_APPS = \[\n(?:.*\n)*?)(\]\n)", rf"\1{insertion}\2", source,
-                    count=1)
+    source = re.sub(
+        r"(INSTALLED_APPS = \[\n(?:.*\n)*?)(\]\n)", rf"\1{insertion}\2", source, count=1
+    )
     settings_py.write_text(source + "\n" + rest)
 
 
@@ -49,14 +50,20 @@ def apply_settings(settings_py: Path, snippet: str) -> None:
 def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("readme") / "site"
     root.mkdir()
+
     def run(*args: str) -> None:
         subprocess.run(args, cwd=root, check=True, capture_output=True, env=project_env())
 
     run(sys.executable, "-m", "django", "startproject", "myproject", ".")
     run(sys.executable, "manage.py", "startapp", "myapp")
     files = readme_files()
-    assert set(files) == {"myproject/settings.py", "myproject/asgi.py", "myproject/urls.py",
-                          "myapp/views.py", "myapp/templates/counter.html"}
+    assert set(files) == {
+        "myproject/settings.py",
+        "myproject/asgi.py",
+        "myproject/urls.py",
+        "myapp/views.py",
+        "myapp/templates/counter.html",
+    }
     apply_settings(root / "myproject/settings.py", files.pop("myproject/settings.py"))
     for path, content in files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
@@ -66,14 +73,21 @@ def project(tmp_path_factory) -> Path:
     (root / "quick/__init__.py").write_text("")
     (root / "quick/views.py").write_text(quick_example())
     with open(root / "myproject/urls.py", "a") as urls:
-        urls.write("\nfrom quick.views import CounterView as QuickCounterView\n"
-                   "urlpatterns.append(path('quick/', QuickCounterView.as_live_view()))\n")
+        urls.write(
+            "\nfrom quick.views import CounterView as QuickCounterView\n"
+            "urlpatterns.append(path('quick/', QuickCounterView.as_live_view()))\n"
+        )
     return root
 
 
 def test_manage_py_check_passes(project):
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=project,
-                            capture_output=True, text=True, env=project_env())
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=project_env(),
+    )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
 

@@ -155,8 +155,9 @@ class Host:
 
     # --- connections ------------------------------------------------------------------------
 
-    def connect(self, page: Page, visitor: Visitor | None = None,
-                origin: str = SAME_ORIGIN) -> Conn:
+    def connect(
+        self, page: Page, visitor: Visitor | None = None, origin: str = SAME_ORIGIN
+    ) -> Conn:
         conn = self._connect(page, visitor or page.visitor, origin)
         self._connections.append(conn)
         return conn
@@ -185,8 +186,9 @@ class Conn:
     def next_ref(self) -> int:
         return next(self._refs)
 
-    def mount(self, reconnect: bool = False, url: str | None = None,
-              token: str | None = None) -> list[Frame]:
+    def mount(
+        self, reconnect: bool = False, url: str | None = None, token: str | None = None
+    ) -> list[Frame]:
         frame: Frame = {"t": "mount", "token": token or self.page.token}
         if reconnect:
             frame["reconnect"] = True
@@ -267,7 +269,7 @@ class SessionHost(Host):
     name = "session"
     lacks = {
         "posted_frames": "frames reach a socket session as messages, not POSTs; "
-                         "invalid_transport is only the HTTP fallback's answer to a POSTed mount",
+        "invalid_transport is only the HTTP fallback's answer to a POSTed mount",
     }
 
     def _connect(self, page: Page, visitor: Visitor, origin: str) -> Conn:
@@ -295,8 +297,9 @@ class EventLoopThread:
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="contract-channels",
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="contract-channels", daemon=True
+        )
         self.thread.start()
 
     def run(self, coroutine: Coroutine[Any, Any, Any], timeout: float = 30) -> Any:
@@ -328,7 +331,8 @@ class ChannelsConn(Conn):
             from channels.testing import WebsocketCommunicator
 
             communicator = WebsocketCommunicator(
-                recording_consumer(self.channel_names).as_asgi(), "/ws/live/",
+                recording_consumer(self.channel_names).as_asgi(),
+                "/ws/live/",
                 headers=headers,
             )
             connected, detail = await communicator.connect(timeout=RECEIVE_TIMEOUT)
@@ -375,8 +379,9 @@ class ChannelsConn(Conn):
             from channels.layers import get_channel_layer
 
             layer = get_channel_layer()
-            await layer.send(self.channel_names[0],
-                             {"type": "djust.info", "event": event, "payload": payload})
+            await layer.send(
+                self.channel_names[0], {"type": "djust.info", "event": event, "payload": payload}
+            )
             # The layer's messages and the socket's are two queues: wait until this message is
             # being answered before the sentinel goes out behind it.
             first = await self._receive(timeout=5)
@@ -433,8 +438,9 @@ class HttpConn(Conn):
         self.token = page.token
         self.state: str | None = None
 
-    def mount(self, reconnect: bool = False, url: str | None = None,
-              token: str | None = None) -> list[Frame]:
+    def mount(
+        self, reconnect: bool = False, url: str | None = None, token: str | None = None
+    ) -> list[Frame]:
         assert not reconnect, "the HTTP fallback never reconnects: call host.needs('reconnect')"
         if token is not None:
             # A page load with that token: nothing carried over.
@@ -450,8 +456,7 @@ class HttpConn(Conn):
             if frame.get("t") == "params" and isinstance(frame.get("url"), str):
                 # dj-patch: the client pushes the URL to history, then POSTs to it.
                 self.url = frame["url"]
-            body = {"token": self.token, **({"state": self.state} if self.state else {}),
-                    **frame}
+            body = {"token": self.token, **({"state": self.state} if self.state else {}), **frame}
             replies = self._post(json.dumps(body))
             if any(f.get("t") == "error" and f.get("code") == "invalid_url" for f in replies):
                 # The view does not serve that URL: the client puts the address bar back.
@@ -469,16 +474,25 @@ class HttpConn(Conn):
         self.page, self.url, self.token, self.state = page, url, page.token, None
         found = TITLE_RE.search(page.html)
         title = html_lib.unescape(found.group(1)).strip() if found else None
-        return [{"t": "mounted", "html": root_inner_html(page.html), "title": title,
-                 "token": page.token}]
+        return [
+            {
+                "t": "mounted",
+                "html": root_inner_html(page.html),
+                "title": title,
+                "token": page.token,
+            }
+        ]
 
     def info(self, event: str, payload: dict[str, Any]) -> list[Frame]:
-        raise AssertionError("the HTTP fallback has no server push: call "
-                             "host.needs('server_push') first")
+        raise AssertionError(
+            "the HTTP fallback has no server push: call host.needs('server_push') first"
+        )
 
     def _post(self, body: str) -> list[Frame]:
         response = self.visitor.client.post(
-            self.url, body, content_type="application/json",
+            self.url,
+            body,
+            content_type="application/json",
             headers={"X-CSRFToken": self.visitor.csrf_token, "Origin": self.origin},
         )
         if response.status_code != 200:
@@ -503,12 +517,12 @@ class HttpHost(Host):
     name = "http"
     lacks = {
         "mount_frames": "the HTTP fallback takes no mount frames: every POST mounts the view "
-                        "afresh from the token it carries",
+        "afresh from the token it carries",
         "reconnect": "the HTTP fallback has no connection to lose, so it never reconnects",
         "server_push": "the HTTP fallback has no server push: a server-started update "
-                       "(handle_info) has no request to answer",
+        "(handle_info) has no request to answer",
         "in_place_navigation": "the HTTP fallback answers navigate with redirect: without a "
-                               "socket, going to another view is a page load",
+        "socket, going to another view is a page load",
     }
 
     def _connect(self, page: Page, visitor: Visitor, origin: str) -> Conn:

@@ -24,8 +24,9 @@ def text(frames: list[Frame] | Frame) -> str:
 
 def is_helpful(message: Any) -> bool:
     """A message a developer can act on: a sentence, not a bare code or exception name."""
-    return isinstance(message, str) and len(message.split()) >= 3 and any(
-        c.isalpha() for c in message)
+    return (
+        isinstance(message, str) and len(message.split()) >= 3 and any(c.isalpha() for c in message)
+    )
 
 
 def assert_error(frames: list[Frame], code: str, ref: int | None) -> Frame:

@@ -97,8 +97,9 @@ def test_invalid_token_of_another_visitor(host):
     assert_patch(conn.send(event(2, "increment")), 2, "Count: 11")
 
 
-@pytest.mark.parametrize("name", ["reset", "_sneaky", "mount", "nope"],
-                         ids=["unmarked", "private", "mount", "missing"])
+@pytest.mark.parametrize(
+    "name", ["reset", "_sneaky", "mount", "nope"], ids=["unmarked", "private", "mount", "missing"]
+)
 def test_unknown_event(host, name):
     _page, conn = mounted_counter(host)
     assert_patch(conn.send(event(1, "increment")), 1, "Count: 1")

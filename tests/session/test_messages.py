@@ -52,8 +52,12 @@ def test_a_reconnect_at_a_patched_url_mounts_there(host):
 def test_an_event_answers_a_patch_with_its_ref_and_coerced_params(host):
     conn = host.connect(host.get("/contract/counter/"))
     conn.mount()
-    assert_patch(conn.send(event(7, "add", amount="5", note="<b>hi</b>")), 7, "Count: 5",
-                 "&lt;b&gt;hi&lt;/b&gt;")
+    assert_patch(
+        conn.send(event(7, "add", amount="5", note="<b>hi</b>")),
+        7,
+        "Count: 5",
+        "&lt;b&gt;hi&lt;/b&gt;",
+    )
     assert_patch(conn.send(event(8, "add", amount=2)), 8, "Count: 7")
 
 

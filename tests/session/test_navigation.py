@@ -16,7 +16,8 @@ def test_params_runs_handle_params_and_answers_a_patch(host):
     assert kinds(answer) == ["patch"] and answer[0]["ref"] == 4, frames
     assert "page 2 of x" in text(frames)
     frames = host.without_resync(
-        conn.send({"t": "params", "ref": 5, "url": "/contract/paged/?page=3"}))
+        conn.send({"t": "params", "ref": 5, "url": "/contract/paged/?page=3"})
+    )
     assert_patch(frames, 5, "page 3 of all")
     # The view kept its state, and events go on at the new URL.
     assert_patch(conn.send(event(6, "click")), 6, "1 clicks")
@@ -44,8 +45,9 @@ def test_navigate_mounts_the_view_there_with_its_title_and_a_new_token(host):
     assert frames[0]["html"] == "<h1>item 9</h1><p>0 clicks</p>"
 
 
-@pytest.mark.parametrize("url", ["/contract/plain/", "/no/such/page/"],
-                         ids=["plain-django-view", "no-such-page"])
+@pytest.mark.parametrize(
+    "url", ["/contract/plain/", "/no/such/page/"], ids=["plain-django-view", "no-such-page"]
+)
 def test_navigate_to_a_page_no_live_view_serves_answers_redirect(host, url):
     conn = host.connect(host.get("/contract/paged/"))
     conn.mount()

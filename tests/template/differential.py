@@ -81,12 +81,20 @@ def outcome(render: Callable[[], str]) -> tuple[str, ...]:
 
 
 def render_django(engine: Any, source: str, context: Mapping[str, Any]) -> tuple[str, ...]:
-    return outcome(lambda: engine.from_string(source).render(
-        Context(dict(context), autoescape=engine.autoescape)))
+    return outcome(
+        lambda: engine.from_string(source).render(
+            Context(dict(context), autoescape=engine.autoescape)
+        )
+    )
 
 
-def check(engines: tuple[Any, Engine], source: str, context: Mapping[str, Any] | None = None,
-          *, native: bool = True) -> tuple[str, ...]:
+def check(
+    engines: tuple[Any, Engine],
+    source: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    native: bool = True,
+) -> tuple[str, ...]:
     """Asserts both engines give the same outcome for ``source`` with ``context``; returns it."""
     context = context or {}
     django_engine, ours = engines
@@ -94,17 +102,26 @@ def check(engines: tuple[Any, Engine], source: str, context: Mapping[str, Any] |
     return _compare(repr(source), expected, lambda: ours.from_string(source), context, native)
 
 
-def check_named(engines: tuple[Any, Engine], name: str, context: Mapping[str, Any],
-                *, native: bool = True) -> tuple[str, ...]:
+def check_named(
+    engines: tuple[Any, Engine], name: str, context: Mapping[str, Any], *, native: bool = True
+) -> tuple[str, ...]:
     """Like ``check`` for a template the loaders find by name."""
     django_engine, ours = engines
-    expected = outcome(lambda: django_engine.get_template(name).render(
-        Context(dict(context), autoescape=django_engine.autoescape)))
+    expected = outcome(
+        lambda: django_engine.get_template(name).render(
+            Context(dict(context), autoescape=django_engine.autoescape)
+        )
+    )
     return _compare(name, expected, lambda: ours.get_template(name), context, native)
 
 
-def _compare(shown: str, expected: tuple[str, ...], load: Callable[[], Any],
-             context: Mapping[str, Any], native: bool) -> tuple[str, ...]:
+def _compare(
+    shown: str,
+    expected: tuple[str, ...],
+    load: Callable[[], Any],
+    context: Mapping[str, Any],
+    native: bool,
+) -> tuple[str, ...]:
     """Renders djust's template from ``load`` and asserts it gives Django's ``expected``."""
     compiled: list[Any] = []
 
@@ -114,9 +131,7 @@ def _compare(shown: str, expected: tuple[str, ...], load: Callable[[], Any],
         return template.render(dict(context))
 
     actual = outcome(render)
-    assert actual == expected, (
-        f"\ntemplate: {shown}\ndjango:   {expected!r}\ndjust:    {actual!r}"
-    )
+    assert actual == expected, f"\ntemplate: {shown}\ndjango:   {expected!r}\ndjust:    {actual!r}"
     if native and compiled:
         assert compiled[0].is_native, f"djust handed {shown} to Django"
     return actual

@@ -34,8 +34,9 @@ URLS = override_settings(ROOT_URLCONF="tests.template.urls", STATIC_URL="/static
 @pytest.fixture
 def fixed_csrf(monkeypatch):
     """The same CSRF token for both renders (Django masks a fresh one per call)."""
-    monkeypatch.setattr("django.template.context_processors.get_token",
-                        lambda request: "fixed-csrf-token")
+    monkeypatch.setattr(
+        "django.template.context_processors.get_token", lambda request: "fixed-csrf-token"
+    )
 
 
 def get(client, url, templates):

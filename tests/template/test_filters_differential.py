@@ -86,33 +86,63 @@ def test_filter_matches_django_for_every_value(expression):
         check(ENGINES, f"{{{{ {key}|{expression} }}}}", context)
 
 
-@pytest.mark.parametrize("name", ["join", "linebreaks", "linebreaksbr", "linenumbers",
-                                  "unordered_list", "urlize", "escape", "safe"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "join",
+        "linebreaks",
+        "linebreaksbr",
+        "linenumbers",
+        "unordered_list",
+        "urlize",
+        "escape",
+        "safe",
+    ],
+)
 def test_autoescape_off_reaches_the_filters(name):
     expression = 'join:"<br>"' if name == "join" else name
     for key in ("html", "safe", "strs", "multi", "nested", "url"):
         check(ENGINES_RAW, f"{{{{ {key}|{expression} }}}}", VALUES)
-        check(ENGINES, f"{{% autoescape off %}}{{{{ {key}|{expression} }}}}{{% endautoescape %}}",
-              VALUES)
+        check(
+            ENGINES,
+            f"{{% autoescape off %}}{{{{ {key}|{expression} }}}}{{% endautoescape %}}",
+            VALUES,
+        )
 
 
 def test_random_picks_from_one_item():
     check(ENGINES, "{{ one_item|random }}{{ empty|random }}", {"one_item": ["<x>"], "empty": []})
 
 
-@pytest.mark.parametrize("chain", [
-    "upper|lower|capfirst", "safe|upper", "safe|lower", "escape|safe", "force_escape|escape",
-    'default:"<x>"|upper', "length|add:1|stringformat:'03d'", "make_list|join:'-'",
-    "first|upper", "slice:':1'|join:','", "striptags|truncatewords:2", "title|slugify",
-    "floatformat:2|add:1", "linebreaksbr|safe", "escapejs|safe",
-])
+@pytest.mark.parametrize(
+    "chain",
+    [
+        "upper|lower|capfirst",
+        "safe|upper",
+        "safe|lower",
+        "escape|safe",
+        "force_escape|escape",
+        'default:"<x>"|upper',
+        "length|add:1|stringformat:'03d'",
+        "make_list|join:'-'",
+        "first|upper",
+        "slice:':1'|join:','",
+        "striptags|truncatewords:2",
+        "title|slugify",
+        "floatformat:2|add:1",
+        "linebreaksbr|safe",
+        "escapejs|safe",
+    ],
+)
 def test_filter_chains(chain):
     for key in ("html", "safe", "text", "float", "strs", "multi", "none"):
         check(ENGINES, f"{{{{ {key}|{chain} }}}}", VALUES)
 
 
 def test_project_filters_are_called_back():
-    source = ("{% load corpus_tags %}{{ text|double }}|{{ html|wrap }}|{{ safe|wrap:'b' }}|"
-              "{{ html|shout }}|{{ list|double|length }}")
+    source = (
+        "{% load corpus_tags %}{{ text|double }}|{{ html|wrap }}|{{ safe|wrap:'b' }}|"
+        "{{ html|shout }}|{{ list|double|length }}"
+    )
     check(ENGINES, source, VALUES)
     check(ENGINES_RAW, source, VALUES)

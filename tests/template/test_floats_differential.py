@@ -15,9 +15,28 @@ from tests.template.differential import check, make_engines
 
 ENGINES = make_engines()
 
-EDGES = [0.0, -0.0, 1e-4, 9.999999999999999e-05, 1e-6, 1e15, 1e16, 9999999999999998.0,
-         0.1 + 0.2, 2.675, 1.005, 0.5, 1.5, 2.5, -2.5, 5e-324, 1.7976931348623157e308,
-         123456789.125, -0.0049, 0.0005]
+EDGES = [
+    0.0,
+    -0.0,
+    1e-4,
+    9.999999999999999e-05,
+    1e-6,
+    1e15,
+    1e16,
+    9999999999999998.0,
+    0.1 + 0.2,
+    2.675,
+    1.005,
+    0.5,
+    1.5,
+    2.5,
+    -2.5,
+    5e-324,
+    1.7976931348623157e308,
+    123456789.125,
+    -0.0049,
+    0.0005,
+]
 
 
 def sample(seed: int, count: int) -> list[float]:
@@ -39,9 +58,11 @@ def sample(seed: int, count: int) -> list[float]:
     return values
 
 
-TEMPLATE = ("{% for f in floats %}{{ f }}|{{ f|floatformat }}|{{ f|floatformat:2 }}|"
-            "{{ f|floatformat:'-3' }}|{{ f|floatformat:'0' }}|{{ f|floatformat:'2g' }}\n"
-            "{% endfor %}")
+TEMPLATE = (
+    "{% for f in floats %}{{ f }}|{{ f|floatformat }}|{{ f|floatformat:2 }}|"
+    "{{ f|floatformat:'-3' }}|{{ f|floatformat:'0' }}|{{ f|floatformat:'2g' }}\n"
+    "{% endfor %}"
+)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -18,11 +18,15 @@ NUMBERS = (
     "{{ big|floatformat:'u' }} {{ big|filesizeformat }} {{ huge|filesizeformat }} "
     "{{ list }} {{ true }}"
 )
-DATES = ("{{ date }} {{ datetime }} {{ time }} {{ date|date }} "
-         "{{ datetime|date:'DATETIME_FORMAT' }} {{ datetime|time }} {{ date|date:'l jS F Y' }}")
-L10N_TAGS = ("{% load l10n %}{{ big|localize }} {{ big|unlocalize }} {{ float|unlocalize }} "
-             "{% localize off %}{{ big }} {{ float }} {{ huge }} {{ decimal }} {{ date }}"
-             "{% endlocalize %}{% localize on %}{{ big }}{% endlocalize %}")
+DATES = (
+    "{{ date }} {{ datetime }} {{ time }} {{ date|date }} "
+    "{{ datetime|date:'DATETIME_FORMAT' }} {{ datetime|time }} {{ date|date:'l jS F Y' }}"
+)
+L10N_TAGS = (
+    "{% load l10n %}{{ big|localize }} {{ big|unlocalize }} {{ float|unlocalize }} "
+    "{% localize off %}{{ big }} {{ float }} {{ huge }} {{ decimal }} {{ date }}"
+    "{% endlocalize %}{% localize on %}{{ big }}{% endlocalize %}"
+)
 I18N = (
     "{% load i18n %}{% translate 'Yes' %} {% trans 'No' context 'answer' %} "
     "{% trans 'Home' as home %}{{ home }} "
@@ -47,8 +51,12 @@ def test_datetimes_in_the_current_time_zone(zone):
         check(ENGINES, DATES + " {{ datetime|timesince:datetime }}", VALUES)
 
 
-@override_settings(DECIMAL_SEPARATOR="!", THOUSAND_SEPARATOR="~", NUMBER_GROUPING=(3, 2, 0),
-                   USE_THOUSAND_SEPARATOR=True)
+@override_settings(
+    DECIMAL_SEPARATOR="!",
+    THOUSAND_SEPARATOR="~",
+    NUMBER_GROUPING=(3, 2, 0),
+    USE_THOUSAND_SEPARATOR=True,
+)
 def test_unlocalized_formats_come_from_settings():
     with translation.override("de"):
         check(ENGINES, "{{ big|floatformat:'2u' }} {{ big|floatformat:'2gu' }} {{ big }}", VALUES)

@@ -33,8 +33,10 @@ def test_without_debug_compiled_templates_are_kept(tmp_path):
     assert engine.get_template("page.html").render({}) == "one"
 
 
-LIBRARIES = {"humanize": "django.contrib.humanize.templatetags.humanize",
-             "tz": "django.templatetags.tz"}
+LIBRARIES = {
+    "humanize": "django.contrib.humanize.templatetags.humanize",
+    "tz": "django.templatetags.tz",
+}
 
 
 def test_library_filters_are_called_back_natively(tmp_path):

@@ -21,12 +21,18 @@ def library(db):
     ada = Author.objects.create(name="Ada <Lovelace>", born=datetime.date(1815, 12, 10))
     bob = Author.objects.create(name="Bob", born=None)
     when = datetime.datetime(2024, 5, 1, 12, 30, tzinfo=datetime.UTC)
-    Book.objects.create(author=ada, title="Notes & Sketches", price=Decimal("12.50"), pages=99,
-                        published=when)
+    Book.objects.create(
+        author=ada, title="Notes & Sketches", price=Decimal("12.50"), pages=99, published=when
+    )
     Book.objects.create(author=ada, title="Engines", price=Decimal("7.00"), pages=250)
     Book.objects.create(author=bob, title="Bob's Book", price=Decimal("0.99"), pages=10)
-    return {"ada": ada, "bob": bob, "authors": Author.objects.all(),
-            "books": Book.objects.select_related("author"), "first": Book.objects.first()}
+    return {
+        "ada": ada,
+        "bob": bob,
+        "authors": Author.objects.all(),
+        "books": Book.objects.select_related("author"),
+        "first": Book.objects.first(),
+    }
 
 
 MODEL_CASES = [
@@ -37,8 +43,7 @@ MODEL_CASES = [
     "{% for b in books %}{{ forloop.counter }}. {{ b.title|upper }} by {{ b.author.name }} "
     "({{ b.price }}, {{ b.price|floatformat:1 }}, {{ b.pages|add:1 }}){% endfor %}",
     "{{ books|length }} {{ authors.count }} {{ ada.book_set.count }}",
-    "{% if ada.book_set.exists %}has books{% endif %}{% if bob.born %}born{% else %}?"
-    "{% endif %}",
+    "{% if ada.book_set.exists %}has books{% endif %}{% if bob.born %}born{% else %}?{% endif %}",
     "{% for b in books %}{% ifchanged b.author %}<h2>{{ b.author }}</h2>{% endifchanged %}"
     "{{ b }} {% endfor %}",
     "{% regroup books by author.name as groups %}{% for g in groups %}{{ g.grouper }}="
@@ -65,7 +70,8 @@ def test_a_queryset_is_evaluated_once(library):
     _, ours = ENGINES
     template = ours.from_string(
         "{% for b in books %}{{ b.title }}{% endfor %}{{ books|length }}"
-        "{% for b in books %}{{ b.pages }}{% endfor %}")
+        "{% for b in books %}{{ b.pages }}{% endfor %}"
+    )
     context = {"books": Book.objects.all()}
     with CaptureQueriesContext(connection) as queries:
         template.render(context)

@@ -14,13 +14,19 @@ RAW = make_engines(autoescape=False)
 
 CONTEXT = {
     **VALUES,
-    "rows": [{"name": "Ada", "age": 36, "tags": ["x", "y"]},
-             {"name": "<Bob>", "age": 17, "tags": []},
-             {"name": "Cy", "age": 36, "tags": ["z"]}],
+    "rows": [
+        {"name": "Ada", "age": 36, "tags": ["x", "y"]},
+        {"name": "<Bob>", "age": 17, "tags": []},
+        {"name": "Cy", "age": 36, "tags": ["z"]},
+    ],
     "matrix": [[1, 2], [3, 4], []],
     "pairs": [("a", 1), ("b", 2)],
-    "people": [{"name": "Ann", "city": "Oslo"}, {"name": "Ben", "city": "Oslo"},
-               {"name": "Cid", "city": "Rome"}, {"name": "Dee", "city": "Oslo"}],
+    "people": [
+        {"name": "Ann", "city": "Oslo"},
+        {"name": "Ben", "city": "Oslo"},
+        {"name": "Cid", "city": "Rome"},
+        {"name": "Dee", "city": "Oslo"},
+    ],
     "menu": [{"url": "/a", "label": "A"}, {"url": "/b?x=1&y=2", "label": "<B>"}],
     "n": 5,
     "word": "tag",
@@ -70,8 +76,7 @@ TAG_CASES = [
     "{% cycle named %}",
     "{% for r in rows %}{% ifchanged r.age %}<h>{{ r.age }}</h>{% endifchanged %}"
     "{{ r.name }} {% endfor %}",
-    "{% for r in rows %}{% ifchanged %}{{ r.age }}{% else %}same{% endifchanged %}"
-    "{% endfor %}",
+    "{% for r in rows %}{% ifchanged %}{{ r.age }}{% else %}same{% endifchanged %}{% endfor %}",
     "{% for row in matrix %}{% for c in row %}{% ifchanged %}{{ c }}{% endifchanged %}"
     "{% endfor %}{% endfor %}",
     # regroup
@@ -88,8 +93,7 @@ TAG_CASES = [
     "{% spaceless %} <p>\n  <a href='x'>  x  </a>\n </p> {% endspaceless %}",
     "{% verbatim %}{{ not }} {% rendered %}{% endverbatim %}{% verbatim v %}{% endverbatim %}"
     "{% endverbatim v %}",
-    "{% templatetag openblock %}{% templatetag closevariable %}"
-    "{% templatetag opencomment %}",
+    "{% templatetag openblock %}{% templatetag closevariable %}{% templatetag opencomment %}",
     "a{% comment %}{{ hidden }}{% if %}{% endcomment %}b{# note #}c",
     # widthratio, lorem, csrf_token
     "{% widthratio n 10 100 %}|{% widthratio 3 7 10 %}|{% widthratio n 0 5 %}|"
@@ -124,51 +128,67 @@ def test_tags_match_django_with_autoescape_off(source):
     check(RAW, source, CONTEXT)
 
 
-@pytest.mark.parametrize("source", [
-    "{% url 'missing-view' %}",
-    "{% url 'missing-view' as u %}[{{ u }}]",
-    "{% load static %}{% static 'css/site.css' %}|{% static html as s %}{{ s }}|"
-    "{% get_static_prefix %}|{% get_media_prefix as m %}{{ m }}",
-    "{% now 'Y' as year %}{% if year %}has year{% endif %}",
-    "{% load i18n %}{% get_current_language as lang %}{{ lang }}",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% url 'missing-view' %}",
+        "{% url 'missing-view' as u %}[{{ u }}]",
+        "{% load static %}{% static 'css/site.css' %}|{% static html as s %}{{ s }}|"
+        "{% get_static_prefix %}|{% get_media_prefix as m %}{{ m }}",
+        "{% now 'Y' as year %}{% if year %}has year{% endif %}",
+        "{% load i18n %}{% get_current_language as lang %}{{ lang }}",
+    ],
+)
 def test_tags_that_ask_django(source):
     check(ENGINES, source, CONTEXT)
 
 
-@pytest.mark.parametrize("name", [
-    "page.html", "deep.html", "nested_child.html", "nested_blocks.html", "base.html",
-    "dynamic_parent.html", "dir/one.html",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "page.html",
+        "deep.html",
+        "nested_child.html",
+        "nested_blocks.html",
+        "base.html",
+        "dynamic_parent.html",
+        "dir/one.html",
+    ],
+)
 def test_inheritance_and_includes(name):
     check_named(ENGINES, name, CONTEXT)
     check_named(INVALID, name, CONTEXT)
 
 
-@pytest.mark.parametrize("source", [
-    "{% include 'nav.html' %}",
-    "{% include 'only.html' with a=word %}",
-    "{% include 'only.html' with a=word only %}{% include 'only.html' only %}",
-    "{% include names %}",
-    "{% for item in list %}{% include 'loop_part.html' %}{% endfor %}",
-    "{% for x in list %}{% include 'cycle_part.html' %}{% endfor %}",
-    "{% include 'blocks_in_include.html' %}",
-    "{% include none %}",
-    "{% include 'does-not-exist.html' %}",
-    "{% extends parent %}{% block content %}child {{ block.super }}{% endblock %}",
-    "{% extends 'base.html' %}{% block title %}{% include 'nav.html' %}{% endblock %}",
-    "{% block a %}A{{ block.super }}{% endblock %}",
-    "{% extends empty %}",
-    "{% extends 'missing.html' %}",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% include 'nav.html' %}",
+        "{% include 'only.html' with a=word %}",
+        "{% include 'only.html' with a=word only %}{% include 'only.html' only %}",
+        "{% include names %}",
+        "{% for item in list %}{% include 'loop_part.html' %}{% endfor %}",
+        "{% for x in list %}{% include 'cycle_part.html' %}{% endfor %}",
+        "{% include 'blocks_in_include.html' %}",
+        "{% include none %}",
+        "{% include 'does-not-exist.html' %}",
+        "{% extends parent %}{% block content %}child {{ block.super }}{% endblock %}",
+        "{% extends 'base.html' %}{% block title %}{% include 'nav.html' %}{% endblock %}",
+        "{% block a %}A{{ block.super }}{% endblock %}",
+        "{% extends empty %}",
+        "{% extends 'missing.html' %}",
+    ],
+)
 def test_include_and_extends_from_strings(source):
     check(ENGINES, source, CONTEXT)
 
 
 def test_project_simple_tags():
-    source = ("{% load corpus_tags %}{% greet 'Ada' %}|{% greet html '?' %}|{% who %}|"
-              "{% who 'word' %}|{% bold html %}|{% total 1 2 3 start=10 %}|"
-              "{% greet 'x' as g %}{{ g|upper }}")
+    source = (
+        "{% load corpus_tags %}{% greet 'Ada' %}|{% greet html '?' %}|{% who %}|"
+        "{% who 'word' %}|{% bold html %}|{% total 1 2 3 start=10 %}|"
+        "{% greet 'x' as g %}{{ g|upper }}"
+    )
     check(ENGINES, source, {**CONTEXT, "user": "<me>"})
     # With autoescape off a tag returning a number fails in Django (it joins strings):
     # djust hands that template to Django, which raises the same error.
@@ -176,12 +196,15 @@ def test_project_simple_tags():
     check(RAW, source.replace("{% total 1 2 3 start=10 %}", ""), {**CONTEXT, "user": "<me>"})
 
 
-@pytest.mark.parametrize("source", [
-    "{% load corpus_tags %}{% card 'inclusion tags' %}",
-    "{% debug %}",
-    "{% include 'includes_humanize.html' %}",
-    "{% load humanize %}{{ big|intcomma }}",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% load corpus_tags %}{% card 'inclusion tags' %}",
+        "{% debug %}",
+        "{% include 'includes_humanize.html' %}",
+        "{% load humanize %}{{ big|intcomma }}",
+    ],
+)
 def test_what_djust_hands_to_django_still_renders_the_same(source):
     check(ENGINES, source, CONTEXT, native=False)
 

@@ -118,7 +118,7 @@ class PagedView(LiveView):
 
 PAGE_TEMPLATE = (
     "{% load djust_tags %}<!DOCTYPE html><html><head><title>Item {{ pk }} &amp; more</title>"
-    "{% djust_scripts %}</head><body dj-view=\"{{ dj_view_id }}\"><div dj-root>"
+    '{% djust_scripts %}</head><body dj-view="{{ dj_view_id }}"><div dj-root>'
     "<h1>item {{ pk }}</h1><p>{{ clicks }} clicks</p></div></body></html>"
 )
 

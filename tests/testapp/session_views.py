@@ -86,8 +86,9 @@ class BrokenMountView(ContractView):
 class StateView(ContractView):
     """State of many types, for the HTTP fallback's snapshots."""
 
-    template_string = ("<p>{{ count }} {{ when }} {{ price }} {{ tags }} {{ pair }} "
-                       "{{ secret_len }}</p>")
+    template_string = (
+        "<p>{{ count }} {{ when }} {{ price }} {{ tags }} {{ pair }} {{ secret_len }}</p>"
+    )
 
     def mount(self, request, **kwargs):
         self.count = 0

@@ -15,18 +15,65 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-CONTAINERS = ["div", "span", "p", "b", "i", "em", "a", "ul", "li", "section", "label", "h2",
-              "table", "tr", "td", "pre", "template", "select", "option", "form", "button"]
+CONTAINERS = [
+    "div",
+    "span",
+    "p",
+    "b",
+    "i",
+    "em",
+    "a",
+    "ul",
+    "li",
+    "section",
+    "label",
+    "h2",
+    "table",
+    "tr",
+    "td",
+    "pre",
+    "template",
+    "select",
+    "option",
+    "form",
+    "button",
+]
 VOID = ["br", "img", "hr", "input", "wbr"]
-ATTRIBUTES = ["class", "id", "title", "data-x", "hidden", "value", "checked", "selected",
-              "aria-label", "dj-click"]
-TEXTS = ["a", "b", "x y", " ", "\n", "\n  ", "&amp;", "&lt;b&gt;", "&nbsp;", "&#169;", "\u00e9",
-         "'", '"', "a  b", "\ttab", "1 < 2"]
+ATTRIBUTES = [
+    "class",
+    "id",
+    "title",
+    "data-x",
+    "hidden",
+    "value",
+    "checked",
+    "selected",
+    "aria-label",
+    "dj-click",
+]
+TEXTS = [
+    "a",
+    "b",
+    "x y",
+    " ",
+    "\n",
+    "\n  ",
+    "&amp;",
+    "&lt;b&gt;",
+    "&nbsp;",
+    "&#169;",
+    "\u00e9",
+    "'",
+    '"',
+    "a  b",
+    "\ttab",
+    "1 < 2",
+]
 FOREIGN = [
     '<svg viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/><path d="M0 0L1 1"/></svg>',
     '<svg><foreignObject width="5"><p>in svg</p></foreignObject></svg>',
     '<svg><use xlink:href="#a"/><linearGradient gradientUnits="userSpaceOnUse"/></svg>',
-    '<math><mi>x</mi><mo>=</mo><mn>1</mn></math>',
+    "<math><mi>x</mi><mo>=</mo><mn>1</mn></math>",
     "<template><tr><td>t</td></tr></template>",
     "<table><tr><td>implied</td></tr></table>",
     "<pre>\n\nleading</pre>",
@@ -37,30 +84,51 @@ FOREIGN = [
     '<input value="v">',
 ]
 # SVG as templates write it: names in their own case or another, self-closing leaves.
-SVG_CONTAINERS = ["g", "clipPath", "CLIPPATH", "linearGradient", "lineargradient", "text",
-                  "defs", "symbol", "mask"]
+SVG_CONTAINERS = [
+    "g",
+    "clipPath",
+    "CLIPPATH",
+    "linearGradient",
+    "lineargradient",
+    "text",
+    "defs",
+    "symbol",
+    "mask",
+]
 SVG_LEAVES = ["path", "circle", "rect", "use", "stop", "feGaussianBlur", "fegaussianblur"]
 # Attribute names (some written in another case) and values valid for them: Chromium logs an
 # error for an invalid one, which fails a browser test.
 SVG_ATTRIBUTES = {
-    "viewBox": ["0 0 24 24", "0 0 16 16"], "viewbox": ["0 0 24 24"],
-    "d": ["M0 0h24v24H0z", "M1 1L2 2"], "fill": ["none", "red", "url(#a)"],
-    "class": ["a", "a b", ""], "preserveAspectRatio": ["none", "xMidYMid meet"],
-    "xlink:href": ["#a", "#b"], "xml:lang": ["en", "fr"], "xlink:foo": ["1", "2"],
-    "xml:base": ["/a/"], "xmlns:xlink": ["http://www.w3.org/1999/xlink"],
-    "gradientUnits": ["userSpaceOnUse", "objectBoundingBox"], "stroke-width": ["1", "2"],
+    "viewBox": ["0 0 24 24", "0 0 16 16"],
+    "viewbox": ["0 0 24 24"],
+    "d": ["M0 0h24v24H0z", "M1 1L2 2"],
+    "fill": ["none", "red", "url(#a)"],
+    "class": ["a", "a b", ""],
+    "preserveAspectRatio": ["none", "xMidYMid meet"],
+    "xlink:href": ["#a", "#b"],
+    "xml:lang": ["en", "fr"],
+    "xlink:foo": ["1", "2"],
+    "xml:base": ["/a/"],
+    "xmlns:xlink": ["http://www.w3.org/1999/xlink"],
+    "gradientUnits": ["userSpaceOnUse", "objectBoundingBox"],
+    "stroke-width": ["1", "2"],
     "refX": ["0", "3"],
 }
 
-LISTS = {"ul": ("<ul>", "</ul>", "li"), "div": ('<div class="list">', "</div>", "div"),
-         "table": ("<table><tbody>", "</tbody></table>", "tr")}
+LISTS = {
+    "ul": ("<ul>", "</ul>", "li"),
+    "div": ('<div class="list">', "</div>", "div"),
+    "table": ("<table><tbody>", "</tbody></table>", "tr"),
+}
 # Page shapes, each with the kind of list its root holds (None: any content).
 PAGES = [
-    ("<!DOCTYPE html><html><head><title>t</title></head><body><nav>n</nav>"
-     '<main dj-root class="r">{}</main><footer>f</footer></body></html>', None),
+    (
+        "<!DOCTYPE html><html><head><title>t</title></head><body><nav>n</nav>"
+        '<main dj-root class="r">{}</main><footer>f</footer></body></html>',
+        None,
+    ),
     ("<!DOCTYPE html><html><body><ul dj-root>{}</ul></body></html>", "ul"),
-    ("<!DOCTYPE html><html><body><table><tbody dj-root>{}</tbody></table></body></html>",
-     "table"),
+    ("<!DOCTYPE html><html><body><table><tbody dj-root>{}</tbody></table></body></html>", "table"),
 ]
 
 
@@ -115,8 +183,10 @@ class Corpus:
             old_attrs = self.attrs()
             new_attrs = old_attrs if self.r.random() < 0.5 else self.attrs()
             children = [self.pair(depth - 1) for _ in range(self.r.randint(0, 4))]
-            return (f"<{tag}{old_attrs}>{''.join(c[0] for c in children)}</{tag}>",
-                    f"<{tag}{new_attrs}>{''.join(c[1] for c in children)}</{tag}>")
+            return (
+                f"<{tag}{old_attrs}>{''.join(c[0] for c in children)}</{tag}>",
+                f"<{tag}{new_attrs}>{''.join(c[1] for c in children)}</{tag}>",
+            )
         return self.keyed_list(depth)
 
     def form_field(self) -> tuple[str, str]:
@@ -126,7 +196,7 @@ class Corpus:
             texts = ["", "a", "\nb", "typed"]
             old, new = self.r.choice(texts), self.r.choice(texts)
             return f"<textarea>{old}</textarea>", f"<textarea>{new}</textarea>"
-        states = ['', ' checked', ' value="a"', ' value="b"', ' value=""', ' checked value="b"']
+        states = ["", " checked", ' value="a"', ' value="b"', ' value=""', ' checked value="b"']
         type_ = ' type="checkbox"' if kind == "checkbox" else self.r.choice(["", ' type="text"'])
         old, new = self.r.choice(states), self.r.choice(states)
         return f"<input{type_}{old}>", f"<input{type_}{new}>"
@@ -140,8 +210,10 @@ class Corpus:
         old_attrs = self.svg_attrs()
         new_attrs = old_attrs if self.r.random() < 0.6 else self.svg_attrs()
         children = [self.svg_child_pair(depth - 1) for _ in range(self.r.randint(0, 4))]
-        return (f"<svg{old_attrs}>{''.join(c[0] for c in children)}</svg>",
-                f"<svg{new_attrs}>{''.join(c[1] for c in children)}</svg>")
+        return (
+            f"<svg{old_attrs}>{''.join(c[0] for c in children)}</svg>",
+            f"<svg{new_attrs}>{''.join(c[1] for c in children)}</svg>",
+        )
 
     def svg_child_pair(self, depth: int) -> tuple[str, str]:
         roll = self.r.random()
@@ -166,15 +238,21 @@ class Corpus:
         new_attrs = old_attrs if self.r.random() < 0.6 else self.svg_attrs()
         children = [self.svg_child_pair(depth - 1) for _ in range(self.r.randint(0, 3))]
         close = tag if self.r.random() < 0.8 else tag.lower()
-        return (f"<{tag}{old_attrs}>{''.join(c[0] for c in children)}</{close}>",
-                f"<{tag}{new_attrs}>{''.join(c[1] for c in children)}</{close}>")
+        return (
+            f"<{tag}{old_attrs}>{''.join(c[0] for c in children)}</{close}>",
+            f"<{tag}{new_attrs}>{''.join(c[1] for c in children)}</{close}>",
+        )
 
     def math_pair(self) -> tuple[str, str]:
         """A formula rendered twice, its numbers and operators changed or not."""
+
         def formula() -> str:
             n = self.r.choice(["1", "2", "x"])
-            return (f'<math display="block"><mrow><mi>y</mi><mo>=</mo><mn>{n}</mn></mrow>'
-                    f'<mtext>{self.text()}</mtext></math>')
+            return (
+                f'<math display="block"><mrow><mi>y</mi><mo>=</mo><mn>{n}</mn></mrow>'
+                f"<mtext>{self.text()}</mtext></math>"
+            )
+
         old = formula()
         return old, old if self.r.random() < 0.4 else formula()
 
@@ -189,8 +267,10 @@ class Corpus:
             content = self.pair(depth - 1)
             newline = "\n" if self.r.random() < 0.5 else ""
             cell = ("<td>", "</td>") if item_tag == "tr" else ("", "")
-            render = [f"<{item_tag}{keyed}>{cell[0]}{content[side]}{cell[1]}</{item_tag}>{newline}"
-                      for side in (0, 1)]
+            render = [
+                f"<{item_tag}{keyed}>{cell[0]}{content[side]}{cell[1]}</{item_tag}>{newline}"
+                for side in (0, 1)
+            ]
             items.append((render, self.r.random() < 0.85, self.r.random() < 0.85))
         old_order = list(range(len(items)))
         self.r.shuffle(old_order)

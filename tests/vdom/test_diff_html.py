@@ -31,8 +31,8 @@ def test_attribute_set_and_removed():
 
 
 def test_only_the_dj_root_region_is_diffed():
-    old = '<html><body><nav>menu 1</nav><div dj-root><p>a</p></div></body></html>'
-    new = '<html><body><nav>menu 2</nav><div dj-root><p>b</p></div></body></html>'
+    old = "<html><body><nav>menu 1</nav><div dj-root><p>a</p></div></body></html>"
+    new = "<html><body><nav>menu 2</nav><div dj-root><p>b</p></div></body></html>"
     assert diff(old, new) == [["text", [0, 0], "b"]]
 
 
@@ -59,20 +59,21 @@ def test_keyed_insert_and_remove():
 def test_duplicate_keys_are_logged_and_the_diff_stays_right(caplog):
     with caplog.at_level(logging.WARNING, logger="djust"):
         patches = diff(rows([1, 2]), rows([2, 2, 1]))
-    assert any('the key "2" is on more than one child' in r.getMessage()
-               for r in caplog.records), caplog.text
+    assert any('the key "2" is on more than one child' in r.getMessage() for r in caplog.records), (
+        caplog.text
+    )
     assert "Instead of repeating a key" in caplog.text
     assert patches  # by position: still a valid patch list (the Rust properties prove it)
 
 
 def test_live_tree_diffs_each_render_against_the_previous_one():
     tree = _core.LiveTree('<div dj-root><p data-key="a">1</p><p data-key="b">2</p></div>')
-    assert json.loads(tree.update(
-        '<div dj-root><p data-key="b">2</p><p data-key="a">1</p></div>')) == [["move", [1], 0]]
-    assert json.loads(tree.update(
-        '<div dj-root><p data-key="b">2</p><p data-key="a">one</p></div>')) == [
-        ["text", [1, 0], "one"]
-    ]
+    assert json.loads(
+        tree.update('<div dj-root><p data-key="b">2</p><p data-key="a">1</p></div>')
+    ) == [["move", [1], 0]]
+    assert json.loads(
+        tree.update('<div dj-root><p data-key="b">2</p><p data-key="a">one</p></div>')
+    ) == [["text", [1, 0], "one"]]
     assert tree.root_inner_html() == '<p data-key="b">2</p><p data-key="a">one</p>'
 
 

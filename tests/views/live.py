@@ -68,18 +68,33 @@ class TypesView(LiveView):
         self.seen = {"n": n, "ratio": ratio, "flag": flag, "label": label}
 
     @event_handler
-    def containers(self, ids: list[int], tags: list = None, opts: dict[str, int] = None,  # noqa: RUF013
-                   pair: tuple[int, str] = (0, "")):
+    def containers(
+        self,
+        ids: list[int],
+        tags: list = None,
+        opts: dict[str, int] = None,  # noqa: RUF013
+        pair: tuple[int, str] = (0, ""),
+    ):
         self.seen = {"ids": ids, "tags": tags, "opts": opts, "pair": pair}
 
     @event_handler
-    def optionals(self, a: Optional[int] = None, b: int | None = 5,  # noqa: UP045
-                  c: str = None):  # noqa: RUF013
+    def optionals(
+        self,
+        a: Optional[int] = None,  # noqa: UP045 (the typing spelling is what it tests)
+        b: int | None = 5,
+        c: str = None,  # noqa: RUF013
+    ):
         self.seen = {"a": a, "b": b, "c": c}
 
     @event_handler
-    def rich(self, when: datetime.date, price: decimal.Decimal, colour: Colour, size: Size,
-             mode: Literal["grid", "list"] = "grid"):
+    def rich(
+        self,
+        when: datetime.date,
+        price: decimal.Decimal,
+        colour: Colour,
+        size: Size,
+        mode: Literal["grid", "list"] = "grid",
+    ):
         self.seen = {"when": when, "price": price, "colour": colour, "size": size, "mode": mode}
 
     @event_handler
@@ -285,5 +300,6 @@ class TodoView(LiveView):
 
 
 class BadgeView(LiveView):
-    template_string = ('<p id="badge">{% load djust_components %}'
-                       '{% component "test-badge" label="new" %}</p>')
+    template_string = (
+        '<p id="badge">{% load djust_components %}{% component "test-badge" label="new" %}</p>'
+    )

@@ -136,10 +136,10 @@ def test_registered_components_render_from_the_component_tag():
 def test_the_component_tag_renders_through_djangos_engine():
     from django.template import Context, Template
 
-    html = Template('{% load djust_components %}{% component "test-badge" label="new" %}'
-                    ).render(Context({}))
+    html = Template('{% load djust_components %}{% component "test-badge" label="new" %}').render(
+        Context({})
+    )
     assert html == '<span class="badge">new</span>'
-
 
 
 def test_register_component_checks_its_tag():

@@ -24,8 +24,20 @@ def test_click_sends_the_elements_data_params():
     assert counter.text("#count") == "Count: 5"
 
 
-@pytest.mark.parametrize("name", ["reset", "mount", "__init__", "get_context_data", "_queue",
-                                  "handle_params", "render_page", "nope", "count"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "reset",
+        "mount",
+        "__init__",
+        "get_context_data",
+        "_queue",
+        "handle_params",
+        "render_page",
+        "nope",
+        "count",
+    ],
+)
 def test_only_marked_methods_are_callable(name):
     counter = LiveViewTestClient(live.CounterView)
     counter.click("#inc")
@@ -65,8 +77,7 @@ def test_scalars_are_coerced(types):
 
 def test_containers_are_coerced_item_by_item(types):
     types.event("containers", ids=["1", 2], tags=["a"], opts={"x": "1"}, pair=["4", "four"])
-    assert types.view.seen == {"ids": [1, 2], "tags": ["a"], "opts": {"x": 1},
-                               "pair": (4, "four")}
+    assert types.view.seen == {"ids": [1, 2], "tags": ["a"], "opts": {"x": 1}, "pair": (4, "four")}
 
 
 def test_optional_and_none_defaults(types):
@@ -81,8 +92,11 @@ def test_optional_and_none_defaults(types):
 def test_dates_decimals_enums_and_literals(types):
     types.event("rich", when="2024-02-29", price="9.90", colour="green", size="2", mode="list")
     assert types.view.seen == {
-        "when": datetime.date(2024, 2, 29), "price": decimal.Decimal("9.90"),
-        "colour": live.Colour.GREEN, "size": live.Size.LARGE, "mode": "list",
+        "when": datetime.date(2024, 2, 29),
+        "price": decimal.Decimal("9.90"),
+        "colour": live.Colour.GREEN,
+        "size": live.Size.LARGE,
+        "mode": "list",
     }
     types.event("rich", when="2024-01-01", price=3, colour="RED", size=1)
     assert types.view.seen["colour"] is live.Colour.RED
@@ -104,8 +118,9 @@ def test_input_sends_value_to_dj_input_handlers():
     from djust import LiveView, event_handler
 
     class Search(LiveView):
-        template_string = ('<input id="q" dj-input="search" data-scope="all">'
-                           '<p>{{ query }}|{{ scope }}</p>')
+        template_string = (
+            '<input id="q" dj-input="search" data-scope="all"><p>{{ query }}|{{ scope }}</p>'
+        )
         query = ""
         scope = ""
 
@@ -121,32 +136,54 @@ def test_input_sends_value_to_dj_input_handlers():
 @pytest.mark.parametrize(
     ("handler", "params", "fragments"),
     [
-        ("scalars", {"n": "three", "ratio": 1, "flag": True, "label": ""},
-         ["scalars()", "'n'", "expects int", "'three'"]),
-        ("scalars", {"n": 1, "ratio": "x", "flag": True, "label": ""},
-         ["'ratio'", "expects float"]),
-        ("scalars", {"n": 1, "ratio": 1, "flag": "maybe", "label": ""},
-         ["'flag'", "expects bool", "'maybe'"]),
-        ("scalars", {"n": True, "ratio": 1, "flag": True, "label": ""},
-         ["'n'", "expects int", "True"]),
+        (
+            "scalars",
+            {"n": "three", "ratio": 1, "flag": True, "label": ""},
+            ["scalars()", "'n'", "expects int", "'three'"],
+        ),
+        (
+            "scalars",
+            {"n": 1, "ratio": "x", "flag": True, "label": ""},
+            ["'ratio'", "expects float"],
+        ),
+        (
+            "scalars",
+            {"n": 1, "ratio": 1, "flag": "maybe", "label": ""},
+            ["'flag'", "expects bool", "'maybe'"],
+        ),
+        (
+            "scalars",
+            {"n": True, "ratio": 1, "flag": True, "label": ""},
+            ["'n'", "expects int", "True"],
+        ),
         ("scalars", {"n": 1.5, "ratio": 1, "flag": True, "label": ""}, ["'n'", "1.5"]),
-        ("scalars", {"n": 1, "ratio": 1, "flag": True, "label": ["x"]},
-         ["'label'", "expects str"]),
-        ("scalars", {"ratio": 1, "flag": True, "label": ""},
-         ["scalars() needs the parameter 'n'", "data-n"]),
+        ("scalars", {"n": 1, "ratio": 1, "flag": True, "label": ["x"]}, ["'label'", "expects str"]),
+        (
+            "scalars",
+            {"ratio": 1, "flag": True, "label": ""},
+            ["scalars() needs the parameter 'n'", "data-n"],
+        ),
         ("containers", {"ids": "1,2"}, ["'ids'", "list[int]"]),
         ("containers", {"ids": ["1", "b"]}, ["'ids'", "list[int]"]),
         ("containers", {"ids": [], "opts": {"x": "y"}}, ["'opts'", "dict[str, int]"]),
         ("containers", {"ids": [], "pair": [1]}, ["'pair'", "tuple[int, str]"]),
         ("optionals", {"a": "x"}, ["'a'", "Optional[int]"]),
-        ("rich", {"when": "yesterday", "price": 1, "colour": "red", "size": 1},
-         ["'when'", "date"]),
-        ("rich", {"when": "2024-01-01", "price": "NaN", "colour": "red", "size": 1},
-         ["'price'", "Decimal"]),
-        ("rich", {"when": "2024-01-01", "price": 1, "colour": "blue", "size": 1},
-         ["'colour'", "Colour"]),
-        ("rich", {"when": "2024-01-01", "price": 1, "colour": "red", "size": 1, "mode": "map"},
-         ["'mode'", "Literal"]),
+        ("rich", {"when": "yesterday", "price": 1, "colour": "red", "size": 1}, ["'when'", "date"]),
+        (
+            "rich",
+            {"when": "2024-01-01", "price": "NaN", "colour": "red", "size": 1},
+            ["'price'", "Decimal"],
+        ),
+        (
+            "rich",
+            {"when": "2024-01-01", "price": 1, "colour": "blue", "size": 1},
+            ["'colour'", "Colour"],
+        ),
+        (
+            "rich",
+            {"when": "2024-01-01", "price": 1, "colour": "red", "size": 1, "mode": "map"},
+            ["'mode'", "Literal"],
+        ),
         ("slow_double", {"n": "x"}, ["slow_double()", "'n'"]),
     ],
 )
@@ -188,4 +225,3 @@ def test_a_failing_handler_renders_its_changes_then_raises():
     assert counter.patches == [["text", [1, 0], "Count: 99"]]
     counter.click("#inc")
     assert counter.text("#count") == "Count: 100"
-

@@ -23,7 +23,8 @@ def test_live_patch_runs_handle_params_and_queues_the_url_change(page):
     assert view.category == "books" and view.page == 2
     assert view.uri == "/views/params/?category=books&page=2"
     assert view.drain_commands() == [
-        {"t": "live_patch", "to": "/views/params/?category=books&page=2", "replace": False}]
+        {"t": "live_patch", "to": "/views/params/?category=books&page=2", "replace": False}
+    ]
     assert view.drain_commands() == [], "draining empties the queue"
 
 
@@ -32,8 +33,11 @@ def test_live_patch_from_a_handler_moves_the_address_bar(page):
     page.click("#next")
     assert page.url == "/views/params/?category=books&page=2"
     assert page.text("#filter") == "books page 2 tags"
-    assert page.history == ["/views/params/", "/views/params/?category=books",
-                            "/views/params/?category=books&page=2"]
+    assert page.history == [
+        "/views/params/",
+        "/views/params/?category=books",
+        "/views/params/?category=books&page=2",
+    ]
 
 
 def test_live_patch_with_lists_path_and_replace(page):
@@ -100,8 +104,10 @@ def test_redirect_sends_the_browser_away(page):
     assert page.redirected_to == "https://example.com/bye"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x",
-                                    "javascript:alert(1)", "items/3/", "", None])
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "items/3/", "", None],
+)
 def test_live_redirect_only_goes_to_local_paths(page, target):
     with pytest.raises(NavigationError):
         page.view.live_redirect(target)
@@ -142,7 +148,11 @@ def test_commands_keep_their_order():
     view.push_event("b", {"n": 2})
     view.live_redirect("/next/")
     assert [c["t"] for c in view.drain_commands()] == [
-        "push_event", "live_patch", "push_event", "live_redirect"]
+        "push_event",
+        "live_patch",
+        "push_event",
+        "live_redirect",
+    ]
 
 
 def test_a_live_redirect_while_mounting_replaces_the_entry():

@@ -100,14 +100,22 @@ Hello</textarea>
 
     form = LiveViewTestClient(Form)
     form.submit("button")
-    assert form.view.got == {"form": "profile", "name": "Ada", "agree": "yes", "bio": "Hello",
-                             "lang": "rs", "tags": ["a", "c"], "size": "m"}
+    assert form.view.got == {
+        "form": "profile",
+        "name": "Ada",
+        "agree": "yes",
+        "bio": "Hello",
+        "lang": "rs",
+        "tags": ["a", "c"],
+        "size": "m",
+    }
 
 
 def test_keys_respect_the_dj_key_filter():
     class Keys(LiveView):
-        template_string = ('<input id="k" dj-keydown="pressed" dj-key="Enter" value="v">'
-                           "<p>{{ n }}</p>")
+        template_string = (
+            '<input id="k" dj-keydown="pressed" dj-key="Enter" value="v"><p>{{ n }}</p>'
+        )
         n = 0
 
         @event_handler
@@ -182,7 +190,9 @@ def test_form_level_change_sends_every_field():
 def test_dj_target_is_read_from_the_element_itself():
     from djust.testing import event_target, parse_html
 
-    tree = parse_html('<div data-component-id="outer"><p dj-target="other">'
-                      '<button id="b">x</button></p><i id="i" dj-target="mine">y</i></div>')
+    tree = parse_html(
+        '<div data-component-id="outer"><p dj-target="other">'
+        '<button id="b">x</button></p><i id="i" dj-target="mine">y</i></div>'
+    )
     assert event_target(tree.find("#b")) == "outer"
     assert event_target(tree.find("#i")) == "mine"

@@ -99,8 +99,9 @@ def test_expired_and_malformed_tokens(settings):
 
 
 def test_view_token_accepts_a_visitor_directly():
-    token = tokens.ViewToken(view="v", path="/", query="", digest="d",
-                             visitor=tokens.Visitor("s", None, User(3)))
+    token = tokens.ViewToken(
+        view="v", path="/", query="", digest="d", visitor=tokens.Visitor("s", None, User(3))
+    )
     assert token.visitor.startswith("s:") and token.user.startswith("u:")
     tokens.verify(tokens.sign(token), tokens.Visitor("s", None, User(3)))
 
@@ -119,8 +120,10 @@ def test_a_logged_in_page_mounts_over_an_authenticated_socket(client, django_use
 
     async def mount(cookie):
         communicator = WebsocketCommunicator(
-            AuthMiddlewareStack(LiveViewConsumer.as_asgi()), "/ws/live/",
-            headers=[(b"host", b"testserver"), (b"cookie", cookie.encode())])
+            AuthMiddlewareStack(LiveViewConsumer.as_asgi()),
+            "/ws/live/",
+            headers=[(b"host", b"testserver"), (b"cookie", cookie.encode())],
+        )
         connected, _ = await communicator.connect()
         assert connected
         await communicator.send_to(text_data=json.dumps({"t": "mount", "token": token}))

@@ -13,13 +13,19 @@ from djust.mixins.navigation import NavigationMixin
 
 PAGES = [
     {"url": "/counter/", "title": "Counter", "about": "a page template with dj-root"},
-    {"url": "/counter/inline/", "title": "Inline counter",
-     "about": "the same view written with template_string"},
+    {
+        "url": "/counter/inline/",
+        "title": "Inline counter",
+        "about": "the same view written with template_string",
+    },
     {"url": "/todo/", "title": "Todo list", "about": "keyed rows: add, toggle, delete, reorder"},
     {"url": "/search/", "title": "Product search", "about": "debounced search over SQLite"},
     {"url": "/shop/", "title": "Shop", "about": "dj-patch filters and dj-navigate detail pages"},
-    {"url": "/components/", "title": "Components",
-     "about": "an alert, stateful counters and their parent"},
+    {
+        "url": "/components/",
+        "title": "Components",
+        "about": "an alert, stateful counters and their parent",
+    },
 ]
 
 
@@ -192,8 +198,9 @@ class ComponentsView(LiveView):
     template_name = "demo_app/components.html"
 
     def mount(self, request, **kwargs):
-        self.notice = AlertComponent(message="Components keep their own state.", type="info",
-                                     dismissible=True)
+        self.notice = AlertComponent(
+            message="Components keep their own state.", type="info", dismissible=True
+        )
         self.apples = Counter(label="Apples")
         self.pears = Counter(label="Pears")
         self.badge = Badge(text="live")

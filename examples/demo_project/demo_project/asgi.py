@@ -11,11 +11,15 @@ from djust.websocket import LiveViewConsumer
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo_project.settings")
 
-application = ProtocolTypeRouter({
-    "http": get_asgi_application(),
-    "websocket": AuthMiddlewareStack(
-        URLRouter([
-            path("ws/live/", LiveViewConsumer.as_asgi()),
-        ])
-    ),
-})
+application = ProtocolTypeRouter(
+    {
+        "http": get_asgi_application(),
+        "websocket": AuthMiddlewareStack(
+            URLRouter(
+                [
+                    path("ws/live/", LiveViewConsumer.as_asgi()),
+                ]
+            )
+        ),
+    }
+)

@@ -15,8 +15,23 @@ from html.parser import HTMLParser
 ID_ATTRIBUTE = "data-component-id"
 
 # Elements that never have an end tag.
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "source", "track", "wbr"})
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 
 
 class _TopLevel(HTMLParser):

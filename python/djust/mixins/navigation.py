@@ -22,8 +22,12 @@ from djust.routes import checked_url
 class NavigationMixin:
     """Adds ``live_patch(params=…, path=…)`` and ``live_redirect(path)`` to a LiveView."""
 
-    def live_patch(self, params: Mapping[str, Any] | None = None, path: str | None = None,
-                   replace: bool = False) -> None:
+    def live_patch(
+        self,
+        params: Mapping[str, Any] | None = None,
+        path: str | None = None,
+        replace: bool = False,
+    ) -> None:
         """Move the page to a new URL of this same view without remounting it.
 
         ``params`` becomes the query (values may be lists: ``{"tag": ["a", "b"]}``); ``path``

@@ -19,8 +19,14 @@ from django.template.backends.django import DjangoTemplates
 from djust.template.backend import DjustTemplateBackend
 from djust.template.engine import Engine, Template
 
-__all__ = ["Engine", "Template", "compile_string", "default_engine", "get_template",
-           "render_template"]
+__all__ = [
+    "Engine",
+    "Template",
+    "compile_string",
+    "default_engine",
+    "get_template",
+    "render_template",
+]
 
 _fallback_engine: Engine | None = None
 

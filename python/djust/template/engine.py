@@ -28,10 +28,18 @@ logger = logging.getLogger("djust")
 STRING_CACHE_SIZE = 512
 
 # Settings the render options depend on; changing one (in tests) bumps the version below.
-FORMAT_SETTINGS = frozenset({
-    "USE_THOUSAND_SEPARATOR", "DECIMAL_SEPARATOR", "THOUSAND_SEPARATOR", "NUMBER_GROUPING",
-    "LANGUAGE_CODE", "FORMAT_MODULE_PATH", "USE_I18N", "LANGUAGES",
-})
+FORMAT_SETTINGS = frozenset(
+    {
+        "USE_THOUSAND_SEPARATOR",
+        "DECIMAL_SEPARATOR",
+        "THOUSAND_SEPARATOR",
+        "NUMBER_GROUPING",
+        "LANGUAGE_CODE",
+        "FORMAT_MODULE_PATH",
+        "USE_I18N",
+        "LANGUAGES",
+    }
+)
 _settings_version = 0
 
 
@@ -50,8 +58,9 @@ def _watch_settings() -> None:
 class Template:
     """A compiled template. ``render(context, request=None)`` gives the page as a string."""
 
-    def __init__(self, engine: Engine, source: str, name: str | None = None,
-                 origin: Any = None) -> None:
+    def __init__(
+        self, engine: Engine, source: str, name: str | None = None, origin: Any = None
+    ) -> None:
         self.engine = engine
         self.source = source
         self.name = name
@@ -82,8 +91,11 @@ class Template:
         return self._native
 
     def _hand_to_django(self, reason: str) -> None:
-        logger.info("djust: template %s is rendered by Django's engine (%s)",
-                    self.name or "<string>", reason)
+        logger.info(
+            "djust: template %s is rendered by Django's engine (%s)",
+            self.name or "<string>",
+            reason,
+        )
         from django.template.base import Template as DjangoTemplate
 
         self._native = None
@@ -113,7 +125,8 @@ class Template:
         from django.template.context import make_context
 
         django_context = make_context(
-            dict(context) if context is not None else None, request,
+            dict(context) if context is not None else None,
+            request,
             autoescape=self.engine.django.autoescape,
         )
         return self._django.render(django_context)
@@ -146,8 +159,9 @@ class Engine:
         _watch_settings()
 
     @classmethod
-    def from_settings(cls, dirs: Iterable[str] = (), app_dirs: bool = False,
-                      **options: Any) -> Engine:
+    def from_settings(
+        cls, dirs: Iterable[str] = (), app_dirs: bool = False, **options: Any
+    ) -> Engine:
         """An engine made from ``TEMPLATES``-style options."""
         from django.template import Engine as DjangoEngine
 
@@ -226,8 +240,9 @@ class Engine:
 
     # --- rendering -------------------------------------------------------------------------
 
-    def render_values(self, context: Mapping[str, Any] | None,
-                      request: Any) -> tuple[Mapping[str, Any], Any]:
+    def render_values(
+        self, context: Mapping[str, Any] | None, request: Any
+    ) -> tuple[Mapping[str, Any], Any]:
         """The variables of a render and its request (``context["request"]`` without one)."""
         _check_context(context)
         if request is None:

@@ -17,17 +17,27 @@ class Callbacks:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def call_simple_tag(self, library: str, name: str, args: list[Any], kwargs: dict[str, Any],
-                        locals_: dict[str, Any] | None, context: Any, request: Any,
-                        autoescape: bool) -> Any:
+    def call_simple_tag(
+        self,
+        library: str,
+        name: str,
+        args: list[Any],
+        kwargs: dict[str, Any],
+        locals_: dict[str, Any] | None,
+        context: Any,
+        request: Any,
+        autoescape: bool,
+    ) -> Any:
         function, takes_context = self.engine.libraries.tags[(library, name)]
         if takes_context:
-            return function(self.tag_context(context, locals_, request, autoescape), *args,
-                            **kwargs)
+            return function(
+                self.tag_context(context, locals_, request, autoescape), *args, **kwargs
+            )
         return function(*args, **kwargs)
 
-    def tag_context(self, context: Any, locals_: dict[str, Any] | None, request: Any,
-                    autoescape: bool) -> Any:
+    def tag_context(
+        self, context: Any, locals_: dict[str, Any] | None, request: Any, autoescape: bool
+    ) -> Any:
         """A Django context as a ``takes_context`` tag expects one."""
         from django.template import Context, RequestContext
 
@@ -41,8 +51,9 @@ class Callbacks:
             tag_context = Context(values, autoescape=autoescape)
         return tag_context
 
-    def call_filter(self, library: str, name: str, value: Any, args: tuple[Any, ...],
-                    autoescape: bool) -> Any:
+    def call_filter(
+        self, library: str, name: str, value: Any, args: tuple[Any, ...], autoescape: bool
+    ) -> Any:
         """A filter applied as Django's ``FilterExpression.resolve`` applies it."""
         from django.utils.safestring import SafeData, mark_safe
         from django.utils.timezone import template_localtime
@@ -65,8 +76,7 @@ class Callbacks:
             template = self.engine.select_template(names)
         return template.native()
 
-    def translate(self, context: str | None, singular: str, plural: str | None,
-                  count: Any) -> str:
+    def translate(self, context: str | None, singular: str, plural: str | None, count: Any) -> str:
         from django.utils import translation
 
         if plural is None:
@@ -85,8 +95,9 @@ class Callbacks:
     def number_format(self) -> tuple[str, str, list[int]]:
         return self.engine.number_format()
 
-    def reverse_url(self, view_name: Any, args: list[Any], kwargs: dict[str, Any],
-                    silent: bool, request: Any) -> str:
+    def reverse_url(
+        self, view_name: Any, args: list[Any], kwargs: dict[str, Any], silent: bool, request: Any
+    ) -> str:
         from django.urls import NoReverseMatch, reverse
 
         try:
@@ -108,8 +119,9 @@ class Callbacks:
 
         if kind == "file":
             return str(StaticNode.handle_simple(path))
-        return str(PrefixNode.handle_simple("STATIC_URL" if kind == "static_prefix"
-                                            else "MEDIA_URL"))
+        return str(
+            PrefixNode.handle_simple("STATIC_URL" if kind == "static_prefix" else "MEDIA_URL")
+        )
 
     def now(self, format_string: str) -> str:
         from datetime import datetime

@@ -32,8 +32,13 @@ def _native_tags() -> dict[Any, str]:
     from django.templatetags import i18n, l10n, static
 
     native = {}
-    for library in (defaulttags.register, loader_tags.register, i18n.register,
-                    static.register, l10n.register):
+    for library in (
+        defaulttags.register,
+        loader_tags.register,
+        i18n.register,
+        static.register,
+        l10n.register,
+    ):
         for name, compile_function in library.tags.items():
             native[compile_function] = name
     return native
@@ -87,12 +92,22 @@ def describe(builtins: Iterable[Any], libraries: dict[str, Any]) -> EngineLibrar
                     pass  # a Django tag the engine does not run (querystring): see below
             if getattr(compile_function, "__code__", None) is simple_code:
                 cells = compile_function.__closure__ or ()
-                closure = dict(zip(compile_function.__code__.co_freevars,
-                                   (cell.cell_contents for cell in cells), strict=True))
+                closure = dict(
+                    zip(
+                        compile_function.__code__.co_freevars,
+                        (cell.cell_contents for cell in cells),
+                        strict=True,
+                    )
+                )
                 result.core.add_simple_tag(
-                    name, tag, list(closure["params"]), len(closure["defaults"] or ()),
-                    closure["varargs"] is not None, closure["varkw"] is not None,
-                    list(closure["kwonly"]), list(closure["kwonly_defaults"] or {}),
+                    name,
+                    tag,
+                    list(closure["params"]),
+                    len(closure["defaults"] or ()),
+                    closure["varargs"] is not None,
+                    closure["varkw"] is not None,
+                    list(closure["kwonly"]),
+                    list(closure["kwonly_defaults"] or {}),
                     bool(closure["takes_context"]),
                 )
                 result.tags[(key, tag)] = (closure["func"], bool(closure["takes_context"]))

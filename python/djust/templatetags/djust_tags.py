@@ -43,8 +43,10 @@ def compact(source: str) -> str:
             lines.append(text)
     compacted = "\n".join(lines) + "\n"
     if "`" in compacted or any(line.endswith("\\") for line in lines):
-        raise RuntimeError("the script uses a template literal or a line continuation, which "
-                           "compact() cannot strip safely; use string concatenation instead")
+        raise RuntimeError(
+            "the script uses a template literal or a line continuation, which "
+            "compact() cannot strip safely; use string concatenation instead"
+        )
     return compacted
 
 
@@ -75,8 +77,10 @@ def _csrf(context: Mapping[str, Any]) -> str:
     from django.middleware.csrf import get_token
 
     header = settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-")
-    attrs = (f' data-csrf-cookie="{escape(settings.CSRF_COOKIE_NAME)}"'
-             f' data-csrf-header="{escape(header)}"')
+    attrs = (
+        f' data-csrf-cookie="{escape(settings.CSRF_COOKIE_NAME)}"'
+        f' data-csrf-header="{escape(header)}"'
+    )
     request = context.get("request") if hasattr(context, "get") else None
     if isinstance(request, HttpRequest) and not isinstance(request, SocketRequest):
         token = get_token(request)  # also makes CsrfViewMiddleware set the cookie

@@ -15,11 +15,15 @@ from djust.websocket import LiveViewConsumer
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "client_site.settings")
 
-application = ProtocolTypeRouter({
-    "http": get_asgi_application(),
-    "websocket": AuthMiddlewareStack(
-        URLRouter([
-            path("ws/live/", LiveViewConsumer.as_asgi()),
-        ])
-    ),
-})
+application = ProtocolTypeRouter(
+    {
+        "http": get_asgi_application(),
+        "websocket": AuthMiddlewareStack(
+            URLRouter(
+                [
+                    path("ws/live/", LiveViewConsumer.as_asgi()),
+                ]
+            )
+        ),
+    }
+)
