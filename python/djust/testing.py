@@ -36,6 +36,7 @@ from django.conf import settings
 from django.test import RequestFactory
 
 from djust import routes
+from djust.components.markup import VOID_ELEMENTS
 from djust.connection import Connection
 from djust.exceptions import EventError
 from djust.lifecycle import mount_view
@@ -49,23 +50,6 @@ __all__ = ["Element", "LiveViewTestClient", "SelectorError"]
 
 # --- the page as a tree of elements ---------------------------------------------------------
 
-_VOID = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    }
-)
 # An open element of the key's kind is closed by a new start tag of one of these (HTML's
 # implied end tags, the common cases).
 _CLOSED_BY = {
@@ -188,12 +172,12 @@ class _TreeBuilder(HTMLParser):
             tag, {k: (v if v is not None else "") for k, v in attrs}, parent=self.stack[-1]
         )
         self.stack[-1].children.append(element)
-        if tag not in _VOID:
+        if tag not in VOID_ELEMENTS:
             self.stack.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
-        if tag not in _VOID and self.stack[-1].tag == tag:
+        if tag not in VOID_ELEMENTS and self.stack[-1].tag == tag:
             self.stack.pop()
 
     def handle_endtag(self, tag: str) -> None:

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 ID_ATTRIBUTE = "data-component-id"
 
 # Elements that never have an end tag.
-_VOID = frozenset(
+VOID_ELEMENTS = frozenset(
     {
         "area",
         "base",
@@ -51,7 +51,7 @@ class _TopLevel(HTMLParser):
             if self.first is None:
                 self.first = self.getpos()
                 self.first_has_id = any(name == ID_ATTRIBUTE for name, _ in attrs)
-        if tag not in _VOID:
+        if tag not in VOID_ELEMENTS:
             self.depth += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -62,7 +62,7 @@ class _TopLevel(HTMLParser):
                 self.first_has_id = any(name == ID_ATTRIBUTE for name, _ in attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag not in _VOID and self.depth > 0:
+        if tag not in VOID_ELEMENTS and self.depth > 0:
             self.depth -= 1
 
     def handle_data(self, data: str) -> None:
