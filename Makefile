@@ -62,8 +62,8 @@ demo: build-release
 	@echo
 	@echo "  djust demo: http://127.0.0.1:$(DEMO_PORT)/   (Ctrl-C stops it)"
 	@echo
-	cd $(DEMO) && ../../$(PY) -m uvicorn demo_project.asgi:application \
-		--host 127.0.0.1 --port $(DEMO_PORT)
+	cd $(DEMO) && ../../$(VENV)/bin/djust serve --settings demo_project.settings \
+		--bind 127.0.0.1:$(DEMO_PORT)
 
 test: lint test-rust test-js test-python
 	@echo "make test: all passed"

@@ -1,22 +1,73 @@
-"""The deployment samples in config/ work: the demo served through config/nginx/djust.conf."""
+"""The deployment samples in config/ work: the demo served through each nginx sample (uvicorn +
+Channels behind config/nginx/djust.conf, djust serve behind config/nginx/djust-serve.conf), and
+the systemd unit's command line is one djust serve accepts."""
 
 from __future__ import annotations
 
+import configparser
 import contextlib
+import os
 import re
+import shlex
 import shutil
+import signal
 import subprocess
+import sys
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.livesupport import click_counter, free_port, uvicorn_server
+from djust import serve
+from tests.livesupport import click_counter, free_port, project_env, uvicorn_server
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "demo_project"
 NGINX_SAMPLE = ROOT / "config" / "nginx" / "djust.conf"
+NGINX_SERVE_SAMPLE = ROOT / "config" / "nginx" / "djust-serve.conf"
+SYSTEMD_UNIT = ROOT / "config" / "systemd" / "djust.service"
+
+
+@contextlib.contextmanager
+def djust_serve(project_dir: Path, settings: str, env: dict[str, str]) -> Iterator[str]:
+    """``djust serve`` for the project in ``project_dir``; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "djust.serve",
+            "serve",
+            "--settings",
+            settings,
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=project_dir,
+        env=project_env(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(process.stdout.read().decode(errors="replace"))
+            try:
+                urllib.request.urlopen(base + "/counter/", timeout=2).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0, process.stdout.read().decode(errors="replace")
 
 
 @contextlib.contextmanager
@@ -77,3 +128,41 @@ def test_demo_counter_through_the_nginx_sample(page, tmp_path):
             page.goto("about:blank")
     for log in DEMO.glob("uvicorn-*.log"):
         log.unlink()
+
+
+@pytest.mark.browser
+def test_demo_counter_through_the_nginx_sample_for_djust_serve(page, tmp_path):
+    env = {"DJANGO_DEBUG": "0", "PYTHONPATH": str(DEMO)}
+    with djust_serve(DEMO, "demo_project.settings", env) as upstream:
+        upstream_port = upstream.rsplit(":", 1)[1]
+        sample = NGINX_SERVE_SAMPLE.read_text()
+        assert re.search(r"server 127\.0\.0\.1:8000;", sample)
+        sample = sample.replace("127.0.0.1:8000", f"127.0.0.1:{upstream_port}")
+        with nginx(sample, tmp_path) as base:
+            page.goto(base + "/counter/")
+            page.wait_for_selector("[dj-connected]", timeout=10_000)
+            click_counter(page, "#inc", "#dec")
+            # The client came as a static file through nginx, compressed and cacheable.
+            script = page.locator("script[data-djust-client]").get_attribute("src")
+            request = urllib.request.Request(base + script, headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(request, timeout=5) as response:
+                assert response.headers["Content-Encoding"] == "gzip"
+                assert "immutable" in response.headers["Cache-Control"]
+            page.goto("about:blank")
+
+
+def test_the_systemd_unit_runs_a_djust_serve_command_line():
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str  # systemd keys are case-sensitive
+    unit.read_string(SYSTEMD_UNIT.read_text())
+    service = unit["Service"]
+    command = shlex.split(service["ExecStart"])
+    assert Path(command[0]).name == "djust" and command[1] == "serve", command
+    options = serve.parser().parse_args(command[2:])
+    assert options.settings and options.workers >= 1 and options.threads >= 1
+    assert service["KillSignal"] == "SIGTERM"
+    # systemd must wait longer than the graceful shutdown before it kills.
+    assert int(service["TimeoutStopSec"]) > 5
+    assert service["Restart"] == "on-failure"
+    assert unit["Install"]["WantedBy"] == "multi-user.target"
+    assert os.path.isabs(command[0]) and os.path.isabs(service["WorkingDirectory"])

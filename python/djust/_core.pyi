@@ -9,6 +9,7 @@ __all__ = [
     "LiveTree",
     "ProtocolError",
     "RenderOptions",
+    "Server",
     "Template",
     "TemplateError",
     "VdomError",
@@ -188,3 +189,38 @@ def frame_push_event(event: str, payload: str) -> str:
 def frame_live_patch(to: str, replace: bool = False) -> str: ...
 def frame_live_redirect(to: str, replace: bool = False) -> str: ...
 def frame_redirect(to: str) -> str: ...
+@final
+class Server:
+    """The HTTP and WebSocket server of ``djust serve``, running on threads of its own."""
+
+    def __new__(
+        cls,
+        bind: str,
+        app: Any,
+        open_socket: Any,
+        *,
+        python_threads: int = 8,
+        python_queue: int = 256,
+        workers: int = 0,
+        websocket_path: str = ...,
+        static_url: str | None = None,
+        static_dirs: Sequence[str] = ...,
+        in_memory_static: Sequence[tuple[str, bytes, str]] = ...,
+        max_body_bytes: int = ...,
+        max_frame_bytes: int = ...,
+        heartbeat: float = 15.0,
+        timeout: float = 45.0,
+        reuse_port: bool = False,
+        shutdown_timeout: float = 5.0,
+        multiprocess: bool = False,
+    ) -> Server: ...
+    @property
+    def address(self) -> str:
+        """The ``host:port`` the server listens on."""
+    @property
+    def sessions(self) -> int:
+        """How many sockets are connected."""
+    def wait(self, timeout: float | None = None) -> bool:
+        """Waits until the server stops, at most ``timeout`` seconds; whether it has."""
+    def stop(self, graceful: bool = True) -> None:
+        """Stops the server, gracefully or at once."""

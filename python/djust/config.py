@@ -21,6 +21,13 @@ DEFAULTS: dict[str, Any] = {
     "max_frame_bytes": 1024 * 1024,
     # How long (seconds) a page's view token can be used to (re)connect.
     "token_max_age": 14 * 24 * 3600,
+    # djust serve: how often (seconds) the server pings each socket, and after how long
+    # without a word from the client it drops it.
+    "heartbeat_interval": 15,
+    "heartbeat_timeout": 45,
+    # djust serve: request bodies larger than this (bytes) are refused with 413 before Django
+    # reads them (Django's DATA_UPLOAD_MAX_MEMORY_SIZE still applies below it).
+    "max_body_bytes": 256 * 1024 * 1024,
 }
 
 

@@ -143,6 +143,11 @@ class LiveSession:
         null, and the commands it queued."""
         return self._call(lambda: self._outcome_frames(None, render(self._require_view())))
 
+    def close(self) -> None:
+        """Release the view and its tree: the connection is gone."""
+        self.view = None
+        self._tree = None
+
     @property
     def root_html(self) -> str:
         """The inside of the page's ``dj-root`` element as the browser now holds it."""

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest, QueryDict
 from django.http.cookie import parse_cookie
+from django.http.request import split_domain_port, validate_host
 
 
 def _headers(scope: dict[str, Any]) -> dict[str, str]:
@@ -77,17 +79,18 @@ def origin_allowed(scope: dict[str, Any]) -> bool:
     Browsers always send ``Origin`` on a WebSocket handshake; refusing foreign origins stops
     another site from driving a visitor's views with the visitor's cookies.
     """
-    from django.conf import settings
-    from django.http.request import split_domain_port, validate_host
-
     headers = _headers(scope)
-    origin = headers.get("origin")
+    return origin_allowed_for(headers.get("origin"), headers.get("host", ""))
+
+
+def origin_allowed_for(origin: str | None, host: str) -> bool:
+    """Whether a handshake from ``origin`` to ``host`` (its ``Host`` header) may open a socket."""
     if origin is None:
         return True
     origin_host = urlsplit(origin).netloc.lower()
     if not origin_host:
         return False
-    if origin_host == headers.get("host", "").lower():
+    if origin_host == host.lower():
         return True
     domain, _port = split_domain_port(origin_host)
     allowed = list(settings.ALLOWED_HOSTS)

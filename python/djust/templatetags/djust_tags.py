@@ -89,20 +89,29 @@ def _csrf(context: Mapping[str, Any]) -> str:
     return attrs
 
 
-def djust_scripts(context: Mapping[str, Any]) -> SafeString:
-    """The client runtime as an inline ``<script>``.
+# Set by `djust serve`, which serves the client as a static file named by its content hash.
+SERVED_CLIENT_URL: str | None = None
 
-    Inline so that the page works under any server, including plain uvicorn with no
-    static-files handler; the request's ``csp_nonce`` (django-csp) is applied when present.
-    With ``LIVEVIEW_CONFIG['use_websocket']`` False the client sends events as POSTs.
+
+def djust_scripts(context: Mapping[str, Any]) -> SafeString:
+    """The client runtime as a ``<script>``.
+
+    Under ``djust serve`` the script is a static file with a content hash in its name, cached
+    by browsers for good; anywhere else it is inline, so that the page works under any server,
+    including plain uvicorn with no static-files handler. The request's ``csp_nonce``
+    (django-csp) is applied when present. With ``LIVEVIEW_CONFIG['use_websocket']`` False the
+    client sends events as POSTs.
     """
     ws_path = escape(str(config.get("websocket_path")))
     transport = "" if config.get("use_websocket") else ' data-transport="http"'
     debug = ' data-debug-vdom="true"' if config.get("debug_vdom") else ""
-    return mark_safe(
-        f'<script data-djust-client data-ws-path="{ws_path}"{transport}{debug}'
-        f"{_csrf(context)}{_nonce(context)}>{client_source()}</script>"
+    attributes = (
+        f'data-djust-client data-ws-path="{ws_path}"{transport}{debug}'
+        f"{_csrf(context)}{_nonce(context)}"
     )
+    if SERVED_CLIENT_URL is not None:
+        return mark_safe(f'<script {attributes} src="{escape(SERVED_CLIENT_URL)}"></script>')
+    return mark_safe(f"<script {attributes}>{client_source()}</script>")
 
 
 register.simple_tag(takes_context=True, name="djust_scripts")(djust_scripts)

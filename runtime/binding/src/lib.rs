@@ -5,6 +5,7 @@
 
 mod errors;
 mod protocol;
+mod serve;
 mod template;
 mod values;
 mod vdom;
@@ -25,6 +26,8 @@ mod core_module {
         frame_error, frame_live_patch, frame_live_redirect, frame_mounted, frame_patch, frame_pong,
         frame_push_event, frame_redirect, parse_client_message,
     };
+    #[pymodule_export]
+    use crate::serve::Server;
     #[pymodule_export]
     use crate::template::{Host, Libraries, RenderOptions, Template};
     #[pymodule_export]

@@ -109,6 +109,15 @@ pub const PARSER_ERROR_CODES: [&str; 4] = [
     INVALID_FIELD,
 ];
 
+/// Close code: the page's origin may not open a socket; reconnecting will not help.
+pub const CLOSE_FORBIDDEN_ORIGIN: u16 = 4403;
+/// Close code: the view failed repeatedly; the client reloads the page after a random 5–10 s.
+pub const CLOSE_RELOAD: u16 = 4500;
+/// Close code (WebSocket's own): the server is restarting; the client reconnects with jitter.
+pub const CLOSE_RESTART: u16 = 1012;
+/// Close code (WebSocket's own): the server is too busy now; the client reconnects later.
+pub const CLOSE_TRY_AGAIN: u16 = 1013;
+
 /// Every patch kind inside a `patch` message (see [`djust_vdom::Patch`]).
 pub const PATCH_KINDS: &[&str] = &djust_vdom::Patch::KINDS;
 

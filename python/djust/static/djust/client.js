@@ -524,6 +524,12 @@
 
   /* ------------------------------------------------------------------------ the view */
 
+  // Close codes the server ends a socket with (runtime/protocol/src/constants.rs).
+  const CLOSE = Object.freeze({
+    FORBIDDEN_ORIGIN: 4403,
+    RELOAD: 4500,
+  });
+
   const RECONNECT_MIN_MS = 250;
   const RECONNECT_MAX_MS = 10000;
   // Keeps idle sockets alive through proxies that drop silent connections; a ping still
@@ -591,8 +597,19 @@
         socket.send(JSON.stringify({ t: MSG.MOUNT, token: this.token, url: here(), reconnect: this.mountedOnce }));
       };
       socket.onmessage = (message) => this.receive(message.data);
-      socket.onclose = () => {
+      socket.onclose = (event) => {
         if (this.socket !== socket) return;
+        if (event && event.code === CLOSE.RELOAD) {
+          // The view failed again and again: a fresh page, after a random 5-10 s so that a
+          // broken deploy is not hit by every open page at once.
+          this.socket = null;
+          console.error("[djust] the view failed repeatedly; reloading the page");
+          return setTimeout(() => global.location.reload(), 5000 + Math.random() * 5000);
+        }
+        if (event && event.code === CLOSE.FORBIDDEN_ORIGIN) {
+          this.socket = null;
+          return console.error("[djust] the server refuses sockets from this page's origin; add its host to ALLOWED_HOSTS");
+        }
         if (!opened && !this.mountedOnce) {
           // The socket cannot be opened at all (a proxy refusing upgrades): go on over HTTP.
           console.warn("[djust] no WebSocket at " + this.config.wsPath + "; sending events over HTTP");
@@ -1093,6 +1110,7 @@
     PatchError,
     MSG,
     OP,
+    CLOSE,
     CODE,
     ATTR,
     views,
