@@ -85,3 +85,10 @@ test("every error code the client names is one the server sends", () => {
     assert.ok(uses <= 1, code + " is written " + uses + " times in client.js: use CODE");
   }
 });
+
+test("the close codes the client acts on are the server's", () => {
+  const codes = Object.fromEntries(
+    [...rust.matchAll(/pub const CLOSE_(\w+): u16 = (\d+);/g)].map(([, name, value]) => [name, Number(value)]),
+  );
+  for (const [name, value] of Object.entries(djust.CLOSE)) assert.equal(codes[name], value, "CLOSE." + name);
+});

@@ -2,8 +2,9 @@
 
 The project is made with ``django-admin startproject`` and ``startapp``; every file the README
 shows is taken from README.md itself (its ```` ```lang title="path" ```` blocks) and written as
-printed. Then: ``manage.py check`` passes, uvicorn serves it without ``migrate``, and a browser
-clicks the counter.
+printed. Then: ``manage.py check`` passes, and each host serves it without ``migrate`` while a
+browser clicks the counter: uvicorn (as the README says, ``[channels]``) and ``djust serve``
+(``[serve]``), the same project unchanged.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.livesupport import click_counter, project_env, server_log, uvicorn_server
+from tests.livesupport import HOSTS, click_counter, live_server, project_env, server_log
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BLOCK_RE = re.compile(r'^```\w+ title="([^"]+)"\n(.*?)^```', re.S | re.M)
@@ -94,8 +95,15 @@ def test_manage_py_check_passes(project):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("url", ["/counter/", "/quick/"])
-def test_counter_clicks_update_the_page_without_reload(project, page, url):
-    with uvicorn_server(project, "myproject.asgi:application", ready_path=url) as base:
+@pytest.mark.parametrize("host", HOSTS)
+def test_counter_clicks_update_the_page_without_reload(project, page, host, url):
+    with live_server(
+        host,
+        project,
+        asgi="myproject.asgi:application",
+        settings="myproject.settings",
+        ready_path=url,
+    ) as base:
         html = urllib.request.urlopen(base + url).read().decode()
         assert "Count: 0" in html, "the first response is the rendered page, not a shell"
         assert "data-djust-client" in html, "the client script is in the page itself"

@@ -4,7 +4,8 @@
 The interface::
 
     visitor = host.visitor()                        # a browser: its own cookie jar
-    page = host.get(url, visitor=None)              # GET the page (Django's test Client):
+    page = host.get(url, visitor=None)              # GET the page (Django's test Client; real
+                                                    #   HTTP for a server in another process):
                                                     #   page.html, page.token, page.visitor
     conn = host.connect(page, visitor=None, origin=SAME_ORIGIN)
 
@@ -31,12 +32,15 @@ one states why, and a test that needs it is skipped with that reason, never sile
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html as html_lib
+import http.cookies
 import itertools
 import json
 import re
 import threading
-from collections.abc import Coroutine, Iterable
+import urllib.request
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -55,6 +59,7 @@ CAPABILITIES = {
     "server_push": "can send frames nobody asked for (handle_info)",
     "in_place_navigation": "mounts another view over the same connection (`navigate`)",
     "posted_frames": "receives each frame as its own HTTP POST",
+    "reads_oversize_frames": "reads a frame over the limit whole, then answers frame_too_large",
 }
 
 
@@ -164,6 +169,13 @@ class Host:
 
     def _connect(self, page: Page, visitor: Visitor, origin: str) -> Conn:
         raise NotImplementedError
+
+    def limit_frames(self, size: int) -> None:
+        """Refuse frames longer than ``size`` bytes (``max_frame_bytes``) for this test; the
+        ``frame_limit`` fixture puts the limit back afterwards."""
+        from djust.config import config
+
+        config.set("max_frame_bytes", size)
 
     def without_resync(self, frames: list[Frame]) -> list[Frame]:
         """``frames`` without a leading ``mounted`` the host may send when it finds the browser
@@ -534,8 +546,157 @@ class HttpHost(Host):
         return frames
 
 
+# --- djust serve: the actix server, a SessionActor per socket -----------------------------------
+
+
+class RemoteVisitor(Visitor):
+    """A browser of a server in another process: its cookies, sent with every request and with
+    the socket's handshake as a browser sends them."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    @property
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    @property
+    def csrf_token(self) -> str:
+        return self.cookies.get("csrftoken", "")
+
+    def remember(self, set_cookies: Iterable[str]) -> None:
+        for header in set_cookies:
+            cookie = http.cookies.SimpleCookie()
+            cookie.load(header.strip())
+            for name, morsel in cookie.items():
+                if morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+
+
+class ActorConn(Conn):
+    """A real WebSocket to ``djust serve`` (``websockets``' synchronous client)."""
+
+    def __init__(self, host: ActorHost, page: Page, visitor: RemoteVisitor, origin: str) -> None:
+        from websockets.exceptions import InvalidStatus
+        from websockets.sync.client import connect
+        from websockets.typing import Origin
+
+        super().__init__(page)
+        self.closed_with: int | None = None
+        self._stack = contextlib.ExitStack()
+        headers = {"Cookie": visitor.cookie_header} if visitor.cookie_header else {}
+        try:
+            self.socket = self._stack.enter_context(
+                connect(
+                    host.server.url.replace("http://", "ws://") + host.websocket_path,
+                    origin=Origin(host.server.url if origin == SAME_ORIGIN else origin),
+                    additional_headers=headers,
+                    open_timeout=RECEIVE_TIMEOUT,
+                    close_timeout=2,
+                    max_size=None,
+                )
+            )
+        except InvalidStatus as refused:
+            status = refused.response.status_code
+            raise Refused(status, "the server refused the handshake") from None
+
+    def _receive(self) -> Frame | None:
+        """The next frame, or ``None`` when the server closed the socket."""
+        from websockets.exceptions import ConnectionClosed
+
+        try:
+            message = self.socket.recv(timeout=RECEIVE_TIMEOUT)
+        except ConnectionClosed as closed:
+            self.closed_with = closed.rcvd.code if closed.rcvd is not None else 1006
+            return None
+        assert isinstance(message, str), f"a binary frame: {message!r}"
+        return parse_frames([message])[0]
+
+    def _exchange(self, texts: list[str]) -> list[Frame]:
+        from websockets.exceptions import ConnectionClosed
+
+        if self.closed_with is None:
+            sentinel = next(SENTINEL_REFS)
+            try:
+                for text in [*texts, json.dumps({"t": "ping", "ref": sentinel})]:
+                    self.socket.send(text)
+            except ConnectionClosed:
+                pass
+            frames: list[Frame] = []
+            while (frame := self._receive()) is not None:
+                if frame == {"t": "pong", "ref": sentinel}:
+                    return frames
+                frames.append(frame)
+        raise Refused(self.closed_with or 1006, "the server closed the socket")
+
+    def info(self, event: str, payload: dict[str, Any]) -> list[Frame]:
+        raise AssertionError(
+            "djust serve has no server push yet: call host.needs('server_push') first"
+        )
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+class ActorHost(Host):
+    """``djust serve`` (``djust._core.Server``: actix, a ``SessionActor`` per socket driving the
+    connection's ``LiveSession``) in a process of its own, spoken to as a browser does: pages over
+    HTTP with the visitor's cookies, frames over a real WebSocket with a same-origin ``Origin``.
+
+    ``servers(max_frame_bytes)`` answers a running server (``.url``) with that frame limit (the
+    server reads ``LIVEVIEW_CONFIG`` once, at start)."""
+
+    name = "actor"
+    lacks = {
+        **SessionHost.lacks,
+        "server_push": "djust serve has no pub/sub yet, so nothing can reach a session's "
+        "handle_info from outside (server push on host B arrives with pub/sub; see issue 12)",
+        "reads_oversize_frames": "djust serve refuses a frame over the limit on its header and "
+        "closes the socket with 1009, buffering nothing past the limit",
+    }
+
+    def __init__(self, servers: Callable[[int | None], Any]) -> None:
+        super().__init__()
+        self._servers = servers
+        self.server = servers(None)
+        self.websocket_path = "/ws/live/"
+
+    def limit_frames(self, size: int) -> None:
+        assert self._default_visitor is None and not self._connections, (
+            "set the frame limit before the test's first page"
+        )
+        self.server = self._servers(size)
+
+    def visitor(self) -> Visitor:
+        return RemoteVisitor()
+
+    def get(self, url: str, visitor: Visitor | None = None) -> Page:
+        if visitor is None:
+            if self._default_visitor is None:
+                self._default_visitor = self.visitor()
+            visitor = self._default_visitor
+        assert isinstance(visitor, RemoteVisitor), visitor
+        request = urllib.request.Request(self.server.url + url)
+        if visitor.cookie_header:
+            request.add_header("Cookie", visitor.cookie_header)
+        with urllib.request.urlopen(request, timeout=RECEIVE_TIMEOUT) as response:
+            assert response.status == 200, (url, response.status)
+            visitor.remember(response.headers.get_all("Set-Cookie") or [])
+            html = response.read().decode()
+        match = TOKEN_RE.search(html)
+        assert match, f"{url} carries no dj-view token"
+        return Page(url=url, html=html, token=match.group(1), visitor=visitor)
+
+    def _connect(self, page: Page, visitor: Visitor, origin: str) -> Conn:
+        assert isinstance(visitor, RemoteVisitor), visitor
+        return ActorConn(self, page, visitor, origin)
+
+
 HOSTS: dict[str, type[Host]] = {
     "session": SessionHost,
     "channels": ChannelsHost,
     "http": HttpHost,
+    "actor": ActorHost,
 }

@@ -31,6 +31,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+if os.environ.get("DJUST_CLIENT_SOCKET_PATH"):
+    # The page's client opens its socket at that path, which nothing serves (client_site/
+    # elsewhere.py): the HTTP fallback's tests on every host.
+    MIDDLEWARE.insert(0, "client_site.elsewhere.PointSocketElsewhere")
+
 ROOT_URLCONF = "client_site.urls"
 
 TEMPLATES = [
@@ -61,7 +66,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LIVEVIEW_CONFIG = {
     # DJUST_USE_WEBSOCKET=0 serves the pages over the HTTP fallback.
     "use_websocket": os.environ.get("DJUST_USE_WEBSOCKET", "1") == "1",
-    # DJUST_WEBSOCKET_PATH points the client at another path (one nothing serves, say).
+    # DJUST_WEBSOCKET_PATH moves the socket (the client's and, under djust serve, the server's).
     "websocket_path": os.environ.get("DJUST_WEBSOCKET_PATH", "/ws/live/"),
     "css_framework": None,
 }
