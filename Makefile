@@ -80,6 +80,7 @@ test-python: build $(STAMPS)/system-packages
 
 lint: build $(STAMPS)/node
 	cargo fmt --all --check
+	cargo fmt --manifest-path benchmarks/loadgen/Cargo.toml --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	ruff check python tests examples benchmarks
 	ruff format --check python tests examples benchmarks
