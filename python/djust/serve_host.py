@@ -28,8 +28,13 @@ from django.utils.functional import SimpleLazyObject
 from djust import config
 from djust.connection import Connection, with_fresh_db_connections
 from djust.session import LiveSession
-from djust.socket_request import origin_allowed_for
+from djust.socket_request import SocketRequest, origin_allowed_for
 from djust.templatetags import djust_tags
+
+
+class SocketWSGIRequest(WSGIRequest, SocketRequest):
+    """A socket's handshake as Django sees it: no response will carry cookies back, so the
+    pages a session renders need not mint CSRF tokens (``{% djust_scripts %}`` checks this)."""
 
 
 def open_socket(environ: dict[str, Any]) -> LiveSession | None:
@@ -40,7 +45,7 @@ def open_socket(environ: dict[str, Any]) -> LiveSession | None:
 
 
 def _open(environ: dict[str, Any]) -> LiveSession | None:
-    request = WSGIRequest(environ)
+    request = SocketWSGIRequest(environ)
     if not origin_allowed_for(request.META.get("HTTP_ORIGIN"), request.META.get("HTTP_HOST", "")):
         return None
     if apps.is_installed("django.contrib.sessions"):
