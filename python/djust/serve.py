@@ -247,16 +247,38 @@ def _supervise(options: argparse.Namespace) -> int:
     return 0
 
 
+# Folders --reload never watches: builds, environments, caches, version control.
+_UNWATCHED = frozenset(
+    {
+        ".git",
+        ".venv",
+        "venv",
+        "node_modules",
+        "target",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "staticfiles",
+        "media",
+    }
+)
+
+
 def _snapshot() -> dict[str, float]:
     """Modification times of the Python files and templates under the working directory."""
     times: dict[str, float] = {}
-    root = Path.cwd()
-    for path in root.rglob("*"):
-        if path.suffix in (".py", ".html", ".txt") and ".venv" not in path.parts:
-            try:
-                times[str(path)] = path.stat().st_mtime
-            except OSError:
-                continue
+    for folder, subfolders, files in os.walk(Path.cwd()):
+        subfolders[:] = [
+            name for name in subfolders if name not in _UNWATCHED and not name.startswith(".")
+        ]
+        for name in files:
+            if name.endswith((".py", ".html", ".txt")):
+                path = os.path.join(folder, name)
+                try:
+                    times[path] = os.stat(path).st_mtime
+                except OSError:
+                    continue
     return times
 
 

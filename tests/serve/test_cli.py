@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import socket
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +28,7 @@ from tests.serve.conftest import (
 )
 
 CLOSE_RESTART = 1012
+SITE_VIEWS = Path(__file__).resolve().parent / "site" / "views.py"
 
 
 def failed_start(serve: ServeProcess) -> tuple[int, list[str]]:
@@ -167,3 +170,26 @@ def test_the_port_is_free_again_after_a_stop(start_server):
 def test_settings_come_from_the_settings_option(start_server):
     serve = start_server(SETTINGS)
     assert any(line.startswith("djust serve: http://127.0.0.1:") for line in serve.stdout)
+
+
+def test_reload_restarts_the_server_when_a_python_file_changes(start_server):
+    serve = start_server(args=["--reload"], ready=1)
+    status, first = serve.get("/pid/")
+    assert status == 200
+    touched = SITE_VIEWS.stat().st_mtime
+    try:
+        os.utime(SITE_VIEWS, (touched + 5, touched + 5))
+        deadline = time.monotonic() + 30
+        second = first
+        while second == first and time.monotonic() < deadline:
+            time.sleep(0.3)
+            try:
+                status, second = serve.get("/pid/")
+            except OSError:
+                continue  # between the old server and the new one
+        assert second != first, serve.log()
+        assert "code changed, restarting" in serve.log()
+    finally:
+        os.utime(SITE_VIEWS, (touched, touched))
+    serve.process.send_signal(signal.SIGTERM)
+    assert serve.wait_exit(timeout=20) == 0, serve.log()
