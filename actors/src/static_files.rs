@@ -3,9 +3,9 @@
 //! for a static file never waits for a Python worker.
 //!
 //! Safety first: the path after the prefix is percent-decoded exactly once and refused (404)
-//! when any segment could leave the directories (`..`, `.`, empty, `\`, NUL, `:`); the file
-//! found is canonicalized and must still lie inside its canonicalized directory, so a symlink
-//! that points outside is refused too.
+//! when any segment could leave the directories (`..`, `.`, empty, `\`, NUL, `:`); a path that
+//! goes through a symlink is canonicalized and must still lie inside its canonicalized
+//! directory, so a symlink that points outside is refused too.
 //!
 //! gzip, when the client accepts it: a `<file>.gz` beside the file wins when it is not older;
 //! otherwise compressible types of 1 KB or more are compressed on the fly, and the compressed
@@ -13,10 +13,11 @@
 //!
 //! Every response sets `Content-Encoding` (`gzip` or `identity`): actix-web's `Compress`
 //! middleware leaves a response alone when that header is present
-//! (`actix_http::encoding::Encoder::response` checks `contains_key(CONTENT_ENCODING)`), which
-//! is the bypass actix-web documents; `identity` also keeps it from compressing a second time
-//! what we chose to send as is (a small file, a PNG) or from gzipping under a strong `ETag`
-//! meant for the identity bytes.
+//! (`actix_http::encoding::Encoder::response` checks `contains_key(CONTENT_ENCODING)`; its own
+//! predicate only skips images and video), which is the bypass actix-web documents and the one
+//! actix-files uses for partial content. `identity` keeps it from compressing what we chose to
+//! send as is (a small file, a font) under an `ETag` meant for the identity bytes; clients read
+//! `identity` as no coding. A 304 needs nothing: an empty body is never encoded.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -48,9 +49,10 @@ const STREAM_ABOVE: u64 = 1024 * 1024;
 /// Compressed bodies of files up to [`STREAM_ABOVE`] are kept, up to this many bytes in all.
 const GZIP_CACHE_BUDGET: usize = 16 * 1024 * 1024;
 /// Files up to this size are read on the worker thread itself; larger ones on the blocking
-/// pool. Measured (2 cores, wrk, 10 KB file from the page cache): open + one `read` costs a few
-/// microseconds, less than the hand-off to the blocking pool and back, which also takes the
-/// second core from the other worker; a cold read of a file this small is one disk request.
+/// pool. A page-cache read of this size is a few microseconds, less than the hand-off to the
+/// blocking pool and back: measured with wrk (32 connections, 2 workers, same 2 cores, 10 KB
+/// file) at ~18,300 requests/s inline against ~17,000 through `web::block`. A cold read of a
+/// file this small is one disk request, short enough to hold the worker for.
 const INLINE_READ_MAX: u64 = 64 * 1024;
 /// Chunk size when streaming a large file.
 const CHUNK: usize = 64 * 1024;

@@ -568,3 +568,40 @@ async fn an_io_error_other_than_not_found_is_a_500() {
     let resp = site.get("/static/a", &[]).await.unwrap();
     assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
 }
+
+#[actix_rt::test]
+async fn actix_compress_middleware_leaves_the_bodies_alone() {
+    use actix_web::{middleware::Compress, test, web, App, HttpRequest};
+    use std::sync::Arc;
+    let site = Site::new();
+    site.put("small.txt", b"too small to gzip");
+    site.put("app.js", &script());
+    let files = Arc::new(site.files);
+    let app = test::init_service(
+        App::new()
+            .wrap(Compress::default())
+            .default_service(web::to(move |req: HttpRequest| {
+                let files = files.clone();
+                async move { files.respond(&req).await.unwrap() }
+            })),
+    )
+    .await;
+    let get = |uri: &str| {
+        test::TestRequest::get()
+            .uri(uri)
+            .insert_header(("accept-encoding", "gzip"))
+            .to_request()
+    };
+    let resp = test::call_service(&app, get("/static/small.txt")).await;
+    assert_eq!(
+        resp.headers().get(header::CONTENT_ENCODING).unwrap(),
+        "identity"
+    );
+    assert_eq!(test::read_body(resp).await, &b"too small to gzip"[..]);
+    let resp = test::call_service(&app, get("/static/app.js")).await;
+    assert_eq!(
+        resp.headers().get(header::CONTENT_ENCODING).unwrap(),
+        "gzip"
+    );
+    assert_eq!(gunzip(&test::read_body(resp).await), script());
+}
