@@ -10,64 +10,21 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
-import sys
 import time
-import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from djust import serve
-from tests.livesupport import click_counter, free_port, project_env, uvicorn_server
+from tests.livesupport import click_counter, free_port, live_server, uvicorn_server
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "demo_project"
 NGINX_SAMPLE = ROOT / "config" / "nginx" / "djust.conf"
 NGINX_SERVE_SAMPLE = ROOT / "config" / "nginx" / "djust-serve.conf"
 SYSTEMD_UNIT = ROOT / "config" / "systemd" / "djust.service"
-
-
-@contextlib.contextmanager
-def djust_serve(project_dir: Path, settings: str, env: dict[str, str]) -> Iterator[str]:
-    """``djust serve`` for the project in ``project_dir``; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "djust.serve",
-            "serve",
-            "--settings",
-            settings,
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        cwd=project_dir,
-        env=project_env(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(process.stdout.read().decode(errors="replace"))
-            try:
-                urllib.request.urlopen(base + "/counter/", timeout=2).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=20) == 0, process.stdout.read().decode(errors="replace")
 
 
 @contextlib.contextmanager
@@ -133,7 +90,9 @@ def test_demo_counter_through_the_nginx_sample(page, tmp_path):
 @pytest.mark.browser
 def test_demo_counter_through_the_nginx_sample_for_djust_serve(page, tmp_path):
     env = {"DJANGO_DEBUG": "0", "PYTHONPATH": str(DEMO)}
-    with djust_serve(DEMO, "demo_project.settings", env) as upstream:
+    with live_server(
+        "serve", DEMO, settings="demo_project.settings", env=env, ready_path="/counter/"
+    ) as upstream:
         upstream_port = upstream.rsplit(":", 1)[1]
         sample = NGINX_SERVE_SAMPLE.read_text()
         assert re.search(r"server 127\.0\.0\.1:8000;", sample)
@@ -149,6 +108,8 @@ def test_demo_counter_through_the_nginx_sample_for_djust_serve(page, tmp_path):
                 assert response.headers["Content-Encoding"] == "gzip"
                 assert "immutable" in response.headers["Cache-Control"]
             page.goto("about:blank")
+    for log in DEMO.glob("djust-serve-*.log"):
+        log.unlink()
 
 
 def test_the_systemd_unit_runs_a_djust_serve_command_line():

@@ -79,23 +79,12 @@ impl PythonPool {
         if self.jobs.len() >= self.queue {
             return Err(Busy);
         }
-        self.queue_job(work)
+        self.run_waiting(work)
     }
 
     /// Queues `work` behind whatever waits: for a session, which has at most one job in flight
     /// (so these are bounded by the connections), and must not lose a frame to a busy moment.
     pub fn run_waiting<T, F>(
-        &self,
-        work: F,
-    ) -> Result<impl std::future::Future<Output = Result<T, Lost>>, Busy>
-    where
-        T: Send + 'static,
-        F: FnOnce(Python<'_>) -> T + Send + 'static,
-    {
-        self.queue_job(work)
-    }
-
-    fn queue_job<T, F>(
         &self,
         work: F,
     ) -> Result<impl std::future::Future<Output = Result<T, Lost>>, Busy>

@@ -784,11 +784,7 @@ class LiveViewTestClient:
             ),
             mounting=True,
         )
-        if self._live is not None and self.redirected_to is None:
-            if push or not self._history:
-                self._push_history(type(self.view))
-            else:
-                self._history[self._position] = _HistoryEntry(self._url, type(self.view))
+        self._record_mount(push)
 
     def _navigate(self, url: str, *, push: bool) -> None:
         """Mount the LiveView at ``url`` over the connection, as a navigate frame does."""
@@ -803,11 +799,16 @@ class LiveViewTestClient:
             json.dumps({"t": "navigate", "ref": self._ref(), "url": self._url})
         )
         self._apply(frames, mounting=True)
-        if self.redirected_to is None and self._live is not None:
-            if push or not self._history:
-                self._push_history(type(self.view))
-            else:
-                self._history[self._position] = _HistoryEntry(self._url, type(self.view))
+        self._record_mount(push)
+
+    def _record_mount(self, push: bool) -> None:
+        """A view mounted at the current URL: a new history entry, or in place of this one."""
+        if self._live is None or self.redirected_to is not None:
+            return
+        if push or not self._history:
+            self._push_history(type(self.view))
+        else:
+            self._history[self._position] = _HistoryEntry(self._url, type(self.view))
 
     def _go(self, position: int) -> None:
         entry = self._history[position]
