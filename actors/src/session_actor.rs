@@ -13,8 +13,8 @@
 //! [`CLOSE_RELOAD`], which makes the client reload the page after a random 5–10 s. A panic
 //! while handling a frame ends this session only ([`CLOSE_INTERNAL`]); the client reconnects.
 
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,8 +23,10 @@ use djust_protocol::{ClientMessage, ServerMessage};
 use pyo3::prelude::*;
 use tokio::sync::{mpsc, Notify};
 
+use crate::broker::{broker, Deliver, Published};
 use crate::python_pool::PythonPool;
 use crate::registry::Registry;
+use crate::session_link::{AsyncResult, CancelTimer, SessionLink, StartTimer};
 use crate::wsgi::{log_error, PythonObjects, RequestParts};
 
 pub use djust_protocol::constants::{
@@ -83,6 +85,11 @@ impl Default for SessionLimits {
 #[rtype(result = "()")]
 pub struct Frame(pub String);
 
+/// A binary frame from the browser (an upload chunk).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct BinaryFrame(pub bytes::Bytes);
+
 /// The socket's reading side ended (closed by the client, broken, or refused by the reader).
 #[derive(Message)]
 #[rtype(result = "()")]
@@ -108,6 +115,8 @@ pub struct SessionActor {
     registry: Registry,
     closing: bool,
     stopped: Arc<Notify>,
+    timers: HashMap<u64, SpawnHandle>,
+    waiting: Arc<AtomicUsize>,
 }
 
 impl SessionActor {
@@ -139,6 +148,8 @@ impl SessionActor {
             registry,
             closing: false,
             stopped,
+            timers: HashMap::new(),
+            waiting: Arc::default(),
         }
     }
 
@@ -165,22 +176,27 @@ impl SessionActor {
             return;
         };
         let python = Arc::clone(&self.python);
+        let link = SessionLink::new(self.id, ctx.address(), Arc::clone(&self.waiting));
         let job = self
             .pool
             .run_waiting(move |py| -> Result<Option<Py<PyAny>>, ()> {
                 let environ = handshake
                     .environ(py, &python, b"")
                     .map_err(|err| log_error(py, &err))?;
+                let link = Py::new(py, link).map_err(|err| log_error(py, &err))?;
                 let session = python
                     .open_socket
                     .bind(py)
-                    .call1((environ,))
+                    .call1((environ, link))
                     .map_err(|err| log_error(py, &err))?;
-                Ok(if session.is_none() {
-                    None
-                } else {
-                    Some(session.unbind())
-                })
+                if session.is_none() {
+                    return Ok(None);
+                }
+                // This host hands binary frames to handle_binary: upload chunks go that way.
+                session
+                    .setattr("accepts_binary", true)
+                    .map_err(|err| log_error(py, &err))?;
+                Ok(Some(session.unbind()))
             });
         let Ok(job) = job else {
             return self.close(ctx, CLOSE_TRY_AGAIN, "the server is busy; try again");
@@ -194,46 +210,106 @@ impl SessionActor {
 
     /// Hands one frame to the Python session and sends back what it answers, in order.
     fn forward(&mut self, ctx: &mut Context<Self>, text: String) {
+        self.call_session(ctx, move |session| {
+            session.call_method1("handle_frame", (text,))
+        });
+    }
+
+    /// Runs `call` on the Python session in the pool, waiting for it (so this session takes
+    /// nothing else meanwhile), and sends the frames it answers, in order. A call that
+    /// suspends on an `async def` handler hands its awaitable to the asyncio loop thread and
+    /// frees the pool thread; the session still takes nothing else until it is resumed.
+    fn call_session<F>(&mut self, ctx: &mut Context<Self>, call: F)
+    where
+        F: for<'py> FnOnce(&Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> + Send + 'static,
+    {
         let Some(session) = self.session.clone() else {
             return;
         };
-        let job = self
-            .pool
-            .run_waiting(move |py| -> Result<(Vec<String>, bool), ()> {
-                let session = session.bind(py);
-                let frames = session
-                    .call_method1("handle_frame", (text,))
-                    .and_then(|frames| frames.extract::<Vec<String>>())
-                    .map_err(|err| log_error(py, &err))?;
-                let failed = session
-                    .getattr("last_failure")
-                    .map(|failure| !failure.is_none())
-                    .unwrap_or(false);
-                Ok((frames, failed))
-            });
-        let Ok(job) = job else {
-            let busy = ServerMessage::Error {
-                ref_: None,
-                code: djust_protocol::constants::SERVER_ERROR.to_owned(),
-                message: "the server is too busy to handle this event now; send it again"
-                    .to_owned(),
-            };
-            return self.send(ctx, Outbound::Text(busy.to_json()));
+        let work = move |py: Python<'_>| -> Result<Answer, ()> {
+            let session = session.bind(py);
+            call(session)
+                .and_then(|answer| Answer::read(session, &answer))
+                .map_err(|err| log_error(py, &err))
+        };
+        // The job goes to the pool only when actix first polls this wait future, so two calls
+        // queued in one turn (an interval timer that fell behind fires several times at once)
+        // run one after the other, never side by side on two pool threads.
+        let pool = self.pool.clone();
+        let job = async move {
+            match pool.run_waiting(work) {
+                Ok(running) => Some(running.await),
+                Err(_busy) => None,
+            }
         };
         ctx.wait(
             job.into_actor(self)
                 .map(|answered, actor, ctx| match answered {
-                    Ok(Ok((frames, failed))) => {
-                        for frame in frames {
-                            actor.send(ctx, Outbound::Text(frame));
-                        }
-                        if failed {
-                            actor.failed(ctx);
-                        }
+                    Some(Ok(Ok(answer))) => actor.answered(ctx, answer),
+                    None => {
+                        let busy = ServerMessage::Error {
+                            ref_: None,
+                            code: djust_protocol::constants::SERVER_ERROR.to_owned(),
+                            message:
+                                "the server is too busy to handle this event now; send it again"
+                                    .to_owned(),
+                        };
+                        actor.send(ctx, Outbound::Text(busy.to_json()));
                     }
                     _ => actor.close(ctx, CLOSE_INTERNAL, "the session broke"),
                 }),
         );
+    }
+
+    /// Sends what the session answered; awaits a suspended handler, then resumes it.
+    fn answered(&mut self, ctx: &mut Context<Self>, answer: Answer) {
+        match answer {
+            Answer::Frames {
+                frames,
+                failed,
+                close,
+            } => {
+                for frame in frames {
+                    self.send(ctx, Outbound::Text(frame));
+                }
+                if failed {
+                    self.failed(ctx);
+                }
+                if let Some(code) = close {
+                    // The session ended itself (a rate limit, a logout elsewhere).
+                    self.close(ctx, code, "closed by the session");
+                }
+            }
+            Answer::Suspended { awaited, resume } => {
+                ctx.wait(awaited.into_actor(self).map(move |outcome, actor, ctx| {
+                    actor.call_session(ctx, move |session| {
+                        let py = session.py();
+                        let (value, error) = match outcome {
+                            Ok(value) => (value, py.None()),
+                            Err(err) => (py.None(), err.into_value(py).into_any()),
+                        };
+                        resume.bind(py).call1((value, error))
+                    });
+                }));
+            }
+        }
+    }
+
+    /// Timer `id` fired: its event goes to `handle_info` of whoever started it.
+    fn fire(
+        &mut self,
+        ctx: &mut Context<Self>,
+        id: u64,
+        event: String,
+        payload: String,
+        owner: String,
+    ) {
+        if self.closing {
+            return;
+        }
+        self.call_session(ctx, move |session| {
+            session.call_method1("handle_timer", (event, payload, owner, id))
+        });
     }
 
     /// Counts a failure of the view's code; past the intensity the page is told to reload.
@@ -254,6 +330,14 @@ impl SessionActor {
 
     fn handle_text(&mut self, ctx: &mut Context<Self>, text: String) {
         match djust_protocol::parse_client_message(&text, self.limits.max_frame_bytes) {
+            Err(err)
+                if err.code() == djust_protocol::constants::UNKNOWN_MESSAGE
+                    && self.session.is_some()
+                    && is_upload(&text) =>
+            {
+                // Upload messages are the Python session's (djust.uploads checks them).
+                self.forward(ctx, text)
+            }
             Err(err) => {
                 let frame = ServerMessage::Error {
                     ref_: err.ref_(),
@@ -294,6 +378,8 @@ impl Actor for SessionActor {
 
     fn stopped(&mut self, _ctx: &mut Context<Self>) {
         self.registry.remove(self.id);
+        // Timers end with the context; subscriptions live in the broker, so end them here.
+        broker().unsubscribe_all(self.id);
         // The writer sends what is queued (a close frame) unless the client does not read.
         self.stopped.notify_one();
         // Release the Python view on a pool thread (the GIL is never taken here).
@@ -323,6 +409,31 @@ impl Handler<Frame> for SessionActor {
     }
 }
 
+impl Handler<BinaryFrame> for SessionActor {
+    type Result = ();
+
+    fn handle(&mut self, BinaryFrame(bytes): BinaryFrame, ctx: &mut Context<Self>) {
+        if self.closing {
+            return;
+        }
+        self.call_session(ctx, move |session| {
+            let data = pyo3::types::PyBytes::new(session.py(), &bytes);
+            session.call_method1("handle_binary", (data,))
+        });
+    }
+}
+
+/// Whether `text` is one of the upload messages (`upload`, `upload_chunk`, `upload_cancel`).
+fn is_upload(text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Kind<'a> {
+        #[serde(borrow)]
+        t: &'a str,
+    }
+    serde_json::from_str::<Kind>(text)
+        .is_ok_and(|kind| matches!(kind.t, "upload" | "upload_chunk" | "upload_cancel"))
+}
+
 impl Handler<ReaderGone> for SessionActor {
     type Result = ();
 
@@ -338,4 +449,136 @@ impl Handler<Shutdown> for SessionActor {
     fn handle(&mut self, _: Shutdown, ctx: &mut Context<Self>) {
         self.close(ctx, CLOSE_RESTART, "the server is restarting");
     }
+}
+
+impl Handler<Deliver> for SessionActor {
+    type Result = ();
+
+    fn handle(&mut self, Deliver(message): Deliver, ctx: &mut Context<Self>) {
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        if self.closing || self.session.is_none() {
+            return;
+        }
+        match &*message {
+            Published::Push { frame } => self.send(ctx, Outbound::Text(frame.clone())),
+            Published::Info {
+                topic,
+                event,
+                payload,
+            } => {
+                let (topic, event, payload) = (topic.clone(), event.clone(), payload.clone());
+                self.call_session(ctx, move |session| {
+                    session.call_method1("handle_published", (topic, event, payload))
+                });
+            }
+        }
+    }
+}
+
+impl Handler<StartTimer> for SessionActor {
+    type Result = ();
+
+    fn handle(&mut self, timer: StartTimer, ctx: &mut Context<Self>) {
+        let StartTimer {
+            id,
+            after,
+            repeat,
+            event,
+            payload,
+            owner,
+        } = timer;
+        let handle = if repeat {
+            ctx.run_interval(after, move |actor, ctx| {
+                actor.fire(ctx, id, event.clone(), payload.clone(), owner.clone());
+            })
+        } else {
+            ctx.run_later(after, move |actor, ctx| {
+                actor.timers.remove(&id);
+                actor.fire(ctx, id, event, payload, owner);
+            })
+        };
+        self.timers.insert(id, handle);
+    }
+}
+
+impl Handler<CancelTimer> for SessionActor {
+    type Result = ();
+
+    fn handle(&mut self, CancelTimer(id): CancelTimer, ctx: &mut Context<Self>) {
+        let cancelled: Vec<SpawnHandle> = match id {
+            Some(id) => self.timers.remove(&id).into_iter().collect(),
+            None => self.timers.drain().map(|(_, handle)| handle).collect(),
+        };
+        for handle in cancelled {
+            ctx.cancel_future(handle);
+        }
+    }
+}
+
+impl Handler<AsyncResult> for SessionActor {
+    type Result = ();
+
+    fn handle(&mut self, result: AsyncResult, ctx: &mut Context<Self>) {
+        let AsyncResult {
+            name,
+            result,
+            error,
+        } = result;
+        self.call_session(ctx, move |session| {
+            session.call_method1("handle_async_result", (name, result, error))
+        });
+    }
+}
+
+/// An `async def` handler's awaitable, running on the asyncio loop.
+type Awaited = std::pin::Pin<Box<dyn std::future::Future<Output = PyResult<Py<PyAny>>> + Send>>;
+
+/// What one call into the Python session answered.
+enum Answer {
+    /// The frames to send; whether the view's code failed; a close code the session asked for.
+    Frames {
+        frames: Vec<String>,
+        failed: bool,
+        close: Option<u16>,
+    },
+    /// The call waits for an `async def` handler: `resume(value, error)` finishes it.
+    Suspended { awaited: Awaited, resume: Py<PyAny> },
+}
+
+impl Answer {
+    fn read(session: &Bound<'_, PyAny>, answer: &Bound<'_, PyAny>) -> PyResult<Answer> {
+        if let Ok(awaitable) = answer.getattr("awaitable") {
+            let locals = event_loop_locals(session.py())?;
+            let awaited = pyo3_async_runtimes::into_future_with_locals(locals, awaitable)?;
+            return Ok(Answer::Suspended {
+                awaited: Box::pin(awaited),
+                resume: answer.getattr("resume")?.unbind(),
+            });
+        }
+        let frames = answer.extract::<Vec<String>>()?;
+        let failed = session
+            .getattr("last_failure")
+            .map(|failure| !failure.is_none())
+            .unwrap_or(false);
+        let close = session
+            .getattr("close_code")
+            .and_then(|code| code.extract::<Option<u16>>())
+            .unwrap_or(None);
+        Ok(Answer::Frames {
+            frames,
+            failed,
+            close,
+        })
+    }
+}
+
+/// The asyncio loop `async def` handlers run on (`djust.tasks.event_loop()`, one thread).
+fn event_loop_locals(py: Python<'_>) -> PyResult<&'static pyo3_async_runtimes::TaskLocals> {
+    static LOCALS: std::sync::OnceLock<pyo3_async_runtimes::TaskLocals> =
+        std::sync::OnceLock::new();
+    if let Some(locals) = LOCALS.get() {
+        return Ok(locals);
+    }
+    let event_loop = py.import("djust.tasks")?.call_method0("event_loop")?;
+    Ok(LOCALS.get_or_init(|| pyo3_async_runtimes::TaskLocals::new(event_loop)))
 }

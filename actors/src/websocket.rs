@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 use actix::prelude::*;
 use actix_web::{dev, web, FromRequest, HttpRequest, HttpResponse};
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason, ProtocolError};
-use djust_protocol::ServerMessage;
 use futures_util::StreamExt;
 use tokio::sync::{mpsc, Notify};
 
@@ -22,7 +21,7 @@ use crate::frame_guard::FrameGuard;
 use crate::python_pool::PythonPool;
 use crate::registry::Registry;
 use crate::session_actor::{
-    Frame, Outbound, ReaderGone, SessionActor, SessionLimits, CLOSE_POLICY,
+    BinaryFrame, Frame, Outbound, ReaderGone, SessionActor, SessionLimits, CLOSE_POLICY,
 };
 use crate::wsgi::{PythonObjects, RequestParts};
 
@@ -176,14 +175,12 @@ async fn read(
                     break;
                 }
             }
-            Ok(AggregatedMessage::Binary(_)) => {
-                let refused = ServerMessage::Error {
-                    ref_: None,
-                    code: djust_protocol::constants::MALFORMED_FRAME.to_owned(),
-                    message: "binary frames are not accepted here; send JSON text frames"
-                        .to_owned(),
-                };
-                let _ = out.try_send(Outbound::Text(refused.to_json()));
+            Ok(AggregatedMessage::Binary(bytes)) => {
+                // Upload chunks: in order with the text frames, through the same mailbox.
+                if actor.try_send(BinaryFrame(bytes)).is_err() {
+                    let _ = out.try_send(Outbound::Close(CLOSE_POLICY, "too many messages".into()));
+                    break;
+                }
             }
             Ok(AggregatedMessage::Ping(bytes)) => {
                 let _ = out.try_send(Outbound::Pong(bytes));

@@ -10,6 +10,7 @@ __all__ = [
     "ProtocolError",
     "RenderOptions",
     "Server",
+    "SessionLink",
     "Template",
     "TemplateError",
     "VdomError",
@@ -23,6 +24,10 @@ __all__ = [
     "frame_push_event",
     "frame_redirect",
     "parse_client_message",
+    "pubsub_configure",
+    "pubsub_publish",
+    "pubsub_push",
+    "pubsub_stats",
 ]
 
 class TemplateError(Exception):
@@ -224,3 +229,32 @@ class Server:
         """Waits until the server stops, at most ``timeout`` seconds; whether it has."""
     def stop(self, graceful: bool = True) -> None:
         """Stops the server, gracefully or at once."""
+
+@final
+class SessionLink:
+    """A connected session's handle on its actor (``djust serve``): subscriptions, timers, task
+    results. Built by the server; :mod:`djust.services` calls it."""
+
+    def subscribe(self, topic: str) -> None: ...
+    def unsubscribe(self, topic: str) -> None: ...
+    def topics(self) -> list[str]: ...
+    def start_timer(
+        self, after_ms: int, repeat: bool, event: str, payload: str, owner: str
+    ) -> int: ...
+    def cancel_timer(self, id: int) -> None: ...
+    def deliver_async_result(self, name: str, result: Any, error: Any) -> bool: ...
+    def release(self) -> None: ...
+    @property
+    def connected(self) -> bool: ...
+
+def pubsub_publish(topic: str, event: str, payload: str) -> int:
+    """Publish ``event`` with ``payload`` (JSON text) to ``topic``; local sessions reached."""
+
+def pubsub_push(topic: str, frame: str) -> int:
+    """Send a ready ``push_event`` frame to ``topic``'s subscribers; local sessions reached."""
+
+def pubsub_configure(url: str | None, prefix: str = "djust") -> None:
+    """Link this process's broker to Redis at ``url`` (``None``: this process only)."""
+
+def pubsub_stats() -> dict[str, Any]:
+    """The broker's counters and Redis link state."""

@@ -32,4 +32,8 @@ mod core_module {
     use crate::template::{Host, Libraries, RenderOptions, Template};
     #[pymodule_export]
     use crate::vdom::{diff_html, LiveTree};
+    #[pymodule_export]
+    use djust_actors::session_link::{
+        pubsub_configure, pubsub_publish, pubsub_push, pubsub_stats, SessionLink,
+    };
 }
