@@ -1,5 +1,5 @@
 // ESLint for the browser client and its tests:
-// `npx eslint eslint.config.mjs static/djust tests/js tests/vdom/patch_check.js`.
+// `npx eslint eslint.config.mjs static/djust tests/js tests/vdom/patch_check.js tools`.
 import js from "@eslint/js";
 import globals from "globals";
 
@@ -17,7 +17,8 @@ const style = {
 };
 
 export default [
-  { ignores: ["node_modules/", "target/", ".venv/"] },
+  // *.min.js: made by `npm run minify` (tools/minify_client.mjs) from the linted sources.
+  { ignores: ["node_modules/", "target/", ".venv/", "**/*.min.js"] },
   js.configs.recommended,
   {
     files: ["static/djust/**/*.js", "python/djust/static/djust/**/*.js"],
@@ -41,6 +42,11 @@ export default [
       sourceType: "module",
       globals: globals.node,
     },
+    rules: style,
+  },
+  {
+    files: ["tools/**/*.mjs"],
+    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: globals.node },
     rules: style,
   },
   {
