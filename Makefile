@@ -36,14 +36,16 @@ $(STAMPS)/node: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Debian's chromium (browser tests; browsers cannot be downloaded any other way here) and
-# nginx (the config/ sample is served through it).
+# Debian's chromium (browser tests; browsers cannot be downloaded any other way here), nginx
+# (the config/ sample is served through it) and redis-server (pub/sub across processes).
 $(STAMPS)/system-packages:
 	@mkdir -p $(STAMPS)
-	@if ! command -v chromium >/dev/null || ! [ -x /usr/sbin/nginx ]; then \
+	@if ! command -v chromium >/dev/null || ! [ -x /usr/sbin/nginx ] \
+			|| ! command -v redis-server >/dev/null; then \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium nginx-light >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium nginx-light \
+			redis-server >/dev/null; \
 	fi
 	@touch $@
 
@@ -86,7 +88,7 @@ lint: build $(STAMPS)/node
 	ruff format --check python tests examples benchmarks
 	mypy python/djust
 	python -m mypy.stubtest djust._core --allowlist python/stubtest-allowlist.txt
-	npx eslint eslint.config.mjs static/djust tests/js tests/vdom/patch_check.js
+	npx eslint eslint.config.mjs static/djust tests/js tests/vdom/patch_check.js tools
 
 bench: build-release
 	python benchmarks/run.py $(ONLY)

@@ -62,7 +62,8 @@ class ServerProcess:
     under an open page).
 
     ``asgi`` is the ASGI application uvicorn serves (``module:attr``), ``settings`` the settings
-    module ``djust serve`` gets; each host uses its own and ignores the other. The server's
+    module ``djust serve`` gets (with ``serve_args`` after the others); each host uses its own
+    and ignores the other. The server's
     output goes to a log file in ``log_dir`` (``project_dir`` unless given)."""
 
     def __init__(
@@ -76,8 +77,10 @@ class ServerProcess:
         ready_path: str = "/",
         log_dir: Path | None = None,
         log_name: str = "",
+        serve_args: tuple[str, ...] = (),
     ) -> None:
         assert host in HOSTS, host
+        self.serve_args = serve_args
         self.host = host
         self.project_dir = project_dir
         self.asgi = asgi
@@ -113,6 +116,7 @@ class ServerProcess:
             self.settings,
             "--bind",
             f"127.0.0.1:{self.port}",
+            *self.serve_args,
         ]
 
     @property

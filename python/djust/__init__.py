@@ -10,6 +10,7 @@ from djust.components.base import Component, LiveComponent, register_component
 from djust.handlers import event_handler
 from djust.live_view import LiveView
 from djust.public_state import reactive
+from djust.pubsub import abroadcast, apush, broadcast, push
 from djust.template import render_template
 
 # Bound after `djust.live_view` (the module) is imported, which sets the package attribute of
@@ -20,9 +21,13 @@ __all__ = [
     "Component",
     "LiveComponent",
     "LiveView",
+    "abroadcast",
+    "apush",
+    "broadcast",
     "diff_html",
     "event_handler",
     "live_view",
+    "push",
     "reactive",
     "register_component",
     "render_template",

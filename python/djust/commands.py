@@ -20,6 +20,8 @@ PUSH_EVENT = "push_event"
 LIVE_PATCH = "live_patch"
 LIVE_REDIRECT = "live_redirect"
 REDIRECT = "redirect"
+# New items of the view's streams (djust.streams), after the patch of the render that cut them.
+STREAM = "stream"
 
 # Commands that move the browser to another URL: at the first GET they become an HTTP redirect.
 NAVIGATIONS = frozenset({LIVE_PATCH, LIVE_REDIRECT, REDIRECT})
@@ -63,6 +65,8 @@ def command_frames(commands: Iterable[dict[str, Any]], owner: str = "the view") 
             frames.append(_core.frame_live_redirect(command["to"], bool(command.get("replace"))))
         elif kind == REDIRECT:
             frames.append(_core.frame_redirect(command["to"]))
+        elif kind == STREAM:
+            frames.append(json.dumps(command, separators=(",", ":")))
         else:
             raise TypeError(f"{owner} queued an unknown command {command!r}")
     return frames

@@ -28,6 +28,22 @@ DEFAULTS: dict[str, Any] = {
     # djust serve: request bodies larger than this (bytes) are refused with 413 before Django
     # reads them (Django's DATA_UPLOAD_MAX_MEMORY_SIZE still applies below it).
     "max_body_bytes": 256 * 1024 * 1024,
+    # Pub/sub between sessions: {"backend": "memory"} (this process) or {"backend": "redis",
+    # "url": "redis://127.0.0.1:6379/0", "prefix": "djust"} (every process; djust.pubsub).
+    "pubsub": {"backend": "memory"},
+    # Threads running start_async / @background work that is not `async def` (djust.tasks).
+    "task_threads": 8,
+    # Per connection: messages that run the view's code (events, params, navigations) refill
+    # at this many a second, up to a burst; a connection beyond it is closed (djust.limits).
+    "events_per_second": 50,
+    "event_burst": 200,
+    # Mounted sockets one client address may hold per process (None: no limit). Behind a
+    # reverse proxy every visitor has the proxy's address: raise it, or set None.
+    "max_connections_per_address": 1000,
+    # Uploads (djust.uploads): bytes one connection may upload in all, and how long an
+    # unfinished upload waits for a reconnect to resume it before its file is removed.
+    "upload_max_session_bytes": 512 * 1024 * 1024,
+    "upload_resume_seconds": 60,
 }
 
 

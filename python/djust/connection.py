@@ -56,6 +56,12 @@ class Connection:
     navigation is then a page load, and mount frames are refused.
     ``resolve``: which LiveView serves a path (:func:`djust.routes.resolve` unless the host
     knows better, as the test client does for a view that no URL pattern serves).
+    ``services``: the host's side of subscriptions, timers and task results
+    (:class:`djust.services.ServiceHost`); ``None`` where nothing can reach the session later
+    (the HTTP fallback: timers and subscriptions are skipped, tasks run inline).
+    ``address``: the client's network address where the host has one (``REMOTE_ADDR``, the
+    scope's ``client``), for ``max_connections_per_address``; ``None`` is not counted (the
+    in-process test client).
     """
 
     visitor: Visitor
@@ -64,11 +70,15 @@ class Connection:
     guard: Callable[[Callable[[], Any]], Any] = run_directly
     socket: bool = True
     resolve: Callable[[str], routes.Route | None] = field(default=routes.resolve)
+    services: Any = None
+    awaits: bool = False
+    address: str | None = None
 
     @classmethod
     def from_request(cls, request: HttpRequest, **options: Any) -> Connection:
         """The connection of the visitor who sent ``request`` (its cookies, session and user)."""
         visitor, _new_cookie = visitor_for_request(request)
+        options.setdefault("address", request.META.get("REMOTE_ADDR") or None)
         return cls(
             visitor=visitor,
             make_request=lambda path, query: page_request(request, path, query),
@@ -80,6 +90,8 @@ class Connection:
         """The connection of an ASGI WebSocket scope (Channels' session and user when its
         middleware put them there). Reads the settings, so call it off the event loop."""
         options.setdefault("origin_allowed", origin_allowed(scope))
+        client = scope.get("client")
+        options.setdefault("address", str(client[0]) if client else None)
         return cls(
             visitor=visitor_for_scope(scope),
             make_request=lambda path, query: request_from_scope(scope, path, query),

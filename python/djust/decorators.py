@@ -13,9 +13,20 @@ from typing import Any
 
 from djust.function_views import function_view_class
 from djust.handlers import event_handler
+from djust.limits import debounce, rate_limit, throttle
 from djust.public_state import reactive
+from djust.state import cache, client_state
 
-__all__ = ["event_handler", "live_view", "reactive"]
+__all__ = [
+    "cache",
+    "client_state",
+    "debounce",
+    "event_handler",
+    "live_view",
+    "rate_limit",
+    "reactive",
+    "throttle",
+]
 
 
 def live_view(

@@ -10,6 +10,7 @@ frame reaches (the view's, or a component's) is decided in :mod:`djust.events`.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
@@ -84,18 +85,29 @@ def handler_names(owner: object) -> list[str]:
     return [name for name in dir(type(owner)) if not name.startswith("_") and _marked(owner, name)]
 
 
+# Set by a host that awaits on its own (``djust serve``): an ``async def`` handler's coroutine
+# is then handed back unawaited, for the host to run on its asyncio loop while the thread that
+# called the handler goes back to other work.
+defer_awaitables: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "djust_defer_awaitables", default=False
+)
+
+
 def call_handler(handler: Callable[..., Any], name: str, params: Any) -> Any:
     """Bind ``params`` to ``handler`` and run it to completion, ``async def`` handlers included.
 
     An ``async def`` handler runs through asgiref's ``async_to_sync``: inside a socket session
     (itself a ``sync_to_async`` worker) it runs on the server's event loop, and its ORM calls
-    come back to the worker thread, as Django's own async views do.
+    come back to the worker thread, as Django's own async views do. Under
+    :data:`defer_awaitables` its coroutine is returned instead, not yet started.
     """
     kwargs = bind(handler, name, params)
     if inspect.iscoroutinefunction(handler):
+        if defer_awaitables.get():
+            return handler(**kwargs)
         return run_coroutine(handler, kwargs)
     result = handler(**kwargs)
-    if inspect.isawaitable(result):
+    if inspect.isawaitable(result) and not defer_awaitables.get():
         awaitable = result
 
         async def wait() -> Any:

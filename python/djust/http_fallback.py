@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
+from djust import uploads
 from djust.connection import Connection, page_request
 from djust.exceptions import FRAME_TOO_LARGE, MALFORMED_FRAME, EventError
 from djust.lifecycle import carried_flash
@@ -43,8 +44,9 @@ def handle_post(
     flash: dict[str, str] = {}
     try:
         text = _body(request)
-        message = parse_message(text)
-        ref = message_ref(message)
+        upload = uploads.upload_frame(text)
+        message = parse_message(text) if upload is None else None
+        ref = message_ref(message) if message is not None else None
         envelope = json.loads(text)
         frames.extend(
             session.resume(
@@ -53,10 +55,16 @@ def handle_post(
                 envelope.get("token"),
                 envelope.get("state"),
                 envelope.get("resync") is True,
-                message["t"],
+                message["t"] if message is not None else "event",
             )
         )
-        frames.extend(session.run_message(message))
+        uploads.reattach(session)
+        if message is not None:
+            frames.extend(session.run_message(message))
+        else:
+            frames.extend(uploads.handle_frame(session, upload or {}))
+        # Unfinished uploads wait for the next POST, as for a reconnect.
+        uploads.release(session)
         snapshot = session.snapshot()
         redirected_to = session.view.__dict__.get("_redirected_to") if session.view else None
         flash = carried_flash(session.view, redirected_to) if redirected_to else {}

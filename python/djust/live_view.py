@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 
-from djust import commands, events, http_fallback, page
-from djust.components.base import Component
+from djust import commands, events, http_fallback, page, streams, uploads
+from djust.auth import AccessRefused
+from djust.components.base import Component, assign_ids
+from djust.forms import annotate_disable_with
 from djust.handlers import event_handler, find_handler
 from djust.lifecycle import mount_view
+from djust.limits import annotate_pacing
 from djust.public_state import public_state
 from djust.routes import checked_url, register_view
+from djust.services import UsesServices
 from djust.template import Template, compile_string, get_template
 
 # Attributes that configure the view and are not template context.
@@ -42,7 +47,7 @@ def _records_uri(handle_params: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-class LiveView:
+class LiveView(UsesServices):
     """A page whose state is this object's public attributes, kept on the server.
 
     Subclasses set ``template_name`` or ``template_string``, set their state in
@@ -54,6 +59,10 @@ class LiveView:
 
     template_name: ClassVar[str | None] = None
     template_string: ClassVar[str | None] = None
+    # Who may see the view (djust.auth). Declared, not set: a mixin listed after LiveView
+    # (class V(LiveView, LoginRequiredMixin)) must still count. Unset means "not declared".
+    login_required: ClassVar[bool | None]
+    permission_required: ClassVar[str | list[str] | tuple[str, ...] | None]
 
     request: HttpRequest
 
@@ -124,6 +133,8 @@ class LiveView:
         for name in CONFIG_NAMES:
             context.pop(name, None)
         context.setdefault("flash", dict(self.__dict__.get("_flash", {})))
+        context.setdefault("streams", streams.context(self))
+        context.setdefault("uploads", uploads.context(self))
         context.update(kwargs)
         return context
 
@@ -140,7 +151,8 @@ class LiveView:
 
     def render_page(self) -> str:
         """The whole page as HTML, with the view token still a placeholder."""
-        return page.render_page(self)
+        html = annotate_pacing([self, *assign_ids(self)], page.render_page(self))
+        return annotate_disable_with(html)
 
     # --- components ------------------------------------------------------------------------
 
@@ -174,6 +186,10 @@ class LiveView:
         raises that error, so that a failed task is reported like a failed handler."""
         if error is not None:
             raise error
+
+    def _services(self) -> tuple[Any, str]:
+        services, generation = self.__dict__.get("_djust_services") or (None, "")
+        return services, generation
 
     # --- what the view sends besides patches -----------------------------------------------
 
@@ -216,6 +232,62 @@ class LiveView:
         else:
             flash.pop(kind, None)
 
+    # --- streams ---------------------------------------------------------------------------
+
+    def stream(
+        self,
+        name: str,
+        items: Iterable[Any],
+        dom_id: Callable[[Any], str] | None = None,
+        at: int = -1,
+        limit: int | None = None,
+        reset: bool = False,
+    ) -> None:
+        """Stream ``items`` into the page's ``dj-stream="name"`` container (see
+        :mod:`djust.streams`): the next render shows them as ``{% for dom_id, item in
+        streams.name %}``, then the view forgets them. ``dom_id(item)`` names each item's
+        element (default ``"<name>-<item.id>"``); an item whose element exists is updated in
+        place. ``at``: -1 appends, 0 prepends, n inserts before the n-th child. ``limit``: -n
+        keeps the last n children in the browser, n the first n. ``reset`` empties the
+        container first."""
+        streams.stream(self, name, items, dom_id, at, limit, reset)
+
+    def stream_insert(self, name: str, item: Any, at: int = -1, limit: int | None = None) -> None:
+        """Insert one item into stream ``name`` (or update its element in place)."""
+        streams.stream_insert(self, name, item, at, limit)
+
+    def stream_delete(self, name: str, item: Any) -> None:
+        """Remove the item's element (``item``, or its dom_id as a string) from the page."""
+        streams.stream_delete(self, name, item)
+
+    # --- uploads ---------------------------------------------------------------------------
+
+    def allow_upload(
+        self,
+        name: str,
+        accept: Iterable[str],
+        max_entries: int = 1,
+        max_file_size: int = 8 * 1024 * 1024,
+        chunk_size: int = 64 * 1024,
+    ) -> None:
+        """Let the page upload files as ``name`` (call it in ``mount``): ``<input type="file"
+        dj-upload="name">`` or a ``dj-drop-target="name"`` element. ``accept``: extensions
+        (``[".png", ".jpg"]``), checked against the name and the file's first bytes; at most
+        ``max_entries`` files of ``max_file_size`` bytes, sent ``chunk_size`` bytes at a time.
+        The template reads ``{{ uploads.name.entries }}`` (``client_name``, ``progress``,
+        ``errors``, ``ref``). See :mod:`djust.uploads`."""
+        uploads.allow_upload(self, name, accept, max_entries, max_file_size, chunk_size)
+
+    def consume_uploaded_entries(self, name: str, fn: Callable[[Any, Any], Any]) -> list[Any]:
+        """Call ``fn(file, entry)`` for each finished upload of ``name`` (``file``: a Django
+        ``File`` open on the temporary file, named as the visitor's file); the temporary files
+        are removed afterwards. Returns what ``fn`` returned, in order."""
+        return uploads.consume_uploaded_entries(self, name, fn)
+
+    def cancel_upload(self, name: str, ref: str) -> None:
+        """Drop the entry ``ref`` of upload ``name`` and its temporary file."""
+        uploads.cancel_upload(self, name, ref)
+
     def redirect(self, url: str) -> None:
         """Send the browser to ``url`` with a full page load (any page, djust or not)."""
         self._queue({"t": commands.REDIRECT, "to": checked_url(url, allow_external=True)})
@@ -243,7 +315,12 @@ class LiveView:
             if request.method not in ("GET", "HEAD"):
                 return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
             flash = page.flash_from_cookie(request)
-            live = mount_view(cls, request, kwargs, initkwargs, flash=flash)
+            try:
+                live = mount_view(cls, request, kwargs, initkwargs, flash=flash)
+            except AccessRefused as refused:
+                if not refused.anonymous:
+                    raise PermissionDenied(str(refused)) from None
+                return HttpResponseRedirect(refused.redirect_to)
             return page.page_response(live, request, forget_flash=flash is not None)
 
         view.view_class = cls  # type: ignore[attr-defined]

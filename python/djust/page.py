@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from djust import tokens
+from djust import streams, tokens
 from djust.commands import NAVIGATIONS
 from djust.components.base import assign_ids
 from djust.routes import view_key
@@ -79,11 +79,13 @@ def first_render(view: LiveView, request: HttpRequest) -> FirstRender:
         if command["t"] in NAVIGATIONS:
             return FirstRender("", "", visitor, new_cookie, navigation=command)
     html = view.render_page()
+    # The page shows the streams' items; the digest is of what a session's tree keeps.
+    kept, _streamed = streams.detach(view, html)
     token = tokens.issue(
         view=view_key(type(view)),
         path=request.path_info,
         query=request.META.get("QUERY_STRING", ""),
-        digest=page_digest(html),
+        digest=page_digest(kept),
         visitor=visitor,
     )
     return FirstRender(html.replace(TOKEN_PLACEHOLDER, token), token, visitor, new_cookie)

@@ -10,7 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 # Names that configure a view or component rather than being part of its state.
-CONFIG_NAMES = frozenset({"template", "template_name", "template_string", "request"})
+CONFIG_NAMES = frozenset(
+    {
+        "template",
+        "template_name",
+        "template_string",
+        "request",
+        "login_required",
+        "permission_required",
+    }
+)
 
 
 class reactive(property):  # noqa: N801 (named like the `property` it is)

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
-from djust import _core, config, serve_host
+from djust import _core, config, pubsub, serve_host
 
 USAGE_ERROR = 2
 
@@ -124,6 +124,9 @@ def start(options: argparse.Namespace, configured: bool = False) -> Any:
             in_memory.append((url, body, "text/javascript"))
             serve_host.serve_client_from(url)
         workers = int(os.environ.get("DJUST_SERVE_WORKERS", options.workers))
+        # Sessions here are the broker's: broadcasts go to it (and Redis), not a channel layer.
+        pubsub.SERVING = True
+        broker = pubsub.configure(force=True)
         server = _core.Server(
             options.bind,
             application,
@@ -146,7 +149,7 @@ def start(options: argparse.Namespace, configured: bool = False) -> Any:
         raise StartError(f"cannot listen on {options.bind}: {err.strerror or err}") from None
     except Exception as err:  # the project's own errors: settings, imports, apps
         raise StartError(_one_line(err)) from None
-    _announce(server, static, workers)
+    _announce(server, static, workers, broker)
     return server
 
 
@@ -155,7 +158,7 @@ def _one_line(err: BaseException) -> str:
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
-def _announce(server: Any, static: Any, workers: int) -> None:
+def _announce(server: Any, static: Any, workers: int, broker: dict[str, Any]) -> None:
     where = f"http://{server.address}/"
     lines = [f"djust serve: {where} (pid {os.getpid()}, DEBUG={settings.DEBUG})"]
     lines.append(f"  sockets at {serve_host.websocket_path()}")
@@ -164,6 +167,13 @@ def _announce(server: Any, static: Any, workers: int) -> None:
         lines.append(f"  static files at {static.url} from {source}")
     if workers > 1:
         lines.append(f"  one of {workers} worker processes on this port")
+    if broker["backend"] == "redis":
+        lines.append(f"  pub/sub through Redis at {broker['url']}")
+    elif workers > 1:
+        lines.append(
+            "  pub/sub in memory: broadcasts stay inside each worker process (set "
+            "LIVEVIEW_CONFIG['pubsub'] = {'backend': 'redis', 'url': ...} to share them)"
+        )
     print("\n".join(lines), flush=True)
 
 

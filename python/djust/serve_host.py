@@ -37,14 +37,15 @@ class SocketWSGIRequest(WSGIRequest, SocketRequest):
     pages a session renders need not mint CSRF tokens (``{% djust_scripts %}`` checks this)."""
 
 
-def open_socket(environ: dict[str, Any]) -> LiveSession | None:
+def open_socket(environ: dict[str, Any], link: Any = None) -> LiveSession | None:
     """The session for a WebSocket whose handshake is ``environ``; ``None`` when its origin is
     refused. The handshake's cookies give the visitor, its session and its user, as Django's
-    session and authentication middleware would."""
-    return with_fresh_db_connections(lambda: _open(environ))
+    session and authentication middleware would. ``link`` (``_core.SessionLink``) is the
+    session's actor, for its subscriptions, timers and task results."""
+    return with_fresh_db_connections(lambda: _open(environ, link))
 
 
-def _open(environ: dict[str, Any]) -> LiveSession | None:
+def _open(environ: dict[str, Any], link: Any) -> LiveSession | None:
     request = SocketWSGIRequest(environ)
     if not origin_allowed_for(request.META.get("HTTP_ORIGIN"), request.META.get("HTTP_HOST", "")):
         return None
@@ -55,7 +56,11 @@ def _open(environ: dict[str, Any]) -> LiveSession | None:
             from django.contrib.auth import get_user
 
             request.user = SimpleLazyObject(lambda: get_user(request))
-    return LiveSession(Connection.from_request(request, guard=with_fresh_db_connections))
+    return LiveSession(
+        Connection.from_request(
+            request, guard=with_fresh_db_connections, services=link, awaits=link is not None
+        )
+    )
 
 
 @dataclass

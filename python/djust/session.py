@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
 
-from djust import _core, config, snapshots, tokens
+from djust import _core, auth, config, snapshots, streams, tokens, uploads
 from djust.commands import command_frames
+from djust.components.base import assign_ids
 from djust.connection import Connection
 from djust.exceptions import (
     ALREADY_MOUNTED,
@@ -45,8 +46,10 @@ from djust.exceptions import (
     TemplateSyntaxError,
     TokenError,
 )
+from djust.handlers import defer_awaitables
 from djust.lifecycle import (
     Outcome,
+    Pending,
     carried_flash,
     mount_view,
     render,
@@ -55,8 +58,10 @@ from djust.lifecycle import (
     run_info,
     run_params,
 )
+from djust.limits import ConnectionLimits, Dropped
 from djust.page import page_digest, page_title
 from djust.routes import Route, lookup_view, view_key
+from djust.services import SessionServices, payload_dict
 
 if TYPE_CHECKING:
     from djust._core import (
@@ -78,14 +83,25 @@ class LiveSession:
     ``view`` is the mounted LiveView (``None`` until a mount frame succeeds); ``last_failure``
     is the exception the view's own code raised during the last call (a handler,
     ``handle_info``), already logged and reported to the browser as ``handler_error``, for hosts
-    that supervise sessions and for the test client.
+    that supervise sessions and for the test client. ``close_code``, once set, asks the host to
+    close the socket with it after sending the frames (a rate limit, a logout elsewhere);
+    ``ended`` sessions refuse every further message.
     """
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.view: LiveView | None = None
         self.last_failure: Exception | None = None
+        # Whether the host hands binary frames to handle_binary (upload chunks).
+        self.accepts_binary = False
+        self.close_code: int | None = None
+        self.ended = False
+        self.limits = ConnectionLimits()
         self._tree: Any = None
+        # Subscriptions, timers and tasks of the connection's views (djust.services); the
+        # mounted view's generation names what it owns there.
+        self.services = SessionServices(connection.services)
+        self._generation = ""
         # One method per client message type (see docs/protocol.md).
         self._handlers: dict[str, Callable[[Any], list[str]]] = {
             "mount": self._mount,
@@ -103,17 +119,32 @@ class LiveSession:
 
         def handle() -> list[str]:
             nonlocal ref
+            upload = uploads.upload_frame(text)
+            if upload is not None:
+                return uploads.handle_frame(self, upload)
             message = parse_message(text)
             ref = message_ref(message)
             return self.run_message(message)
 
         return self._call(handle, lambda: ref)
 
+    def handle_binary(self, data: bytes) -> list[str]:
+        """The frames answering one binary frame: an upload chunk, ``[u16 big-endian n][n
+        bytes of JSON {"entry", "offset"}][the bytes]`` (see :mod:`djust.uploads`). Never
+        raises. A host that passes binary frames here sets ``accepts_binary``, so that the
+        client sends chunks that way instead of as base64 in JSON."""
+        return self._call(lambda: uploads.handle_binary(self, data))
+
     def run_message(self, message: ClientMessage) -> list[str]:
         """The frames answering a parsed client message (see :func:`parse_message`). Unlike
         :meth:`handle_frame` it raises what it refuses (``EventError``, ``TokenError``) and
         what failed outside the view's handlers; :func:`error_frame` turns those into frames."""
         self.last_failure = None
+        refused = self.limits.admit(self, message) or auth.session_frames_if_logged_out(
+            self, message["t"]
+        )
+        if refused is not None:
+            return refused
         handler = self._handlers.get(message["t"])
         if handler is None:
             raise EventError(
@@ -121,22 +152,81 @@ class LiveSession:
             )
         return handler(message)
 
-    def handle_info(self, event: str, payload: Mapping[str, Any]) -> list[str]:
-        """Deliver a message the server started (pub/sub, a timer) to the view's
-        ``handle_info(event, payload)``; the patch (``ref`` null) and the view's commands."""
-        return self._call(
-            lambda: self._outcome_frames(None, run_info(self._require_view(), event, payload))
-        )
+    def handle_info(
+        self,
+        event: str,
+        payload: Mapping[str, Any],
+        owner: str | None = None,
+        awaits: bool | None = None,
+    ) -> list[str]:
+        """Deliver a message the server started to the view's ``handle_info(event, payload)``
+        (or, with ``owner``, to whoever in the session started it: a component's timer); the
+        patch (``ref`` null) and the view's commands. A message for a view this connection no
+        longer shows is dropped."""
+
+        def deliver() -> list[str]:
+            view = self._require_view()
+            receiver = view if owner is None else self._receiver(owner)
+            if receiver is None:
+                return []
+            return self._outcome_frames(None, run_info(view, event, payload, receiver))
+
+        return self._call(deliver, awaits=awaits)
+
+    def handle_published(self, topic: str, event: str, payload: str) -> list[str]:
+        """Deliver what was broadcast to ``topic`` (``payload``: JSON text) to every view and
+        component of this session subscribed to it."""
+        owners = sorted(self.services.subscribers(topic))
+        if len(owners) == 1:
+            return self.handle_info(event, payload_dict(payload), owners[0])
+        # Several receivers in one session: each runs to completion in turn (an ``async def``
+        # one included), so that the frames come back as one list.
+        frames: list[str] = []
+        for owner in owners:
+            frames.extend(self.handle_info(event, payload_dict(payload), owner, awaits=False))
+        return frames
+
+    def handle_timer(
+        self, event: str, payload: str, owner: str, timer_id: int | None = None
+    ) -> list[str]:
+        """A timer of ``owner`` fired (``payload``: JSON text)."""
+        self.services.timer_fired(timer_id)
+        return self.handle_info(event, payload_dict(payload), owner)
 
     def handle_async_result(
         self, name: str, result: Any, error: BaseException | None = None
     ) -> list[str]:
-        """Deliver a background task's result to the view's ``handle_async_result``."""
-        return self._call(
-            lambda: self._outcome_frames(
-                None, run_async_result(self._require_view(), name, result, error)
-            )
-        )
+        """Deliver a background task's result to ``handle_async_result`` of the view (or the
+        component) that started it."""
+        owner = self.services.task_owners.pop(name, None)
+
+        def deliver() -> list[str]:
+            view = self._require_view()
+            receiver = view if owner is None else self._receiver(owner)
+            if receiver is None:
+                return []
+            return self._outcome_frames(None, run_async_result(view, name, result, error, receiver))
+
+        return self._call(deliver)
+
+    def _receiver(self, owner: str) -> Any:
+        """The view or component of the current view named by ``owner`` (``None``: it belongs
+        to a view this connection replaced, or a component that is gone)."""
+        generation, _, component_id = owner.partition(":")
+        if self.view is None or generation != self._generation:
+            return None
+        return self.view.find_component(component_id) if component_id else self.view
+
+    def _next_services(self) -> tuple[SessionServices, str]:
+        return self.services, self.services.next_generation()
+
+    def _adopt(self, view: LiveView, generation: str) -> None:
+        """Make ``view`` (of ``generation``) the session's view: what the previous view
+        started ends, and what its components asked for in their constructors starts."""
+        if self._generation and self._generation != generation:
+            self.services.release(self._generation)
+        self._generation = generation
+        self.services.adopt(generation, assign_ids(view))
 
     def render(self) -> list[str]:
         """Render the view again (its state changed outside any handler): the patch, ``ref``
@@ -144,9 +234,12 @@ class LiveSession:
         return self._call(lambda: self._outcome_frames(None, render(self._require_view())))
 
     def close(self) -> None:
-        """Release the view and its tree: the connection is gone."""
+        """Release the view, its tree, and everything it started: the connection is gone."""
+        self.services.release()
+        uploads.release(self)
         self.view = None
         self._tree = None
+        self.limits.release()
 
     @property
     def root_html(self) -> str:
@@ -179,19 +272,26 @@ class LiveSession:
                 raise _not_this_view(request.get_full_path(), token.view.rpartition(".")[2])
             raise TokenError("the view token belongs to another view than this URL's")
         view = mount_view(route.view_class, request, route.kwargs, route.initkwargs)
-        # Commands from mount were delivered when the page was first served.
+        # Commands from mount were delivered when the page was first served, and what mount
+        # starts (subscriptions, timers, tasks) is skipped as on that first GET: nothing could
+        # reach this request later. Handlers' tasks run inline (djust.services).
         view.drain_commands()
+        generation = self.services.next_generation()
+        view.__dict__["_djust_services"] = (self.services, generation)
+        self._generation = generation
         if state is None:
-            html = view.render_page()
+            html, streamed = streams.detach(view, view.render_page())
             tree = _core.LiveTree(html)
             stale = page_digest(html) != token.digest
         else:
             shown = snapshots.restore(view, token.view, self.connection.visitor.binding(), state)
-            tree = _core.LiveTree(view.render_page())
+            html, streamed = streams.detach(view, view.render_page())
+            tree = _core.LiveTree(html)
             stale = page_digest(tree.root_inner_html()) != shown
         self.view, self._tree = view, tree
         if stale or resync:
-            return [_core.frame_mounted(tree.root_inner_html())]
+            # The root's HTML has the streams' containers empty: mount's items follow.
+            return [_core.frame_mounted(tree.root_inner_html()), *command_frames(streamed)]
         return []
 
     def snapshot(self) -> str:
@@ -240,10 +340,18 @@ class LiveSession:
             if route is not None and route.view_class is cls
             else ({}, {})
         )
-        view = mount_view(cls, self.connection.make_request(path, query), kwargs, initkwargs)
-        outcome = _rendered(view)
+        services = self._next_services()
+        try:
+            view = mount_view(
+                cls, self.connection.make_request(path, query), kwargs, initkwargs, None, services
+            )
+            outcome = _rendered(view)
+        except BaseException:
+            self.services.release(services[1])
+            raise
         self._tree = _core.LiveTree(outcome.html)
         self.view = view
+        self._adopt(view, services[1])
         stale = (
             message.get("reconnect")
             or (path, query) != (token.path, token.query)
@@ -262,15 +370,22 @@ class LiveSession:
         route = self.connection.resolve(parts.path)
         if route is None or route.view_class is None:
             return [_core.frame_redirect(url)]
-        view = mount_view(
-            route.view_class,
-            self.connection.make_request(parts.path, parts.query),
-            route.kwargs,
-            route.initkwargs,
-            flash=carried_flash(self.view, url),
-        )
-        outcome = _rendered(view)
-        tree = _core.LiveTree(outcome.html)
+        services = self._next_services()
+        try:
+            view = mount_view(
+                route.view_class,
+                self.connection.make_request(parts.path, parts.query),
+                route.kwargs,
+                route.initkwargs,
+                flash=carried_flash(self.view, url),
+                services=services,
+            )
+            outcome = _rendered(view)
+            tree = _core.LiveTree(outcome.html)
+        except BaseException:
+            # The old view stays, with everything it started; the new one's ends here.
+            self.services.release(services[1])
+            raise
         token = tokens.issue(
             view=view_key(route.view_class),
             path=parts.path,
@@ -280,6 +395,7 @@ class LiveSession:
         )
         # Only now does the new view replace the old: a mount that raised leaves the page as is.
         self.view, self._tree = view, tree
+        self._adopt(view, services[1])
         mounted = _core.frame_mounted(tree.root_inner_html(), page_title(outcome.html), token)
         return [mounted, *command_frames(outcome.commands, type(view).__name__)]
 
@@ -312,8 +428,17 @@ class LiveSession:
             raise EventError(NOT_MOUNTED, "send a mount frame before anything else")
         return self.view
 
-    def _outcome_frames(self, ref: int | None, outcome: Outcome) -> list[str]:
+    def _outcome_frames(self, ref: int | None, outcome: Outcome | Pending) -> list[str]:
         """The patch answering ``ref``, the commands, and the error if the view's code failed."""
+        if isinstance(outcome, Pending):
+            waiting = outcome
+
+            def resume(value: Any, error: Any) -> list[str]:
+                return self._call(
+                    lambda: self._outcome_frames(ref, waiting.finish(error)), lambda: ref
+                )
+
+            raise _Suspend(Suspended(outcome.awaitable, resume))
         name = type(outcome.view).__name__
         patch = self._tree.patch_frame(ref, outcome.html)
         if config.get("debug_vdom"):
@@ -326,17 +451,55 @@ class LiveSession:
                     ref, HANDLER_ERROR, f"{outcome.call} raised {public_message(outcome.failure)}"
                 )
             )
+        if self._generation:
+            self.services.adopt(self._generation, assign_ids(outcome.view))
+        for task_name, result, error in self.services.take_inline_results():
+            # No connection to deliver them later (the HTTP fallback): they answer now.
+            owner = self.services.task_owners.pop(task_name, None)
+            receiver = outcome.view if owner is None else self._receiver(owner)
+            if receiver is not None:
+                frames.extend(
+                    self._outcome_frames(
+                        None, run_async_result(outcome.view, task_name, result, error, receiver)
+                    )
+                )
         return frames
 
     def _call(
-        self, work: Callable[[], list[str]], ref: Callable[[], int | None] = lambda: None
+        self,
+        work: Callable[[], list[str]],
+        ref: Callable[[], int | None] = lambda: None,
+        awaits: bool | None = None,
     ) -> list[str]:
+        """Run ``work`` under the host's guard; its frames, or the error frame of what it
+        raised. On a connection that ``awaits``, a call that reached an ``async def`` handler
+        answers a :class:`Suspended` instead (typed as frames: only such hosts see one)."""
         self.last_failure = None
+        deferring = defer_awaitables.set(self.connection.awaits if awaits is None else awaits)
         try:
             result: list[str] = self.connection.guard(work)
             return result
+        except _Suspend as suspended:
+            return cast("list[str]", suspended.suspended)
         except Exception as err:
             return [error_frame(ref(), err, self.view)]
+        finally:
+            defer_awaitables.reset(deferring)
+
+
+class Suspended:
+    """A call waiting for an ``async def`` handler (``mount`` excepted): the host runs
+    ``awaitable`` on its asyncio loop, then calls ``resume(value, error)`` from a worker thread
+    for the frames. The session takes no other message meanwhile."""
+
+    def __init__(self, awaitable: Any, resume: Callable[[Any, Any], list[str]]) -> None:
+        self.awaitable = awaitable
+        self.resume = resume
+
+
+class _Suspend(Exception):  # noqa: N818 - control flow, not an error
+    def __init__(self, suspended: Suspended) -> None:
+        self.suspended = suspended
 
 
 def _not_this_view(url: str, view_name: str) -> EventError:
@@ -371,6 +534,11 @@ def _patches_of(frame: str) -> str:
 def error_frame(ref: int | None, err: Exception, view: LiveView | None) -> str:
     """The ``error`` frame telling the browser why a frame failed; logs what is unexpected."""
     name = type(view).__name__ if view is not None else "an unmounted view"
+    if isinstance(err, Dropped):
+        return _core.frame_patch(ref, "[]")
+    if isinstance(err, auth.AccessRefused):
+        # Where the first GET would send the visitor: the login page, or the page's 403.
+        return _core.frame_redirect(err.redirect_to)
     if isinstance(err, _core.ProtocolError):
         return _core.frame_error(ref if ref is not None else err.ref, err.code, str(err))
     if isinstance(err, TokenError):

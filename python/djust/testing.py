@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -33,9 +34,11 @@ from urllib.parse import urljoin, urlsplit
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 
 from djust import routes
+from djust.auth import AccessRefused
 from djust.components.markup import VOID_ELEMENTS
 from djust.connection import Connection
 from djust.exceptions import EventError
@@ -43,6 +46,7 @@ from djust.lifecycle import mount_view
 from djust.live_view import LiveView
 from djust.page import first_render, page_title
 from djust.routes import Route
+from djust.services import LocalHost
 from djust.session import LiveSession
 
 __all__ = ["Element", "LiveViewTestClient", "SelectorError"]
@@ -535,11 +539,14 @@ class LiveViewTestClient:
         self._session_data = dict(session or {})
         self._session: Any = None
         self.pushed_events: list[tuple[str, dict[str, Any]]] = []
+        # Every stream update received (djust.streams): {"name", "html", "at", "deletes", ...}.
+        self.stream_updates: list[dict[str, Any]] = []
         self.redirected_to: str | None = None
         self.patches: list[Any] = []
         self.title: str | None = None
         self._history: list[_HistoryEntry] = []
         self._live: LiveSession | None = None
+        self._host = LocalHost()
         self._page: Element | None = None
         self._url = "/"
         self._position = -1
@@ -759,7 +766,14 @@ class LiveViewTestClient:
                 return
             request = self._request(url)
             assert route.view_class is not None
-            view = mount_view(route.view_class, request, route.kwargs, route.initkwargs)
+            try:
+                view = mount_view(route.view_class, request, route.kwargs, route.initkwargs)
+            except AccessRefused as refused:
+                # As the page's GET answers: the login page, or 403.
+                if not refused.anonymous:
+                    raise PermissionDenied(str(refused)) from None
+                self.redirected_to = refused.redirect_to
+                return
             loaded = first_render(view, request)
             if loaded.navigation is None:
                 break
@@ -773,9 +787,16 @@ class LiveViewTestClient:
         self._url = request.get_full_path()
         self.title = page_title(loaded.html)
         self.redirected_to = None
+        if self._live is not None:
+            self._live.close()
+            self._host.close()
+        self._host = LocalHost()
         self._live = LiveSession(
             Connection(
-                visitor=loaded.visitor, make_request=self._page_request, resolve=self._resolve
+                visitor=loaded.visitor,
+                make_request=self._page_request,
+                resolve=self._resolve,
+                services=self._host,
             )
         )
         self._apply(
@@ -833,7 +854,60 @@ class LiveViewTestClient:
             raise failure
         if refused:
             raise EventError(refused[0]["code"], refused[0]["message"])
-        return patches
+        return patches + self._deliver()
+
+    def _deliver(self) -> list[Any]:
+        """Deliver what waits in the session's inbox (broadcasts, fired timers, task results),
+        oldest first, as the server would; the patches they produced."""
+        patches: list[Any] = []
+        # A view that answers each message with a broadcast to itself would never end.
+        for _round in range(1_000):
+            waiting = self._host.take() if self._live is not None else []
+            if not waiting:
+                return patches
+            session = self._connected()
+            for kind, args in waiting:
+                if kind == "published":
+                    frames = session.handle_published(*args)
+                elif kind == "timer":
+                    frames = session.handle_timer(*args)
+                elif kind == "async_result":
+                    frames = session.handle_async_result(*args)
+                else:
+                    frames = list(args)
+                patches.extend(self._apply(frames))
+                if session.last_failure is not None:
+                    raise session.last_failure
+        raise AssertionError("messages kept arriving: a view broadcasts to itself in a loop")
+
+    # --- what the server starts: pub/sub, timers, tasks --------------------------------------
+
+    def deliver_messages(self) -> list[Any]:
+        """Deliver what was broadcast to this view's topics since its last step (another
+        client's broadcast, a signal's), as the server pushes it; the patches."""
+        self._check_live()
+        return self._deliver()
+
+    def advance_time(self, ms: float) -> list[Any]:
+        """Move the session's clock on by ``ms`` milliseconds: the timers due by then fire
+        (``send_after``, ``schedule_interval``), in order; the patches."""
+        self._check_live()
+        self._host.advance(ms)
+        return self._deliver()
+
+    def wait_for_tasks(self, timeout: float = 10) -> list[Any]:
+        """Wait until the view's background tasks (``start_async``, ``@background``) have all
+        finished, delivering their results as they come; the patches."""
+        self._check_live()
+        deadline = time.monotonic() + timeout
+        patches: list[Any] = []
+        while True:
+            patches += self._deliver()
+            if not self._connected().services.running:
+                return patches
+            if time.monotonic() > deadline:
+                raise AssertionError(f"background tasks still ran after {timeout} s")
+            self._host.wait_for_results(1, 0.05)
 
     def _apply(self, frames: list[str], *, mounting: bool = False) -> list[Any]:
         """Do what the browser client does with each frame; returns the patches received."""
@@ -849,6 +923,8 @@ class LiveViewTestClient:
                 patches = frame["patches"]
                 self.patches = patches
                 self._page = None
+            elif kind == "stream":
+                self.stream_updates.extend(frame["streams"])
             elif kind == "push_event":
                 self.pushed_events.append((frame["event"], frame["payload"]))
             elif kind == "live_patch":

@@ -15,6 +15,11 @@ The interface::
     conn.send_many(frames) -> frames       # sent back to back before any reply is read
     conn.send_raw(text: str) -> frames     # a frame no client would send (not JSON, ...)
     conn.info(event, payload) -> frames    # a server-started update (the view's handle_info)
+    conn.wait_pushed(count, timeout) -> frames  # frames the server sends unasked (broadcasts,
+                                           # timers, task results): up to `count`, or what
+                                           # came within `timeout` seconds
+    host.broadcast(topic, event, payload, push=False)  # djust.broadcast / djust.push, called
+                                           # in the server's process
     conn.follow(url) -> frames             # what the client does to go to another view in place
                                            # (after live_redirect, or a dj-navigate link)
     conn.close()
@@ -52,11 +57,13 @@ TOKEN_RE = re.compile(r'dj-view="([^"]+)"')
 TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 Frame = dict[str, Any]
+RECEIVE_TIMEOUT = 10
 
 CAPABILITIES = {
     "mount_frames": "takes `mount` frames (a socket's first message)",
     "reconnect": "has a connection to lose and reopen with `reconnect: true`",
-    "server_push": "can send frames nobody asked for (handle_info)",
+    "server_push": "can send frames nobody asked for (pub/sub, timers, task results)",
+    "direct_info": "lets a test call one chosen session's handle_info from outside",
     "in_place_navigation": "mounts another view over the same connection (`navigate`)",
     "posted_frames": "receives each frame as its own HTTP POST",
     "reads_oversize_frames": "reads a frame over the limit whole, then answers frame_too_large",
@@ -247,6 +254,15 @@ def visitor_request(visitor: Visitor, url: str) -> Any:
     return request
 
 
+def run_maybe_in_thread(work: Callable[[], None], thread: bool) -> None:
+    if not thread:
+        work()
+        return
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+
+
 def origin_verdict(origin: str) -> bool:
     """What a socket host decides about a handshake's ``Origin`` (djust's own rule)."""
     from djust.socket_request import origin_allowed
@@ -258,10 +274,14 @@ class SessionConn(Conn):
     def __init__(self, page: Page, visitor: Visitor, origin: str) -> None:
         super().__init__(page)
         from djust.connection import Connection
+        from djust.services import LocalHost
         from djust.session import LiveSession
 
         request = visitor_request(visitor, page.url)
-        connection = Connection.from_request(request, origin_allowed=origin_verdict(origin))
+        self.services = LocalHost()
+        connection = Connection.from_request(
+            request, origin_allowed=origin_verdict(origin), services=self.services
+        )
         self.session = LiveSession(connection)
 
     def _exchange(self, texts: list[str]) -> list[Frame]:
@@ -273,10 +293,62 @@ class SessionConn(Conn):
     def info(self, event: str, payload: dict[str, Any]) -> list[Frame]:
         return parse_frames(self.session.handle_info(event, payload))
 
+    def wait_pushed(self, count: int, timeout: float = RECEIVE_TIMEOUT) -> list[Frame]:
+        """What the session's inbox holds, delivered; the session's clock moves on in steps of
+        5 ms (timers) while real time passes for tasks, until ``count`` frames or ``timeout``."""
+        import time
+
+        frames: list[Frame] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            for kind, args in self.services.take():
+                if kind == "published":
+                    texts = self.session.handle_published(*args)
+                elif kind == "timer":
+                    texts = self.session.handle_timer(*args)
+                elif kind == "async_result":
+                    texts = self.session.handle_async_result(*args)
+                else:
+                    texts = list(args)
+                frames.extend(parse_frames(texts))
+            if len(frames) >= count or time.monotonic() > deadline:
+                return frames
+            self.services.advance(5)
+            time.sleep(0.005)
+
+    def close(self) -> None:
+        self.session.close()
+        self.services.close()
+
 
 class SessionHost(Host):
     """``LiveSession(Connection.from_request(request))`` called directly: the session with no
-    transport in between."""
+    transport in between (``djust.services.LocalHost`` holds what the server sends unasked
+    until the test takes it)."""
+
+    def broadcast(
+        self,
+        topic: str,
+        event: str,
+        payload: dict[str, Any] | None = None,
+        push: bool = False,
+        times: int = 1,
+        thread: bool = False,
+    ) -> None:
+        import djust
+
+        def publish_all() -> None:
+            for _ in range(times):
+                (djust.push if push else djust.broadcast)(topic, event, payload)
+
+        run_maybe_in_thread(publish_all, thread)
+
+    def server_state(self) -> dict[str, Any]:
+        """The serving process's pub/sub counters and never-ending tasks' fate."""
+        from djust import pubsub
+        from tests.testapp.pubsub_views import FOREVER
+
+        return {**pubsub.stats(), "forever": list(FOREVER)}
 
     name = "session"
     lacks = {
@@ -326,7 +398,6 @@ class EventLoopThread:
 # A ping with a ref no test uses marks the end of a frame's answers: a connection answers its
 # frames one at a time and in order, so everything before its pong answers what was sent before.
 SENTINEL_REFS = itertools.count(2_000_000_000)
-RECEIVE_TIMEOUT = 10
 
 
 class ChannelsConn(Conn):
@@ -401,6 +472,26 @@ class ChannelsConn(Conn):
 
         return self.loop.run(push())
 
+    def wait_pushed(self, count: int, timeout: float = RECEIVE_TIMEOUT) -> list[Frame]:
+        async def gather() -> list[Frame]:
+            frames: list[Frame] = []
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + timeout
+            while len(frames) < count:
+                left = deadline - loop.time()
+                if left <= 0:
+                    break
+                # receive_output's own timeout would cancel the consumer: look first.
+                if await self.communicator.receive_nothing(timeout=min(0.05, left)):
+                    continue
+                frame = await self._receive()
+                if frame is None:
+                    break
+                frames.append(frame)
+            return frames
+
+        return self.loop.run(gather(), timeout=timeout + 5)
+
     def close(self) -> None:
         if self.communicator is None:
             return
@@ -424,6 +515,32 @@ class ChannelsHost(Host):
 
     def _connect(self, page: Page, visitor: Visitor, origin: str) -> Conn:
         return ChannelsConn(self, page, visitor, origin)
+
+    def broadcast(
+        self,
+        topic: str,
+        event: str,
+        payload: dict[str, Any] | None = None,
+        push: bool = False,
+        times: int = 1,
+        thread: bool = False,
+    ) -> None:
+        import djust
+
+        if thread:
+            # From a thread with no event loop, as a management command or a signal would.
+            SessionHost.broadcast(self, topic, event, payload, push, times, thread=True)  # type: ignore[arg-type]
+            return
+
+        async def publish_all() -> None:
+            for _ in range(times):
+                await (djust.apush if push else djust.abroadcast)(topic, event, payload)
+
+        # On the consumers' loop, as async code of the server would (the in-memory layer's
+        # queues belong to that loop).
+        self.loop.run(publish_all())
+
+    server_state = SessionHost.server_state
 
     def close(self) -> None:
         try:
@@ -533,6 +650,8 @@ class HttpHost(Host):
         "reconnect": "the HTTP fallback has no connection to lose, so it never reconnects",
         "server_push": "the HTTP fallback has no server push: a server-started update "
         "(handle_info) has no request to answer",
+        "direct_info": "the HTTP fallback has no server push: a server-started update "
+        "(handle_info) has no request to answer",
         "in_place_navigation": "the HTTP fallback answers navigate with redirect: without a "
         "socket, going to another view is a page load",
     }
@@ -633,8 +752,29 @@ class ActorConn(Conn):
 
     def info(self, event: str, payload: dict[str, Any]) -> list[Frame]:
         raise AssertionError(
-            "djust serve has no server push yet: call host.needs('server_push') first"
+            "djust serve runs in another process: call host.needs('direct_info') first"
         )
+
+    def wait_pushed(self, count: int, timeout: float = RECEIVE_TIMEOUT) -> list[Frame]:
+        import time
+
+        from websockets.exceptions import ConnectionClosed
+
+        frames: list[Frame] = []
+        deadline = time.monotonic() + timeout
+        while len(frames) < count:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                message = self.socket.recv(timeout=left)
+            except TimeoutError:
+                break
+            except ConnectionClosed as closed:
+                self.closed_with = closed.rcvd.code if closed.rcvd is not None else 1006
+                break
+            frames.extend(parse_frames([message]))
+        return frames
 
     def close(self) -> None:
         self._stack.close()
@@ -651,8 +791,8 @@ class ActorHost(Host):
     name = "actor"
     lacks = {
         **SessionHost.lacks,
-        "server_push": "djust serve has no pub/sub yet, so nothing can reach a session's "
-        "handle_info from outside (server push on host B arrives with pub/sub; see issue 12)",
+        "direct_info": "djust serve runs in a process of its own: a test reaches its sessions "
+        "through what they subscribed to (host.broadcast), not by calling one's handle_info",
         "reads_oversize_frames": "djust serve refuses a frame over the limit on its header and "
         "closes the socket with 1009, buffering nothing past the limit",
     }
@@ -692,6 +832,40 @@ class ActorHost(Host):
     def _connect(self, page: Page, visitor: Visitor, origin: str) -> Conn:
         assert isinstance(visitor, RemoteVisitor), visitor
         return ActorConn(self, page, visitor, origin)
+
+    def broadcast(
+        self,
+        topic: str,
+        event: str,
+        payload: dict[str, Any] | None = None,
+        push: bool = False,
+        times: int = 1,
+        thread: bool = False,
+    ) -> None:
+        """``djust.broadcast`` inside the server's process: a plain Django view calls it."""
+        body = json.dumps(
+            {
+                "topic": topic,
+                "event": event,
+                "payload": payload,
+                "push": push,
+                "times": times,
+                "thread": thread,
+            }
+        )
+        request = urllib.request.Request(
+            self.server.url + "/contract/publish/",
+            data=body.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200, response.status
+
+    def server_state(self) -> dict[str, Any]:
+        with urllib.request.urlopen(
+            self.server.url + "/contract/pubsub-state/", timeout=RECEIVE_TIMEOUT
+        ) as response:
+            return json.loads(response.read())
 
 
 HOSTS: dict[str, type[Host]] = {

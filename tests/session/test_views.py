@@ -7,7 +7,7 @@ from tests.session.frames import assert_patch, event, kinds
 
 
 def test_handle_info_sends_a_patch_with_no_ref_then_the_commands(host):
-    host.needs("server_push")
+    host.needs("direct_info")
     conn = host.connect(host.get("/contract/info/"))
     conn.mount()
     frames = conn.info("news", {"text": "hello"})

@@ -31,3 +31,25 @@ urlpatterns += [
     path("contract/board/", contract_views.BoardView.as_live_view()),
     path("contract/plain/", contract_views.plain),
 ]
+
+# The security suite's views (tests/security/).
+from tests.testapp import security_views  # noqa: E402
+
+urlpatterns += [
+    path("security/public/", security_views.PublicView.as_live_view()),
+    path("security/private/", security_views.PrivateView.as_live_view()),
+    path("security/staff/", security_views.StaffView.as_live_view()),
+    path("security/limited/", security_views.LimitedView.as_live_view()),
+    path("security/notes/", security_views.NoteView.as_live_view()),
+]
+
+# The pub/sub, timer and task contract views (tests/session/test_pubsub.py).
+from tests.testapp import pubsub_views  # noqa: E402
+
+urlpatterns += [
+    path("contract/room/", pubsub_views.RoomView.as_live_view()),
+    path("contract/news/", pubsub_views.NewsView.as_live_view()),
+    path("contract/publish/", pubsub_views.publish),
+    path("contract/pubsub-state/", pubsub_views.pubsub_state),
+    path("contract/gate/", pubsub_views.GateView.as_live_view()),
+]

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from djust.components.markup import mark_root
 from djust.public_state import public_state
+from djust.services import SessionServices, Timer, UsesServices
 from djust.template import Template, compile_string, get_template
 
 _registry: dict[str, type[Component]] = {}
@@ -117,7 +118,7 @@ class Component:
         return f"<{type(self).__name__} component_id={self.component_id!r}>"
 
 
-class LiveComponent(Component):
+class LiveComponent(Component, UsesServices):
     """A stateful component: ``mount()`` once, ``update(**assigns)`` whenever its parent passes
     new values, its own ``@event_handler`` methods, and ``send_parent`` to notify its parent.
 
@@ -152,7 +153,26 @@ class LiveComponent(Component):
         parent.handle_info(event, payload)
 
     def handle_info(self, event: str, payload: dict[str, Any]) -> None:
-        """A message from a child component. The default does nothing."""
+        """A message from a child component, or what the component subscribed to or
+        scheduled (``subscribe``, ``send_after``). The default does nothing."""
+
+    def handle_async_result(self, name: str, result: Any, error: BaseException | None) -> None:
+        """The result of the component's ``start_async`` task; the default raises ``error``."""
+        if error is not None:
+            raise error
+
+    def _services(self) -> tuple[Any, str]:
+        owner = self.parent
+        while isinstance(owner, Component):
+            owner = owner.parent
+        services, generation = (
+            owner.__dict__.get("_djust_services") if owner is not None else None
+        ) or (None, "")
+        if services is None or self.component_id is None:
+            # Not placed in a connected view yet (a component's mount() runs in its
+            # constructor): the session starts it once the component is in the view.
+            return _Pending(self), ""
+        return services, f"{generation}:{self.component_id}"
 
 
 def register_component(tag: str) -> Callable[[type[Component]], type[Component]]:
@@ -238,3 +258,30 @@ def _assign(owner: object, prefix: str, taken: set[str], found: list[Component])
         taken.add(component.component_id)  # type: ignore[arg-type]
         found.append(component)
         _assign(component, f"{component.component_id}.", taken, found)
+
+
+class _Pending:
+    """Stands in for the services of a component not yet placed in a connected view: records
+    the calls, which :func:`djust.services.SessionServices.adopt` replays once it is."""
+
+    def __init__(self, component: LiveComponent) -> None:
+        self._calls: list[tuple[str, tuple[Any, ...]]] = component.__dict__.setdefault(
+            "_djust_pending", []
+        )
+
+    def subscribe(self, topic: str, owner: str) -> None:
+        self._calls.append(("subscribe", (topic,)))
+
+    def unsubscribe(self, topic: str, owner: str) -> None:
+        self._calls.append(("unsubscribe", (topic,)))
+
+    def start_timer(self, ms: float, repeat: bool, event: str, payload: Any, owner: str) -> Any:
+        self._calls.append(("start_timer", (ms, repeat, event, payload)))
+        return Timer(SessionServices(None), 0, owner)
+
+    def start_task(self, name: str, callback: Any, args: Any, kwargs: Any, owner: str) -> None:
+        self._calls.append(("start_task", (name, callback, args, kwargs)))
+
+    def cancel_task(self, name: str) -> bool:
+        self._calls.append(("cancel_task", (name,)))
+        return False

@@ -7,6 +7,7 @@ that registration, so a page renders the same whichever engine runs it.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
@@ -21,6 +22,8 @@ from djust.socket_request import SocketRequest
 register = template.Library()
 
 CLIENT_JS = Path(__file__).resolve().parent.parent / "static" / "djust" / "client.js"
+# Loaded only by pages whose view allows an upload (djust.uploads).
+UPLOADS_JS = CLIENT_JS.with_name("uploads.js")
 
 
 def compact(source: str) -> str:
@@ -50,13 +53,39 @@ def compact(source: str) -> str:
     return compacted
 
 
+def minified_header(source: str) -> str:
+    """The first line of a script's minified copy (``npm run minify``): the source it is of."""
+    return "// djust minified from sha256:" + hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def served_script(path: Path) -> str:
+    """A client script as pages load it: its minified copy beside it (``<name>.min.js``, made
+    by ``npm run minify`` and committed) when that copy is of the current source, else the
+    source itself :func:`compact`-ed — larger, the same behaviour."""
+    source = path.read_text(encoding="utf-8")
+    served = None
+    copy = path.with_name(path.stem + ".min.js")
+    if copy.exists():
+        header, _, body = copy.read_text(encoding="utf-8").partition("\n")
+        if header == minified_header(source):
+            served = body
+    if served is None:
+        served = compact(source)
+    if "</script" in served.lower():
+        raise RuntimeError(f"{path} contains '</script' and cannot be inlined in a page")
+    return served
+
+
 @functools.cache
 def client_source() -> str:
-    """The client runtime as pages load it (see :func:`compact`), read once per process."""
-    source = compact(CLIENT_JS.read_text(encoding="utf-8"))
-    if "</script" in source.lower():
-        raise RuntimeError(f"{CLIENT_JS} contains '</script' and cannot be inlined in a page")
-    return source
+    """The client runtime as pages load it (see :func:`served_script`), read once per process."""
+    return served_script(CLIENT_JS)
+
+
+@functools.cache
+def uploads_source() -> str:
+    """The uploads script as pages that need it load it."""
+    return served_script(UPLOADS_JS)
 
 
 def _nonce(context: Mapping[str, Any]) -> str:
@@ -109,9 +138,15 @@ def djust_scripts(context: Mapping[str, Any]) -> SafeString:
         f'data-djust-client data-ws-path="{ws_path}"{transport}{debug}'
         f"{_csrf(context)}{_nonce(context)}"
     )
+    # Parts only some pages use come after the core, inline (they plug in whichever runs first).
+    extra = ""
+    uploads = context.get("uploads") if hasattr(context, "get") else None
+    if uploads:
+        extra = f"<script{_nonce(context)}>{uploads_source()}</script>"
     if SERVED_CLIENT_URL is not None:
-        return mark_safe(f'<script {attributes} src="{escape(SERVED_CLIENT_URL)}"></script>')
-    return mark_safe(f"<script {attributes}>{client_source()}</script>")
+        src = escape(SERVED_CLIENT_URL)
+        return mark_safe(f'<script {attributes} src="{src}"></script>{extra}')
+    return mark_safe(f"<script {attributes}>{client_source()}</script>{extra}")
 
 
 register.simple_tag(takes_context=True, name="djust_scripts")(djust_scripts)

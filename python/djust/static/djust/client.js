@@ -232,6 +232,7 @@
         const element = elementAt(root, path, path.length);
         if (op === OP.ATTR) setAttr(element, patch[2], patch[3], touched);
         else removeAttr(element, patch[2], touched);
+        keepJs(element, patch[2]);
         if (changes) changes.updated.add(element);
         return;
       }
@@ -407,6 +408,82 @@
     return !want || want.toLowerCase() === String(event.key).toLowerCase();
   }
 
+  /* --------------------------------------------------------------------- JS commands */
+  // A binding whose value is a JSON array (djust.js.JS) runs its ops here, with no round trip.
+  // What they set is remembered per element and set again when a server patch rewrites that
+  // attribute, so it survives later patches. `to` selects in the document; else the element.
+
+  const jsState = new WeakMap(); // element → { cls: Map(class → on), attrs: Map(name → value or null), display }
+
+  function jsOf(el) {
+    let state = jsState.get(el);
+    if (!state) jsState.set(el, (state = { cls: new Map(), attrs: new Map() }));
+    return state;
+  }
+
+  /** After a patch changed attribute `name` of `el`: what JS commands set there wins again. */
+  function keepJs(el, name) {
+    const state = jsState.get(el);
+    if (!state) return;
+    if (name === "class") for (const [cls, on] of state.cls) el.classList.toggle(cls, on);
+    if (name === "style" && state.display !== undefined) el.style.display = state.display;
+    if (state.attrs.has(name)) setJsAttr(el, name, state.attrs.get(name));
+  }
+
+  function setJsAttr(el, name, value) {
+    if (value === null) el.removeAttribute(name);
+    else el.setAttribute(name, value);
+    jsOf(el).attrs.set(name, value);
+  }
+
+  function setClass(el, cls, on) {
+    el.classList.toggle(cls, on);
+    jsOf(el).cls.set(cls, on);
+  }
+
+  function display(el, value) {
+    el.style.display = value;
+    jsOf(el).display = value;
+  }
+
+  const hidden = (el) =>
+    (global.getComputedStyle ? global.getComputedStyle(el).display : el.style.display) === "none";
+
+  const JS_OPS = {
+    show: (el, a) => display(el, a.display || "block"),
+    hide: (el) => display(el, "none"),
+    toggle: (el, a) => display(el, hidden(el) ? a.display || "block" : "none"),
+    add_class: (el, a) => a.names.forEach((cls) => setClass(el, cls, true)),
+    remove_class: (el, a) => a.names.forEach((cls) => setClass(el, cls, false)),
+    toggle_class: (el, a) => a.names.forEach((cls) => setClass(el, cls, !el.classList.contains(cls))),
+    set_attr: (el, a) => setJsAttr(el, a.name, a.value),
+    remove_attr: (el, a) => setJsAttr(el, a.name, null),
+    transition(el, a) {
+      a.names.forEach((cls) => setClass(el, cls, true));
+      setTimeout(() => a.names.forEach((cls) => jsOf(el).cls.delete(cls) && el.classList.remove(cls)), a.time);
+    },
+    dispatch: (el, a) =>
+      el.dispatchEvent(new (el.ownerDocument.defaultView || global).CustomEvent(a.event, { detail: a.detail || {}, bubbles: a.bubbles !== false })),
+    focus: (el) => el.focus(),
+  };
+
+  /** Runs the JS command chain `text` from element `el`; `send(event, value, target)` pushes. */
+  function runJs(el, text, send) {
+    try {
+      for (const [op, args] of JSON.parse(text)) {
+        if (op === "push") {
+          send(args.event, args.value, args.target);
+          continue;
+        }
+        if (!JS_OPS[op]) throw new Error("unknown JS command " + op);
+        const targets = args.to ? Array.from(global.document.querySelectorAll(args.to)) : [el];
+        for (const target of op === "focus" ? targets.slice(0, 1) : targets) JS_OPS[op](target, args);
+      }
+    } catch (err) {
+      console.error("[djust] JS command failed: " + text, err);
+    }
+  }
+
   /* --------------------------------------------------------------------- rate control */
 
   // Per element and binding: a pending debounced send, or a throttle window.
@@ -519,6 +596,68 @@
       fn.call(entry.hook);
     } catch (err) {
       console.error("[djust] hook " + entry.name + "." + method + "() failed", err);
+    }
+  }
+
+  /* -------------------------------------------------------------------------- streams */
+  // A dj-stream container's children are not in the server's tree: its new items come in a
+  // `stream` frame (python/djust/streams.py), keyed by their id. dj-viewport-top/bottom on a
+  // container send their event when its first/last child scrolls into view.
+  // Not yet in runtime/protocol/src/constants.rs, so kept apart from MSG and ATTR.
+  const STREAM = Object.freeze({
+    FRAME: "stream",
+    ATTR: "dj-stream",
+    TOP: "dj-viewport-top",
+    BOTTOM: "dj-viewport-bottom",
+  });
+
+  /** Applies one stream's update: reset, deletes, inserts or in-place updates, then limit. */
+  function applyStream(root, update) {
+    const box = root.querySelector("[" + STREAM.ATTR + '="' + update.name + '"]');
+    if (!box) return;
+    const child = (id) => {
+      const el = id && box.ownerDocument.getElementById(id);
+      return el && el.parentNode === box ? el : null;
+    };
+    if (update.reset) box.replaceChildren();
+    for (const id of update.deletes) if (child(id)) child(id).remove();
+    for (const el of Array.from(parseIn(box, update.html).children)) {
+      const old = child(el.id);
+      const at = update.at[el.id];
+      if (old) old.replaceWith(el);
+      else box.insertBefore(el, at >= 0 ? box.children[at] || null : null);
+    }
+    const limit = update.limit;
+    while (limit && box.children.length > Math.abs(limit)) {
+      box.children[limit < 0 ? 0 : box.children.length - 1].remove();
+    }
+  }
+
+  // Edge children that already sent their event: each sends once.
+  const edgesSent = new WeakSet();
+
+  /** Watches the first/last child of each dj-viewport-top/bottom container in `view`. */
+  function watchEdges(view) {
+    if (!global.IntersectionObserver) return;
+    if (!view.edges) {
+      view.edges = new global.IntersectionObserver((entries) => {
+        for (const entry of entries) {
+          const el = entry.target;
+          const box = el.parentElement;
+          if (!entry.isIntersecting || !box || edgesSent.has(el)) continue;
+          edgesSent.add(el);
+          view.edges.unobserve(el);
+          for (const [attr, edge] of [[STREAM.TOP, box.firstElementChild], [STREAM.BOTTOM, box.lastElementChild]]) {
+            if (edge === el && box.hasAttribute(attr)) trigger(box, attr, box.getAttribute(attr), eventParams(box));
+          }
+        }
+      });
+    }
+    view.edges.disconnect();
+    for (const box of view.root.querySelectorAll(withAttr(STREAM.TOP, STREAM.BOTTOM))) {
+      for (const edge of [box.hasAttribute(STREAM.TOP) && box.firstElementChild, box.hasAttribute(STREAM.BOTTOM) && box.lastElementChild]) {
+        if (edge && !edgesSent.has(edge)) view.edges.observe(edge);
+      }
     }
   }
 
@@ -793,7 +932,11 @@
           return this.navigate(message.to, message.replace);
         case MSG.REDIRECT:
           return global.location[this.navigating && this.navigating.pop ? "replace" : "assign"](message.to);
+        case STREAM.FRAME:
+          for (const update of message.streams) applyStream(this.root, update);
+          return this.syncHooks();
         default:
+          if (parts.frames[message.t]) return parts.frames[message.t](this, message);
           console.warn("[djust] unknown frame type", message.t);
       }
     }
@@ -928,6 +1071,9 @@
 
     /** Mounts hooks on new [dj-hook] elements, destroys those whose element left. */
     syncHooks(reconnected) {
+      // After every change to the root: the stream edges to watch are the current ones.
+      watchEdges(this);
+      for (const fn of parts.changed) fn(this);
       for (const [el, entry] of this.hooks) {
         if (!this.root.contains(el) || el.getAttribute(ATTR.DJ_HOOK) !== entry.name) {
           this.hooks.delete(el);
@@ -992,7 +1138,9 @@
     if (!view || !name) return;
     const component = closest(el, withAttr(ATTR.DATA_COMPONENT_ID));
     const target = el.getAttribute(ATTR.DJ_TARGET) || (component && component.getAttribute(ATTR.DATA_COMPONENT_ID));
-    rateLimit(el, kind, () => view.pushEvent(name, params, { el, target }));
+    const send = (event, value, to) => view.pushEvent(event, Object.assign({}, params, value), { el, target: to || target });
+    // A JS command chain (djust.js.JS) runs here; its `push` ops send events.
+    rateLimit(el, kind, () => (name[0] === "[" ? runJs(el, name, send) : send(name)));
   }
 
   function onClick(event) {
@@ -1104,6 +1252,18 @@
     for (const view of views) view.connect();
   }
 
+  // What optional scripts (static/djust/uploads.js) plug into: frame handlers by type, and
+  // functions called with the view after each change to its root. A page's script queues
+  // itself with `(window.djustParts = window.djustParts || []).push((core) => ...)`, before or
+  // after this one loads.
+  const parts = { views, viewFor, trigger, frames: {}, changed: [] };
+
+  function plugParts() {
+    const queued = global.djustParts || [];
+    global.djustParts = { push: (fn) => fn(parts) };
+    for (const fn of queued) fn(parts);
+  }
+
   // Everything, for the unit tests (through module.exports); a page gets only `hooks`.
   const api = {
     applyPatches,
@@ -1124,6 +1284,12 @@
     View,
     start,
     readConfig,
+    runJs,
+    applyStream,
+    watchEdges,
+    STREAM,
+    parts,
+    plugParts,
   };
 
   if (typeof module === "object" && module.exports) {
@@ -1132,6 +1298,7 @@
     // The page's window.djust is the hooks registry only, which it may fill before this script.
     global.djust = Object.assign(global.djust || {}, { hooks: api.hooks });
     const config = readConfig(global.document.currentScript);
+    plugParts();
     if (global.document.readyState === "loading") {
       global.document.addEventListener("DOMContentLoaded", () => start(config));
     } else {

@@ -18,5 +18,6 @@ urlpatterns = [
     path("errors/", views.ErrorsView.as_live_view()),
     path("components/", views.ComponentsView.as_live_view()),
     path("focus-keep/", views.FocusKeepView.as_live_view()),
+    path("decorated/", views.DecoratedView.as_live_view()),
     path("plain/", views.plain_page),
 ]

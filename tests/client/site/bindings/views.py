@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from djust import LiveView, event_handler
+from djust.decorators import debounce
 from djust.mixins.navigation import NavigationMixin
 
 
@@ -378,3 +379,29 @@ def plain_page(request):
     from django.http import HttpResponse
 
     return HttpResponse("<!DOCTYPE html><title>plain</title><h1 id='plain'>plain page</h1>")
+
+
+class DecoratedView(LiveView):
+    """@debounce on the handler (the template says nothing) and dj-disable-with on a submit."""
+
+    login_required = False
+    template_string = """
+    <input id="search" dj-input="search">
+    <form id="f" dj-submit="save"><button id="save" type="submit" dj-disable-with="Saving">
+      Save</button></form>
+    <p id="seen">search {{ searches }}× "{{ query }}"; saved {{ saved }}</p>
+    """
+
+    def mount(self, request, **kwargs):
+        self.searches = self.saved = 0
+        self.query = ""
+
+    @debounce(0.3)
+    def search(self, value: str = ""):
+        self.searches += 1
+        self.query = value
+
+    @event_handler
+    def save(self, **form):
+        time.sleep(0.6)
+        self.saved += 1
