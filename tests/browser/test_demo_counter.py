@@ -38,6 +38,8 @@ def test_the_index_links_every_page(demo_url, page):
         "/search/",
         "/shop/",
         "/components/",
+        "/chat/",
+        "/dashboard/",
     ]
 
 

@@ -1,4 +1,5 @@
 from demo_app import views
+from django.contrib.staticfiles.views import serve as serve_static
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -17,5 +18,12 @@ urlpatterns = [
     path("shop/", views.ShopListView.as_live_view(), name="shop"),
     path("shop/<int:pk>/", views.ShopDetailView.as_live_view(), name="shop-detail"),
     path("components/", views.ComponentsView.as_live_view(), name="components"),
+    path("chat/", views.ChatView.as_live_view(), name="chat"),
+    path("dashboard/", views.DashboardView.as_live_view(), name="dashboard"),
     path("favicon.ico", no_icon),
+    # The demo's stylesheet with no set-up step: `djust serve` answers STATIC_URL from Rust
+    # (the apps' static folders in DEBUG, STATIC_ROOT after collectstatic) and only asks Django
+    # for a file it does not have; uvicorn serves no static files at all. A real site runs
+    # collectstatic and lets its server (or nginx) answer instead. (STATIC_URL is "static/".)
+    path("static/<path:path>", serve_static, {"insecure": True}),
 ]
