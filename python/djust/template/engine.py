@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from djust import _core
@@ -101,9 +102,12 @@ class Template:
         self._native = None
         self._django = DjangoTemplate(self.source, self.origin, self.name, self.engine.django)
 
-    def render(self, context: Mapping[str, Any] | None = None, request: Any = None) -> str:
+    def render(self, context: Mapping[str, Any] | None = None, request: Any = None) -> SafeString:
         """Render with ``context``; with ``request``, the engine's context processors run
-        (as for Django's ``RequestContext``) and ``{% csrf_token %}`` works."""
+        (as for Django's ``RequestContext``) and ``{% csrf_token %}`` works.
+
+        The page is a ``SafeString``, as Django's ``Template.render`` gives: HTML rendered
+        here and placed in another template (or in ``format_html``) is not escaped again."""
         native = self._native
         if native is not None:
             engine = self.engine
@@ -115,7 +119,7 @@ class Template:
                 values, request = engine.render_values(context, request)
             options = engine.options()
             try:
-                return native.render(values, engine.host, options, request)
+                return SafeString(native.render(values, engine.host, options, request))
             except _core.TemplateError as err:
                 if err.kind != "unsupported":
                     raise errors.convert(err) from None
