@@ -24,6 +24,7 @@
 
 mod compiler;
 mod context;
+mod dates;
 mod error;
 mod filters;
 mod host;
@@ -34,6 +35,7 @@ mod template;
 mod value;
 
 pub use context::{Context, ContextSource};
+pub use dates::{DateKind, DateLocale, DateTime, TimeUnit, Zone};
 pub use error::{Error, ErrorKind, HostError, Span};
 pub use host::{FilterCall, Host, NoHost, StaticUrl, TagCall, Translation};
 pub use library::{FilterSpec, Libraries, SimpleTagSpec};
