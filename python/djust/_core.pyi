@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypedDict, final
 
 __all__ = [
+    "DateLocale",
     "Host",
     "Libraries",
     "LiveTree",
@@ -86,6 +87,30 @@ class RenderOptions:
         use_thousand_separator: bool = False,
         unlocalized: tuple[str, str, Sequence[int]] | None = None,
     ) -> RenderOptions: ...
+
+@final
+class DateLocale:
+    """One language's date names and formats, for the engine's ``date``/``time`` filters."""
+
+    def __new__(
+        cls,
+        *,
+        months: Sequence[str],
+        months_3: Sequence[str],
+        months_3_title: Sequence[str],
+        months_ap: Sequence[str],
+        months_alt: Sequence[str],
+        weekdays: Sequence[str],
+        weekdays_abbr: Sequence[str],
+        am: str,
+        pm: str,
+        am_upper: str,
+        pm_upper: str,
+        midnight: str,
+        noon: str,
+        comma: str,
+        formats: Mapping[str, str | None],
+    ) -> DateLocale: ...
 
 @final
 class Host:

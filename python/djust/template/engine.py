@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from djust import _core
-from djust.template import errors
+from djust.template import dates, errors
 from djust.template.host import Callbacks
 from djust.template.libraries import EngineLibraries, describe
 
@@ -28,7 +28,8 @@ logger = logging.getLogger("djust")
 # How many templates made from strings each engine keeps compiled.
 STRING_CACHE_SIZE = 512
 
-# Settings the render options depend on; changing one (in tests) bumps the version below.
+# Settings the render options and the cached formats depend on; changing one (in tests)
+# bumps the version below.
 FORMAT_SETTINGS = frozenset(
     {
         "USE_THOUSAND_SEPARATOR",
@@ -39,6 +40,18 @@ FORMAT_SETTINGS = frozenset(
         "FORMAT_MODULE_PATH",
         "USE_I18N",
         "LANGUAGES",
+        "DATE_FORMAT",
+        "DATETIME_FORMAT",
+        "TIME_FORMAT",
+        "YEAR_MONTH_FORMAT",
+        "MONTH_DAY_FORMAT",
+        "SHORT_DATE_FORMAT",
+        "SHORT_DATETIME_FORMAT",
+        "DATE_INPUT_FORMATS",
+        "TIME_INPUT_FORMATS",
+        "DATETIME_INPUT_FORMATS",
+        "FIRST_DAY_OF_WEEK",
+        "LOCALE_PATHS",
     }
 )
 _settings_version = 0
@@ -159,6 +172,7 @@ class Engine:
         self._options_version = _settings_version
         self._options = self._make_options()
         self._number_formats: dict[tuple[str, int], tuple[str, str, list[int]]] = {}
+        self._date_locales: dict[tuple[str, int], _core.DateLocale] = {}
         self._processors: list[Any] | None = None
         _watch_settings()
 
@@ -297,6 +311,15 @@ class Engine:
         found = self._number_formats.get(key)
         if found is None:
             found = self._number_formats[key] = _number_format(key[0], True)
+        return found
+
+    def date_locale(self) -> _core.DateLocale:
+        """The active language's date names and formats, made the first time a render in
+        that language formats a date."""
+        key = (get_language(), _settings_version)
+        found = self._date_locales.get(key)
+        if found is None:
+            found = self._date_locales[key] = dates.date_locale()
         return found
 
 
