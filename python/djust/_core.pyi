@@ -39,6 +39,8 @@ class TemplateError(Exception):
     template_source: str | None
     start: int | None
     end: int | None
+    # The builtin exception Django raises for this render error ("ValueError"), if known.
+    python_exception: str | None
 
 class ProtocolError(ValueError):
     """A frame from the browser that is not a valid djust message; ``code`` names the problem

@@ -344,13 +344,15 @@ impl PyValue {
         }
         match current.getattr(segment) {
             Ok(found) => return Ok(Some(found)),
-            Err(err) if err.is_instance_of::<PyAttributeError>(py) => {
+            Err(err)
+                if err.is_instance_of::<PyAttributeError>(py)
+                    || err.is_instance_of::<PyTypeError>(py) =>
+            {
                 // Django re-raises when the attribute exists but its getter failed.
                 if current.dir()?.contains(segment)? {
                     return Err(err);
                 }
             }
-            Err(err) if err.is_instance_of::<PyTypeError>(py) => {}
             Err(err) => return Err(err),
         }
         let Ok(index) = segment.parse::<i64>() else {

@@ -36,7 +36,7 @@ mod value;
 
 pub use context::{Context, ContextSource};
 pub use dates::{DateKind, DateLocale, DateTime, TimeUnit, Zone};
-pub use error::{Error, ErrorKind, HostError, Span};
+pub use error::{Error, ErrorKind, HostError, PythonException, Span};
 pub use host::{FilterCall, Host, NoHost, StaticUrl, TagCall, Translation};
 pub use library::{FilterSpec, Libraries, SimpleTagSpec};
 pub use options::{NumberFormat, RenderOptions};

@@ -8,7 +8,7 @@ use crate::compiler::ast::{
     CycleNode, FilterNode, FirstOfNode, ForNode, IfChangedNode, IfNode, Node, RegroupNode, WithNode,
 };
 use crate::compiler::{is_py_space, py_strip};
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, PythonException};
 use crate::template::Template;
 use crate::value::{compare, CompareOp, GroupedResult, LoopObject, Map, Value};
 
@@ -373,9 +373,10 @@ fn unpack(item: &Value, count: usize) -> Result<Vec<Value>, Error> {
     // Django takes a value without len() to have length 1.
     let length = item.length()?.unwrap_or(1);
     if length != count {
-        return Err(Error::render(format!(
-            "Need {count} values to unpack in for loop; got {length}. "
-        )));
+        return Err(Error::render_as(
+            PythonException::ValueError,
+            format!("Need {count} values to unpack in for loop; got {length}. "),
+        ));
     }
     item.iterate()?
         .ok_or_else(|| Error::render(format!("'{}' object is not iterable", item.type_name())))
