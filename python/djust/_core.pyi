@@ -112,6 +112,7 @@ class DateLocale:
         noon: str,
         comma: str,
         formats: Mapping[str, str | None],
+        unlocalized: Mapping[str, str | None],
     ) -> DateLocale: ...
 
 @final

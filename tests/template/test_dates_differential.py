@@ -74,6 +74,9 @@ ZONES = ["UTC", "Europe/Paris", "America/New_York"]
 # Characters whose value depends on the default time zone of a naive datetime or on the
 # system clock's zone: those go to Django's filter for naive values and dates.
 HOST_CHARS = re.compile(r"(?<!\\)[OTZIrU]")
+# Characters that print an aware value's zone: in a current zone whose offset varies, the
+# engine converts the wall time itself but leaves the zone to Django's filter.
+ZONE_CHARS = re.compile(r"(?<!\\)[ceIOrTUZ]")
 
 
 @pytest.fixture
@@ -103,7 +106,8 @@ def test_date_matches_django(language, zone, host_filters):
     with translation.override(language), timezone.override(ZoneInfo(zone)):
         for fmt in [None, *FORMATS]:
             render_all("date", fmt)
-    native_formats = [f for f in FORMATS if not HOST_CHARS.search(f)]
+    unread = HOST_CHARS if zone == "UTC" else ZONE_CHARS
+    native_formats = [f for f in FORMATS if not unread.search(f)]
     assert native_formats
     for fmt in native_formats:
         host_filters.clear()
@@ -123,7 +127,9 @@ def test_time_matches_django(language, host_filters):
         for fmt in [None, *FORMATS]:
             render_all("time", fmt)
         host_filters.clear()
-        check(ENGINES, "{{ utc|time:'H:i e T O Z' }}{{ time|time }}{{ naive|time:'P' }}", DATES)
+        check(ENGINES, "{{ utc|time:'H:i' }}{{ time|time }}{{ naive|time:'P' }}", DATES)
+    with translation.override(language), timezone.override(UTC):
+        check(ENGINES, "{{ utc|time:'H:i e T O Z' }}", DATES)
     assert host_filters["time"] == 0
 
 
@@ -207,3 +213,23 @@ def test_timesince_without_an_argument_uses_the_clock(host_filters):
     long_ago = {"d": datetime.datetime(2001, 1, 1, tzinfo=UTC)}
     check(ENGINES, "{{ d|timesince }}|{{ d|timeuntil }}", long_ago)
     assert host_filters["timesince"] == 0
+
+
+@pytest.mark.parametrize("zone", ZONES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_printed_dates_match_django(language, zone):
+    """``{{ value }}``: Django's ``localize`` (``DATETIME_FORMAT``, ``DATE_FORMAT``,
+    ``TIME_FORMAT`` of the active language) after ``template_localtime``."""
+    source = " ".join(f"{{{{ {name} }}}}" for name in DATES)
+    with translation.override(language), timezone.override(ZoneInfo(zone)):
+        check(ENGINES, source, DATES)
+        check(ENGINES, f"{{% load l10n %}}{{% localize off %}}{source}{{% endlocalize %}}", DATES)
+
+
+def test_printed_dates_follow_the_settings_formats(settings):
+    settings.DATETIME_FORMAT = "Y-m-d H:i:s e"
+    settings.DATE_FORMAT = "j F Y"
+    source = "{{ utc }} {{ naive }} {{ date }} {{ time }}"
+    with translation.override("de"):
+        check(ENGINES, f"{{% load l10n %}}{{% localize off %}}{source}{{% endlocalize %}}", DATES)
+        check(ENGINES, source, DATES)

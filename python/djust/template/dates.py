@@ -95,7 +95,7 @@ def date_locale() -> _core.DateLocale:
         value = get_format(name)
         if value is name or value == name:
             continue
-        formats[name] = str(value) if isinstance(value, str) else None
+        formats[name] = _string_or_none(value)
     return _core.DateLocale(
         months=names(dates.MONTHS),
         months_3=names(dates.MONTHS_3),
@@ -112,4 +112,12 @@ def date_locale() -> _core.DateLocale:
         noon=gettext("noon"),
         comma=gettext(", "),
         formats=formats,
+        unlocalized={
+            name: _string_or_none(get_format(name, use_l10n=False))
+            for name in ("DATE_FORMAT", "DATETIME_FORMAT", "TIME_FORMAT")
+        },
     )
+
+
+def _string_or_none(value: Any) -> str | None:
+    return str(value) if isinstance(value, str) else None

@@ -99,15 +99,16 @@ class Callbacks:
     def date_locale(self) -> _core.DateLocale:
         return self.engine.date_locale()
 
-    def time_zone(self) -> tuple[bool, tuple[int, str] | None]:
-        """``USE_TZ``, and the current time zone's offset and name when they never change
-        (then the engine converts datetimes to it itself)."""
+    def time_zone(self) -> tuple[bool, tuple[int, str] | None, Any]:
+        """``USE_TZ``, the current time zone's offset and name when they never change (then
+        the engine converts datetimes to it by arithmetic), and the zone itself."""
         from django.conf import settings
         from django.utils.timezone import get_current_timezone
 
         if not settings.USE_TZ:
-            return (False, None)
-        return (True, dates.fixed_zone(get_current_timezone()))
+            return (False, None, None)
+        tz = get_current_timezone()
+        return (True, dates.fixed_zone(tz), tz)
 
     def datetime_facts(self, value: Any, localtime: bool) -> dates.DatetimeFacts | None:
         return dates.datetime_facts(value, localtime)

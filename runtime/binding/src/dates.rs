@@ -42,9 +42,10 @@ impl DateLocale {
     /// `months`..`weekdays_abbr` as `django.utils.dates` has them (`months_3_title` is
     /// `MONTHS_3[m].title()`), the words of `a`/`A`/`P`, `timesince`'s `", "`, and
     /// `formats`: what `get_format(name)` gives for every name it does not return unchanged
-    /// (`None` where that is not a string).
+    /// (`None` where that is not a string), and `unlocalized`: the settings' date formats
+    /// (`get_format(name, use_l10n=False)`).
     #[new]
-    #[pyo3(signature = (*, months, months_3, months_3_title, months_ap, months_alt, weekdays, weekdays_abbr, am, pm, am_upper, pm_upper, midnight, noon, comma, formats))]
+    #[pyo3(signature = (*, months, months_3, months_3_title, months_ap, months_alt, weekdays, weekdays_abbr, am, pm, am_upper, pm_upper, midnight, noon, comma, formats, unlocalized))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         months: Vec<String>,
@@ -62,6 +63,7 @@ impl DateLocale {
         noon: String,
         comma: String,
         formats: HashMap<String, Option<String>>,
+        unlocalized: HashMap<String, Option<String>>,
     ) -> PyResult<Self> {
         Ok(DateLocale {
             inner: Arc::new(djust_template::DateLocale {
@@ -80,6 +82,7 @@ impl DateLocale {
                 noon,
                 comma,
                 formats,
+                unlocalized,
                 counts: Mutex::default(),
             }),
         })
@@ -93,6 +96,8 @@ pub(crate) struct CurrentZone {
     pub(crate) use_tz: bool,
     /// The zone when its offset never changes: converting to it is arithmetic.
     pub(crate) fixed: Option<Zone>,
+    /// The zone itself (`get_current_timezone()`), to convert to when it is not fixed.
+    pub(crate) tz: Option<Arc<Py<PyAny>>>,
 }
 
 /// What the Python glue works out for a datetime the engine cannot place itself:
@@ -181,8 +186,10 @@ fn read_date_or_time(obj: &Bound<'_, PyAny>) -> PyResult<Reading> {
     Ok(Reading::Foreign)
 }
 
-/// An aware datetime: placed in the current zone (with `localtime` and `USE_TZ`) when that
-/// zone is fixed, else kept in its own zone when that is a `datetime.timezone`.
+/// An aware datetime: placed in the current zone (with `localtime` and `USE_TZ`): by
+/// arithmetic when that zone is fixed, else by `astimezone` (one C call; the zone's name,
+/// offset and DST are left unread, as most formats never print them). Without `localtime`,
+/// kept in its own zone when that is a `datetime.timezone`.
 fn read_aware(
     dt: &Bound<'_, PyDateTime>,
     tzinfo: &Bound<'_, PyTzInfo>,
@@ -199,7 +206,10 @@ fn read_aware(
         let current = zone()?;
         if current.use_tz {
             let Some(target) = current.fixed else {
-                return Ok(ask);
+                return match &current.tz {
+                    Some(tz) => in_zone(dt, tz).map_err(host),
+                    None => Ok(ask),
+                };
             };
             let utc = wall.wall_micros() - i64::from(offset) * 1_000_000;
             let local = wall.from_wall_micros(utc + i64::from(target.offset) * 1_000_000);
@@ -207,6 +217,33 @@ fn read_aware(
         }
     }
     own_fixed_zone(dt, tzinfo, wall, offset).map_err(host)
+}
+
+/// `dt.astimezone(tz)`: its wall time, the zone left unread.
+fn in_zone(dt: &Bound<'_, PyDateTime>, tz: &Py<PyAny>) -> PyResult<Reading> {
+    let converted = dt.call_method1("astimezone", (tz.bind(dt.py()),))?;
+    let Ok(local) = converted.cast_exact::<PyDateTime>() else {
+        return Ok(Reading::AskHost { localtime: true });
+    };
+    let wall = DateTime {
+        kind: DateKind::DateTime,
+        year: local.get_year(),
+        month: local.get_month(),
+        day: local.get_day(),
+        hour: local.get_hour(),
+        minute: local.get_minute(),
+        second: local.get_second(),
+        microsecond: local.get_microsecond(),
+        zone: None,
+    };
+    Ok(Reading::Read(wall.with_zone(Zone {
+        offset: 0,
+        name: Arc::from(""),
+        dst: false,
+        ambiguous: false,
+        fixed: false,
+        known: false,
+    })))
 }
 
 /// An aware datetime in its own zone when that is a `datetime.timezone` (known to keep its
@@ -233,6 +270,7 @@ fn own_fixed_zone(
         dst: false,
         ambiguous: false,
         fixed: true,
+        known: true,
     })))
 }
 
@@ -269,6 +307,7 @@ pub(crate) fn from_facts(facts: DatetimeFacts) -> DateTime {
             dst,
             ambiguous,
             fixed,
+            known: true,
         }),
         _ => wall,
     }

@@ -331,7 +331,8 @@ impl RenderHost<'_> {
             "time_zone",
             |py| Ok(PyTuple::empty(py)),
             |out| {
-                let (use_tz, fixed): (bool, Option<(i32, String)>) = out.extract()?;
+                let (use_tz, fixed, tz): (bool, Option<(i32, String)>, Option<Py<PyAny>>) =
+                    out.extract()?;
                 Ok(CurrentZone {
                     use_tz,
                     fixed: fixed.map(|(offset, name)| djust_template::Zone {
@@ -340,7 +341,9 @@ impl RenderHost<'_> {
                         dst: false,
                         ambiguous: false,
                         fixed: true,
+                        known: true,
                     }),
+                    tz: tz.map(Arc::new),
                 })
             },
         )?;

@@ -39,6 +39,9 @@ const FORMAT_CHARS: &str = "aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ";
 /// The characters `TimeFormat` defines (a `date` may not use them).
 const TIME_CHARS: &str = "aAefgGhHiOPsTuZ";
 
+/// The characters that print an aware datetime's zone (its offset, name or DST).
+const ZONE_CHARS: &str = "ceIOrTUZ";
+
 /// `Formatter.format(format_string)`.
 pub(crate) fn format(
     value: &DateTime,
@@ -104,6 +107,9 @@ impl Piece<'_> {
         let v = self.value;
         if v.kind == DateKind::Date && is_time_char {
             return Err(Outcome::TypeError);
+        }
+        if v.zone.as_ref().is_some_and(|zone| !zone.known) && ZONE_CHARS.contains(c) {
+            return Err(Outcome::Host);
         }
         // What a `time` lacks: its date.
         let has_date = v.kind != DateKind::Time;
@@ -378,6 +384,7 @@ mod tests {
             dst,
             ambiguous: false,
             fixed: false,
+            known: true,
         }
     }
 
@@ -423,6 +430,7 @@ mod tests {
             dst: false,
             ambiguous: false,
             fixed: true,
+            known: true,
         });
         assert_eq!(en(&west, "O Z U").ok(), Some("-0430 -16200 -27000".into()));
         let ambiguous = DateTime::naive(2024, 10, 27, 2, 30, 0).with_zone(Zone {
@@ -433,6 +441,17 @@ mod tests {
             en(&ambiguous, "[O][T][Z][I][e]").ok(),
             Some("[][][][][]".into())
         );
+        let unread = DateTime::naive(2024, 7, 1, 9, 0, 0).with_zone(Zone {
+            known: false,
+            ..paris(true)
+        });
+        assert_eq!(
+            en(&unread, "Y-m-d H:i P").ok(),
+            Some("2024-07-01 09:00 9 a.m.".into())
+        );
+        for zone_char in ["c", "e", "I", "O", "r", "T", "U", "Z"] {
+            assert_eq!(en(&unread, zone_char), Err(Outcome::Host), "{zone_char}");
+        }
     }
 
     #[test]

@@ -80,6 +80,9 @@ pub struct DateLocale {
     /// What `get_format(name)` gives for the names it does not return unchanged: the
     /// format string, or `None` where it is not a string (the host's filter then runs).
     pub formats: HashMap<String, Option<String>>,
+    /// What `get_format(name, use_l10n=False)` gives for the settings' date formats
+    /// (`{% localize off %}`).
+    pub unlocalized: HashMap<String, Option<String>>,
     /// `timesince`'s translated counts (`ngettext(...) % {"num": n}`), filled as met.
     pub counts: Mutex<HashMap<(TimeUnit, i64), Arc<str>>>,
 }
@@ -113,6 +116,10 @@ impl DateLocale {
             ("SHORT_DATE_FORMAT", "m/d/Y"),
             ("SHORT_DATETIME_FORMAT", "m/d/Y P"),
         ];
+        let formats: HashMap<String, Option<String>> = formats
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), Some((*value).to_owned())))
+            .collect();
         DateLocale {
             months: twelve(&[
                 "January",
@@ -167,10 +174,8 @@ impl DateLocale {
             midnight: "midnight".into(),
             noon: "noon".into(),
             comma: ", ".into(),
-            formats: formats
-                .iter()
-                .map(|(name, value)| ((*name).to_owned(), Some((*value).to_owned())))
-                .collect(),
+            unlocalized: formats.clone(),
+            formats,
             counts: Mutex::default(),
         }
     }

@@ -40,6 +40,10 @@ pub struct Zone {
     /// Whether the zone's offset is the same at every instant (a `datetime.timezone`), so
     /// other instants can be placed in it without asking the host.
     pub fixed: bool,
+    /// Whether the fields above are known. A host that converted the wall time without
+    /// reading the zone (reading it costs more than the conversion, and most formats never
+    /// print it) leaves them unknown: the characters that print them then go to the host.
+    pub known: bool,
 }
 
 /// A `date`, `datetime` or `time` value: its wall-clock fields and, for an aware datetime,

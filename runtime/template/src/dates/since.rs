@@ -32,7 +32,7 @@ pub(crate) fn timesince(d: &DateTime, now: &DateTime, reversed: bool) -> SinceOu
     // Compared datetimes must be in the same time zone: `now.astimezone(d.tzinfo)`.
     let now = match (&d.zone, &now.zone) {
         (None, None) => now,
-        (Some(zone), Some(now_zone)) if zone.fixed => {
+        (Some(zone), Some(now_zone)) if zone.fixed && zone.known && now_zone.known => {
             let utc = now.wall_micros() - i64::from(now_zone.offset) * 1_000_000;
             DateTime {
                 zone: Some(zone.clone()),
@@ -159,6 +159,7 @@ mod tests {
             dst: false,
             ambiguous: false,
             fixed: true,
+            known: true,
         };
         let plus2 = Zone {
             offset: 7200,
