@@ -452,6 +452,21 @@ impl Object for PyValue {
         })
     }
 
+    fn decimal_text(&self) -> Result<Option<String>, Error> {
+        static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        Python::attach(|py| {
+            let result = (|| -> PyResult<Option<String>> {
+                let obj = self.0.bind(py);
+                // Exactly Decimal: a subclass may print itself otherwise.
+                if !obj.get_type().is(DECIMAL.import(py, "decimal", "Decimal")?) {
+                    return Ok(None);
+                }
+                Ok(Some(obj.str()?.to_str()?.to_owned()))
+            })();
+            result.map_err(host)
+        })
+    }
+
     fn to_repr(&self) -> Result<String, Error> {
         Python::attach(|py| {
             let repr = self.0.bind(py).repr().map_err(host)?;
