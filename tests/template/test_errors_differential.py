@@ -174,3 +174,20 @@ def test_for_unpacking_the_wrong_length_raises_a_value_error():
     assert str(raised.value) == str(theirs.value)
     assert isinstance(raised.value, TemplateRenderError)
     assert raised.value.line == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "context"),
+    [
+        ("{% for a in x %}{% endfor %}", {"x": 5}),
+        ("{% regroup x by y as z %}", {"x": 5}),
+    ],
+)
+def test_iterating_a_value_that_is_not_iterable_raises_a_type_error(source, context):
+    django_engine, ours = ENGINES
+    with pytest.raises(TypeError) as theirs:
+        django_engine.from_string(source).render(Context(context))
+    with pytest.raises(TypeError) as raised:
+        ours.from_string(source).render(context)
+    assert str(raised.value) == str(theirs.value)
+    assert isinstance(raised.value, TemplateRenderError)

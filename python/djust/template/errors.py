@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from djust import _core
-from djust.exceptions import TemplateRenderError, TemplateSyntaxError, TemplateValueError
+from djust.exceptions import (
+    TemplateRenderError,
+    TemplateSyntaxError,
+    TemplateTypeError,
+    TemplateValueError,
+)
 
 # How many lines around the error Django's debug page shows (as Django's own errors).
 CONTEXT_LINES = 10
@@ -59,6 +64,8 @@ def convert(err: _core.TemplateError, origins: dict[str, str] | None = None) -> 
         cls = TemplateSyntaxError
     elif err.python_exception == "ValueError":
         cls = TemplateValueError
+    elif err.python_exception == "TypeError":
+        cls = TemplateTypeError
     else:
         cls = TemplateRenderError
     exc = cls(

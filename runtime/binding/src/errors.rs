@@ -63,6 +63,7 @@ pub fn template_error(py: Python<'_>, err: djust_template::Error) -> PyErr {
         value.setattr("end", end)?;
         let python = err.python_exception().map(|python| match python {
             PythonException::ValueError => "ValueError",
+            PythonException::TypeError => "TypeError",
             _ => "Exception",
         });
         value.setattr("python_exception", python)?;

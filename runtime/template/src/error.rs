@@ -41,6 +41,9 @@ pub struct Span {
 pub enum PythonException {
     /// `ValueError` (a `{% for a, b in ... %}` item of the wrong length).
     ValueError,
+    /// `TypeError` (a `{% for %}` over a value that is not iterable, an ordering of
+    /// values Python cannot compare).
+    TypeError,
 }
 
 /// An error from parsing or rendering a template.
