@@ -146,3 +146,46 @@ def test_project_filters_are_called_back():
     )
     check(ENGINES, source, VALUES)
     check(ENGINES_RAW, source, VALUES)
+
+
+WRAP_PIECES = [
+    "word",
+    "a",
+    "longerwordthanwidth",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\xa0",
+    "é",
+    "\u3000",
+]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_wordwrap_runs_natively_as_djangos_textwrap(seed, monkeypatch):
+    import random
+
+    from djust.template.host import Callbacks
+
+    host_calls = []
+    original = Callbacks.call_filter
+
+    def counting(self, library, name, *args):
+        host_calls.append(name)
+        return original(self, library, name, *args)
+
+    monkeypatch.setattr(Callbacks, "call_filter", counting)
+    rng = random.Random(seed)
+    texts = {
+        f"t{i}": "".join(rng.choice(WRAP_PIECES) for _ in range(rng.randrange(0, 30)))
+        for i in range(40)
+    }
+    for width in (1, 3, 7, '"12"', 40):
+        source = "|".join(f"{{{{ {name}|wordwrap:{width} }}}}" for name in texts)
+        check(ENGINES, source, texts)
+        check(ENGINES_RAW, source, texts)
+    assert "wordwrap" not in host_calls
+    # Widths Python refuses are Django's to raise.
+    check(ENGINES, "{{ text|wordwrap:0 }}{{ text|wordwrap:'x' }}", {"text": "a b"})

@@ -12,6 +12,7 @@ mod logic;
 mod numbers;
 mod strings;
 mod urls;
+mod wrap;
 
 use std::borrow::Cow;
 

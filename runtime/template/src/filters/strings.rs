@@ -264,9 +264,16 @@ fn wordcount(value: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value,
     Ok(Value::Int(i64::try_from(count).unwrap_or(i64::MAX)))
 }
 
-/// Django's `wrap()`: the host runs it (its line-length rules follow Python's `textwrap`).
-fn wordwrap(_: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Error> {
-    Err(needs_host("wordwrap"))
+/// `wrap(value, int(arg))`; a width Python's `int()` or `textwrap` refuses goes to the
+/// host, which raises as Django does.
+fn wordwrap(value: Value, arg: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Error> {
+    let width = match arg.as_ref().map(py_int).transpose()?.flatten() {
+        Some(width) if width > 0 => usize::try_from(width).unwrap_or(usize::MAX),
+        _ => return Err(needs_host("wordwrap")),
+    };
+    string_filter("wordwrap", &value, true, |text| {
+        Ok(super::wrap::wrap(text, width))
+    })
 }
 
 /// Letters on a phone keypad become their digits.
