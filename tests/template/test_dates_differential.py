@@ -233,3 +233,15 @@ def test_printed_dates_follow_the_settings_formats(settings):
     with translation.override("de"):
         check(ENGINES, f"{{% load l10n %}}{{% localize off %}}{source}{{% endlocalize %}}", DATES)
         check(ENGINES, source, DATES)
+
+
+def test_conversions_past_python_s_years_raise_as_in_django():
+    values = {
+        "first": datetime.datetime(1, 1, 1, 1, tzinfo=UTC),
+        "last": datetime.datetime(9999, 12, 31, 23, tzinfo=UTC),
+    }
+    with timezone.override(MINUS_0430):
+        check(ENGINES, "{{ first|date:'Y' }}", values)
+        check(ENGINES, "{{ last|date:'Y' }}{{ first|timesince:last }}", values)
+    with timezone.override(datetime.timezone(datetime.timedelta(hours=5))):
+        check(ENGINES, "{{ last|date:'Y' }}|{{ first }}", values)

@@ -213,6 +213,10 @@ fn read_aware(
             };
             let utc = wall.wall_micros() - i64::from(offset) * 1_000_000;
             let local = wall.from_wall_micros(utc + i64::from(target.offset) * 1_000_000);
+            if !(1..=9999).contains(&local.year) {
+                // Python's astimezone raises OverflowError here: the glue lets it out.
+                return Ok(ask);
+            }
             return Ok(Reading::Read(local.with_zone(target)));
         }
     }

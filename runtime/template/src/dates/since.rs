@@ -34,9 +34,14 @@ pub(crate) fn timesince(d: &DateTime, now: &DateTime, reversed: bool) -> SinceOu
         (None, None) => now,
         (Some(zone), Some(now_zone)) if zone.fixed && zone.known && now_zone.known => {
             let utc = now.wall_micros() - i64::from(now_zone.offset) * 1_000_000;
+            let converted = now.from_wall_micros(utc + i64::from(zone.offset) * 1_000_000);
+            if !(1..=9999).contains(&converted.year) {
+                // Python's astimezone raises OverflowError: the host lets it out.
+                return SinceOutcome::Host;
+            }
             DateTime {
                 zone: Some(zone.clone()),
-                ..now.from_wall_micros(utc + i64::from(zone.offset) * 1_000_000)
+                ..converted
             }
         }
         (Some(_), Some(_)) => return SinceOutcome::Host,
