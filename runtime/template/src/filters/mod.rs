@@ -10,6 +10,7 @@ mod html;
 mod lists;
 mod logic;
 mod numbers;
+mod slug_table;
 mod strings;
 mod urls;
 mod wrap;

@@ -152,13 +152,17 @@ fn rjust(value: Value, arg: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, E
     })
 }
 
-/// Django's `slugify` for ASCII text (other text needs Unicode normalization: the host).
+/// Django's `slugify`: the ASCII of the text's NFKD form (from a table of Python's
+/// `unicodedata`), lowercased, word characters, spaces and hyphens kept, runs of spaces and
+/// hyphens made one hyphen.
 fn slugify(value: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Error> {
     string_filter("slugify", &value, true, |text| {
-        if !text.is_ascii() {
-            return Err(needs_host("slugify"));
-        }
-        let kept: String = text
+        let ascii = if text.is_ascii() {
+            std::borrow::Cow::Borrowed(text)
+        } else {
+            std::borrow::Cow::Owned(nfkd_ascii(text))
+        };
+        let kept: String = ascii
             .to_ascii_lowercase()
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-' || is_py_space(*c))
@@ -178,6 +182,21 @@ fn slugify(value: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, E
         }
         Ok(out.trim_matches(|c| c == '-' || c == '_').to_owned())
     })
+}
+
+/// `unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()`.
+fn nfkd_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else if let Ok(at) =
+            super::slug_table::ASCII_OF.binary_search_by_key(&u32::from(c), |e| e.0)
+        {
+            out.push_str(super::slug_table::ASCII_OF[at].1);
+        }
+    }
+    out
 }
 
 /// The truncation text with `text` in it: Django's `add_truncation_text`.
@@ -529,6 +548,16 @@ mod tests {
             run(slugify, Value::from(" Hello, World! -_ x "), None).as_deref(),
             Some("hello-world-_-x")
         );
+        // django.utils.text.slugify under Python 3.11 (unicodedata 14.0.0).
+        let non_ascii = [
+            ("Ünïcödé straße ß", "unicode-strae"),
+            ("Ｆｕｌｌ ｗｉｄｔｈ ½", "full-width-12"),
+            ("Ærøskøbing — naïve café", "rskbing-naive-cafe"),
+            ("日本語 text", "text"),
+        ];
+        for (text, slug) in non_ascii {
+            assert_eq!(run(slugify, Value::from(text), None).as_deref(), Some(slug));
+        }
         assert_eq!(
             run(truncatewords, Value::from("a b  c"), Some(Value::Int(2))).as_deref(),
             Some("a b …")
