@@ -5,6 +5,8 @@
 //! date) fails with `Unsupported`; the renderer then asks the host to run Django's own filter,
 //! so the output is the same either way. Filters marked host-only always go to the host.
 
+mod case;
+mod case_table;
 mod dates;
 mod html;
 mod lists;

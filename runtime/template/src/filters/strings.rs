@@ -47,12 +47,12 @@ fn capfirst(value: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, 
     })
 }
 
-/// `str.title()` then Django's fixes for `'` and digits; ASCII only (Python's title-casing of
-/// other scripts needs its Unicode tables, so the host runs those).
+/// `str.title()` then Django's fixes for `'` and digits; other than ASCII through the tables
+/// of Python's Unicode database (`case.rs`).
 fn title(value: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Error> {
     string_filter("title", &value, true, |text| {
         if !text.is_ascii() {
-            return Err(needs_host("title"));
+            return Ok(super::case::django_title(text));
         }
         let mut titled = text.as_bytes().to_vec();
         let mut previous_cased = false;
@@ -519,7 +519,10 @@ mod tests {
             run(capfirst, Value::from("éa"), None).as_deref(),
             Some("Éa")
         );
-        assert!(run(title, Value::from("élan"), None).is_none());
+        assert_eq!(
+            run(title, Value::from("élan"), None).as_deref(),
+            Some("Élan")
+        );
     }
 
     #[test]
