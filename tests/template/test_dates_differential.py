@@ -245,3 +245,17 @@ def test_conversions_past_python_s_years_raise_as_in_django():
         check(ENGINES, "{{ last|date:'Y' }}{{ first|timesince:last }}", values)
     with timezone.override(datetime.timezone(datetime.timedelta(hours=5))):
         check(ENGINES, "{{ last|date:'Y' }}|{{ first }}", values)
+
+
+def test_fixed_zones_are_recognised_and_remembered_within_bounds():
+    from djust.template import dates
+
+    assert dates.fixed_zone(UTC) == (0, "UTC")
+    assert dates.fixed_zone(ZoneInfo("UTC")) == (0, "UTC")
+    assert dates.fixed_zone(ZoneInfo("Etc/GMT+5")) == (-18000, "-05")
+    assert dates.fixed_zone(MINUS_0430) == (-16200, "UTC-04:30")
+    assert dates.fixed_zone(PARIS) is None
+    for minutes in range(600):
+        zone = datetime.timezone(datetime.timedelta(minutes=minutes))
+        assert dates.fixed_zone(zone) == (minutes * 60, zone.tzname(None))
+    assert len(dates._fixed_zones) <= dates._FIXED_ZONES_KEPT

@@ -19,7 +19,10 @@ _FIXED_ZONE_KEY = re.compile(
     r"(Etc/)?(UTC|UCT|GMT|GMT0|GMT[+-]0|Universal|Zulu|Greenwich)|Etc/GMT[+-]\d{1,2}"
 )
 
+# What fixed_zone() found, by zone object (kept alive here so its id stays its own); a
+# project making a new zone object per request cannot grow it past this size.
 _fixed_zones: dict[int, tuple[Any, tuple[int, str] | None]] = {}
+_FIXED_ZONES_KEPT = 256
 
 
 def fixed_zone(tz: Any) -> tuple[int, str] | None:
@@ -38,6 +41,8 @@ def fixed_zone(tz: Any) -> tuple[int, str] | None:
         name = sample.tzname()
         if offset is not None and name is not None and not offset.microseconds:
             found = (offset.days * 86400 + offset.seconds, name)
+    if len(_fixed_zones) >= _FIXED_ZONES_KEPT:
+        _fixed_zones.clear()
     _fixed_zones[id(tz)] = (tz, found)
     return found
 
