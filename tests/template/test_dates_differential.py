@@ -210,9 +210,19 @@ def test_timesince_across_zones_and_kinds(host_filters):
 
 
 def test_timesince_without_an_argument_uses_the_clock(host_filters):
-    long_ago = {"d": datetime.datetime(2001, 1, 1, tzinfo=UTC)}
-    check(ENGINES, "{{ d|timesince }}|{{ d|timeuntil }}", long_ago)
+    long_ago = {
+        "d": datetime.datetime(2001, 1, 1, tzinfo=UTC),
+        "naive": datetime.datetime(2003, 2, 28, 12),
+        "date": datetime.date(1999, 12, 31),
+        "future": datetime.datetime(2101, 3, 1),
+    }
+    source = (
+        "{{ d|timesince }}|{{ d|timeuntil }}|{{ naive|timesince }}|{{ date|timesince }}|"
+        "{{ future|timeuntil }}|{{ future|timesince }}"
+    )
+    check(ENGINES, source, long_ago)
     assert host_filters["timesince"] == 0
+    assert host_filters["timeuntil"] == 0
 
 
 @pytest.mark.parametrize("zone", ZONES)

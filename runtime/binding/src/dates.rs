@@ -278,6 +278,26 @@ fn own_fixed_zone(
     })))
 }
 
+/// `datetime.datetime.now()`, naive, in the system's zone.
+pub(crate) fn local_now(py: Python<'_>) -> PyResult<DateTime> {
+    static DATETIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let now = DATETIME
+        .import(py, "datetime", "datetime")?
+        .call_method0("now")?;
+    let now = now.cast::<PyDateTime>()?;
+    Ok(DateTime {
+        microsecond: now.get_microsecond(),
+        ..DateTime::naive(
+            now.get_year(),
+            now.get_month(),
+            now.get_day(),
+            now.get_hour(),
+            now.get_minute(),
+            now.get_second(),
+        )
+    })
+}
+
 /// A `utcoffset()` result in whole seconds; `None` for `None` or a sub-second offset.
 pub(crate) fn offset_seconds(offset: &Bound<'_, PyAny>) -> PyResult<Option<i32>> {
     let Ok(delta) = offset.cast::<PyDelta>() else {

@@ -92,6 +92,7 @@ impl Template {
             request,
             date_locale: OnceCell::new(),
             zone: OnceCell::new(),
+            local_now: OnceCell::new(),
         };
         let template = &self.inner;
         let rendered = template.render_with(&ctx, &render_host, options);
@@ -281,6 +282,9 @@ struct RenderHost<'h> {
     request: Option<Py<PyAny>>,
     date_locale: OnceCell<Arc<DateLocale>>,
     zone: OnceCell<CurrentZone>,
+    /// `datetime.now()`, read once per render: Django reads it per value, microseconds
+    /// apart, and `timesince` counts whole minutes.
+    local_now: OnceCell<DateTime>,
 }
 
 /// A Python exception as an engine error: `TemplateError(kind="unsupported")` (a template the
@@ -596,6 +600,14 @@ impl djust_template::Host for RenderHost<'_> {
                 Ok(facts.map(dates::from_facts))
             }
         }
+    }
+
+    fn local_now(&self) -> Result<Option<DateTime>, Error> {
+        if let Some(now) = self.local_now.get() {
+            return Ok(Some(now.clone()));
+        }
+        let now = Python::attach(dates::local_now).map_err(|err| Error::host(PyHostError(err)))?;
+        Ok(Some(self.local_now.get_or_init(|| now).clone()))
     }
 
     fn date_locale(&self) -> Result<Arc<DateLocale>, Error> {

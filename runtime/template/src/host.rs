@@ -158,6 +158,13 @@ pub trait Host {
         Ok(i64::try_from(since.as_micros()).unwrap_or(i64::MAX))
     }
 
+    /// `datetime.now()`: the current wall time in the system's zone, for `timesince`
+    /// without an argument on naive values; `None`, the default, where the host cannot tell
+    /// (Django's filter then runs).
+    fn local_now(&self) -> Result<Option<DateTime>, Error> {
+        Ok(None)
+    }
+
     /// The current time formatted with Django's `date` format characters (`{% now %}`).
     fn now(&self, format: &str) -> Result<String, Error> {
         let _ = format;

@@ -141,12 +141,15 @@ fn since_or_until(
     Ok(Value::from(text))
 }
 
-/// `datetime.now(d.tzinfo)` for an aware `d` in a fixed zone; `None` for the rest (a naive
-/// `now` is in the system's zone, which the host knows).
+/// `datetime.now(d.tzinfo if is_aware(d) else None)`: the host's local clock for a naive
+/// `d`, the system clock placed in `d`'s zone when that is fixed; `None` for other zones.
 fn now_in_zone_of(d: &DateTime, env: &FilterEnv<'_>) -> Result<Option<DateTime>, Error> {
-    let Some(zone) = d.zone.as_ref().filter(|zone| zone.fixed) else {
-        return Ok(None);
+    let Some(zone) = &d.zone else {
+        return env.host.local_now();
     };
+    if !zone.fixed || !zone.known {
+        return Ok(None);
+    }
     let utc = env.host.now_micros()?;
     let now = d.from_wall_micros(utc + i64::from(zone.offset) * 1_000_000);
     Ok(Some(DateTime {
