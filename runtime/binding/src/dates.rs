@@ -198,9 +198,15 @@ fn read_aware(
     zone: impl FnOnce() -> Result<CurrentZone, Error>,
 ) -> Result<Reading, Error> {
     let ask = Reading::AskHost { localtime };
-    let offset = dt.call_method0("utcoffset").map_err(host)?;
-    let Some(offset) = offset_seconds(&offset).map_err(host)? else {
-        return Ok(ask);
+    // Databases give datetimes in `timezone.utc`: its offset needs no call.
+    let offset = if tzinfo.is(&*PyTzInfo::utc(dt.py()).map_err(host)?) {
+        0
+    } else {
+        let offset = dt.call_method0("utcoffset").map_err(host)?;
+        let Some(offset) = offset_seconds(&offset).map_err(host)? else {
+            return Ok(ask);
+        };
+        offset
     };
     if localtime {
         let current = zone()?;
