@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypedDict, final
 
 __all__ = [
+    "DateLocale",
     "Host",
     "Libraries",
     "LiveTree",
@@ -43,6 +44,8 @@ class TemplateError(Exception):
     template_source: str | None
     start: int | None
     end: int | None
+    # The builtin exception Django raises for this render error ("ValueError"), if known.
+    python_exception: str | None
 
 class ProtocolError(ValueError):
     """A frame from the browser that is not a valid djust message; ``code`` names the problem
@@ -91,6 +94,31 @@ class RenderOptions:
         use_thousand_separator: bool = False,
         unlocalized: tuple[str, str, Sequence[int]] | None = None,
     ) -> RenderOptions: ...
+
+@final
+class DateLocale:
+    """One language's date names and formats, for the engine's ``date``/``time`` filters."""
+
+    def __new__(
+        cls,
+        *,
+        months: Sequence[str],
+        months_3: Sequence[str],
+        months_3_title: Sequence[str],
+        months_ap: Sequence[str],
+        months_alt: Sequence[str],
+        weekdays: Sequence[str],
+        weekdays_abbr: Sequence[str],
+        am: str,
+        pm: str,
+        am_upper: str,
+        pm_upper: str,
+        midnight: str,
+        noon: str,
+        comma: str,
+        formats: Mapping[str, str | None],
+        unlocalized: Mapping[str, str | None],
+    ) -> DateLocale: ...
 
 @final
 class Host:

@@ -74,6 +74,16 @@ class TemplateRenderError(_TemplatePosition):
     """A template that parsed but failed while rendering (for example a tag that raised)."""
 
 
+class TemplateValueError(TemplateRenderError, ValueError):
+    """A render that failed where Django raises ``ValueError`` (a ``{% for a, b in ... %}``
+    item of the wrong length), so ``except ValueError`` catches it as it catches Django's."""
+
+
+class TemplateTypeError(TemplateRenderError, TypeError):
+    """A render that failed where Django raises ``TypeError`` (a ``{% for %}`` over a value
+    that is not iterable), so ``except TypeError`` catches it as it catches Django's."""
+
+
 class EventError(Exception):
     """An event the view refuses to run; the session answers it with an error frame.
 

@@ -97,3 +97,35 @@ def test_a_non_dict_context_is_refused_with_a_clear_error():
         template = engines.all()[0].from_string("x")
         with pytest.raises(TypeError, match="context must be a dict"):
             template.render(["not", "a", "dict"])
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("<p>{{ a }}</p>", id="native"),
+        pytest.param("{% load tz %}<p>{{ a }}</p>", id="handed-to-django"),
+    ],
+)
+@pytest.mark.parametrize("templates", [DJANGO, DJUST], ids=["django", "djust"])
+def test_render_gives_a_safe_string_as_djangos_backend_does(source, templates):
+    from django.utils.safestring import SafeData
+
+    with override_settings(TEMPLATES=templates):
+        html = engines.all()[0].from_string(source).render({"a": "<b>"})
+    assert html == "<p>&lt;b&gt;</p>"
+    assert isinstance(html, SafeData)
+
+
+def test_render_to_string_html_is_not_escaped_again_in_another_template():
+    """The admin's filter sidebar: HTML made with render_to_string, printed by a template
+    and passed through format_html, as markup both times."""
+    from django.template.loader import render_to_string
+    from django.utils.html import format_html
+
+    with override_settings(TEMPLATES=DJUST):
+        inner = render_to_string("corpus/inclusion.html", {"title": "<T>"})
+        assert isinstance(inner, str) and "<" in inner
+        outer = engines.all()[0].from_string("<div>{{ inner }}</div>").render({"inner": inner})
+    assert outer == f"<div>{inner}</div>"
+    assert format_html("<div>{}</div>", inner) == f"<div>{inner}</div>"
+    assert djust.template.render_template("{{ x }}", {"x": inner}) == inner

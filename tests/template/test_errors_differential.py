@@ -5,11 +5,12 @@ Django's technical 500 page shows."""
 from __future__ import annotations
 
 import pytest
+from django.template import Context
 from django.template import TemplateSyntaxError as DjangoTemplateSyntaxError
 from django.test import RequestFactory, override_settings
 from django.views.debug import technical_500_response
 
-from djust.exceptions import TemplateSyntaxError
+from djust.exceptions import TemplateRenderError, TemplateSyntaxError
 from tests.template.differential import check, make_engines
 
 ENGINES = make_engines()
@@ -144,3 +145,49 @@ def test_djangos_debug_page_shows_the_template_excerpt():
     assert "Unexpected end of expression in if tag." in body
     assert "Error during template rendering" in body
     assert "{% if %}" in body
+
+
+class _RaisesTypeError:
+    """An attribute whose getter raises ``TypeError``: Django re-raises it, since the
+    attribute exists (it is in ``dir()``)."""
+
+    @property
+    def broken(self):
+        raise TypeError("broken getter")
+
+
+def test_an_attribute_raising_type_error_raises_as_in_django():
+    outcome = check(ENGINES, "[{{ obj.broken }}]", {"obj": _RaisesTypeError()})
+    assert outcome == ("error", "TypeError", "broken getter")
+    # A TypeError from a name that is not an attribute is a missing variable, as in Django.
+    check(ENGINES, "[{{ obj.missing }}]", {"obj": _RaisesTypeError()})
+
+
+def test_for_unpacking_the_wrong_length_raises_a_value_error():
+    source = "{% for a, b in items %}{{ a }}{% endfor %}"
+    context = {"items": [(1, 2, 3)]}
+    django_engine, ours = ENGINES
+    with pytest.raises(ValueError, match="Need 2 values to unpack in for loop; got 3.") as theirs:
+        django_engine.from_string(source).render(Context(context))
+    with pytest.raises(ValueError, match="Need 2 values to unpack in for loop; got 3.") as raised:
+        ours.from_string(source).render(context)
+    assert str(raised.value) == str(theirs.value)
+    assert isinstance(raised.value, TemplateRenderError)
+    assert raised.value.line == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "context"),
+    [
+        ("{% for a in x %}{% endfor %}", {"x": 5}),
+        ("{% regroup x by y as z %}", {"x": 5}),
+    ],
+)
+def test_iterating_a_value_that_is_not_iterable_raises_a_type_error(source, context):
+    django_engine, ours = ENGINES
+    with pytest.raises(TypeError) as theirs:
+        django_engine.from_string(source).render(Context(context))
+    with pytest.raises(TypeError) as raised:
+        ours.from_string(source).render(context)
+    assert str(raised.value) == str(theirs.value)
+    assert isinstance(raised.value, TemplateRenderError)

@@ -146,3 +146,158 @@ def test_project_filters_are_called_back():
     )
     check(ENGINES, source, VALUES)
     check(ENGINES_RAW, source, VALUES)
+
+
+WRAP_PIECES = [
+    "word",
+    "a",
+    "longerwordthanwidth",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\xa0",
+    "é",
+    "\u3000",
+]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_wordwrap_runs_natively_as_djangos_textwrap(seed, monkeypatch):
+    import random
+
+    from djust.template.host import Callbacks
+
+    host_calls = []
+    original = Callbacks.call_filter
+
+    def counting(self, library, name, *args):
+        host_calls.append(name)
+        return original(self, library, name, *args)
+
+    monkeypatch.setattr(Callbacks, "call_filter", counting)
+    rng = random.Random(seed)
+    texts = {
+        f"t{i}": "".join(rng.choice(WRAP_PIECES) for _ in range(rng.randrange(0, 30)))
+        for i in range(40)
+    }
+    for width in (1, 3, 7, '"12"', 40):
+        source = "|".join(f"{{{{ {name}|wordwrap:{width} }}}}" for name in texts)
+        check(ENGINES, source, texts)
+        check(ENGINES_RAW, source, texts)
+    assert "wordwrap" not in host_calls
+    # Widths Python refuses are Django's to raise.
+    check(ENGINES, "{{ text|wordwrap:0 }}{{ text|wordwrap:'x' }}", {"text": "a b"})
+
+
+def test_the_slug_table_is_this_python_s_unicodedata():
+    """slugify's table of NFKD forms is Python's own: regenerated, it is the same file."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "runtime/template/scripts/slug_table.py"
+    spec = importlib.util.spec_from_file_location("slug_table", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.TARGET.read_text(encoding="utf-8") == module.render()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_slugify_runs_natively_on_any_text(seed, monkeypatch):
+    import random
+    import sys
+
+    from djust.template.host import Callbacks
+
+    host_calls = []
+    original = Callbacks.call_filter
+
+    def counting(self, library, name, *args):
+        host_calls.append(name)
+        return original(self, library, name, *args)
+
+    monkeypatch.setattr(Callbacks, "call_filter", counting)
+    rng = random.Random(seed)
+    pieces = ["a", "Z", "9", " ", "-", "_", "--", "\t", "!", "é", "ß", "Æ", "½", "ﬁ", "Ａ", "—"]
+
+    def any_char():
+        code = rng.randrange(0x80, sys.maxunicode + 1)
+        return chr(code) if not 0xD800 <= code <= 0xDFFF else "x"
+
+    texts = {
+        f"t{i}": "".join(
+            rng.choice(pieces) if rng.random() < 0.7 else any_char()
+            for _ in range(rng.randrange(0, 25))
+        )
+        for i in range(60)
+    }
+    source = "|".join(f"{{{{ {name}|slugify }}}}" for name in texts)
+    check(ENGINES, source, texts)
+    check(ENGINES, "{{ a|title|slugify }}", {"a": "Ünïcödé straße"})
+    assert "slugify" not in host_calls
+
+
+def test_the_case_table_is_this_python_s_unicode_database():
+    """title's tables are Python's own: regenerated, they are the same file."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "runtime/template/scripts/case_table.py"
+    spec = importlib.util.spec_from_file_location("case_table", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.TARGET.read_text(encoding="utf-8") == module.render()
+
+
+TITLE_SAMPLES = [
+    "ünïcödé straße ß",
+    "ǆemal ǉubljana ǲ",
+    "ΣΊΣΥΦΟΣ ΟΔΟΣ Σ ΑΣ' ΑΣ.Β",
+    "ﬁsh ﬂour ﬀ ŉ ǰ",
+    "ვეფხისტყაოსანი",
+    "l'éTé 3RD ٣RD ४TH",
+    "İstanbul ıi",
+    "ᾳ ᾼ ῳ",
+    "日本語 テキスト",
+    "o'NEIL ʼN",
+]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_title_runs_natively_on_any_text(seed, monkeypatch):
+    import random
+    import sys
+
+    from djust.template.host import Callbacks
+
+    host_calls = []
+    original = Callbacks.call_filter
+
+    def counting(self, library, name, *args):
+        host_calls.append(name)
+        return original(self, library, name, *args)
+
+    monkeypatch.setattr(Callbacks, "call_filter", counting)
+    rng = random.Random(seed)
+    pieces = ["a", "Z", "'", "1", " ", "Σ", "σ", "é", "ß", "ǆ", "\u0301", ".", "٣", "A"]
+
+    def any_char():
+        code = rng.randrange(0x80, sys.maxunicode + 1)
+        return chr(code) if not 0xD800 <= code <= 0xDFFF else "x"
+
+    texts = {f"s{i}": text for i, text in enumerate(TITLE_SAMPLES)}
+    texts.update(
+        {
+            f"t{i}": "".join(
+                rng.choice(pieces) if rng.random() < 0.7 else any_char()
+                for _ in range(rng.randrange(0, 25))
+            )
+            for i in range(60)
+        }
+    )
+    source = "|".join(f"{{{{ {name}|title }}}}" for name in texts)
+    check(ENGINES, source, texts)
+    assert "title" not in host_calls

@@ -74,3 +74,44 @@ def test_floats_print_as_django_prints_them(seed):
 def test_floats_in_a_locale_with_a_decimal_comma(thousands):
     with override_settings(USE_THOUSAND_SEPARATOR=thousands), translation.override("de"):
         check(ENGINES, TEMPLATE, {"floats": sample(4, 1000)})
+
+
+DECIMALS = [
+    "0",
+    "-0",
+    "0.00",
+    "-0.004",
+    "1234.5678",
+    "10",
+    "1E+3",
+    "1.5E-7",
+    "-2.5",
+    "2.675",
+    "99999999999999999999999999999.995",
+    "0.0000000000000000000000000000001",
+    "NaN",
+    "-Infinity",
+]
+FLOATFORMAT_ARGUMENTS = ["", ":2", ":0", ":-2", ':"3g"', ':"-1u"', ':"2ug"', ":30", ':"x"']
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_decimals_round_natively_as_django_rounds_them(language, monkeypatch):
+    from decimal import Decimal
+
+    from djust.template.host import Callbacks
+
+    host_calls = []
+    original = Callbacks.call_filter
+
+    def counting(self, library, name, *args):
+        host_calls.append(name)
+        return original(self, library, name, *args)
+
+    monkeypatch.setattr(Callbacks, "call_filter", counting)
+    context = {f"d{i}": Decimal(text) for i, text in enumerate(DECIMALS)}
+    with translation.override(language), override_settings(USE_THOUSAND_SEPARATOR=True):
+        for argument in FLOATFORMAT_ARGUMENTS:
+            source = " ".join(f"{{{{ {name}|floatformat{argument} }}}}" for name in context)
+            check(ENGINES, source, context)
+    assert "floatformat" not in host_calls

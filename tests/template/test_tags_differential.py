@@ -213,3 +213,21 @@ def test_random_lorem_is_djangos_random_text():
     _, ours = ENGINES
     words = ours.from_string("{% lorem 25 w random %}").render({}).split()
     assert len(words) == 25
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% kinds 'lit' text safe lazy list dict tuple decimal datetime one float %}",
+        "{% kinds text|upper safe|upper 'a'|add:'b' one|add:1 k=html %}",
+        "{% load i18n %}{% translate 'Hello' as h %}{% kinds h %}",
+        "{% with w=text %}{% kinds w %}{% context_kind 'w' %}{% endwith %}",
+        "{% context_kind 'lazy' %} {% context_kind 'list' %} {% context_kind 'safe' %}",
+        "{{ text|kinds_of:'lit' }} {{ safe|kinds_of:text }} {{ lazy|kinds_of:one }} "
+        "{{ 'lit'|kinds_of }} {{ tuple|kinds_of:list }} {{ datetime|kinds_of:dict }}",
+        "{% for x in tuple %}{% kinds x %}{% endfor %} {% kinds text as v %}{% kinds v %}",
+        "{% firstof lazy text as v %}{% kinds v %} {% cycle text safe as c silent %}{% kinds c %}",
+    ],
+)
+def test_tags_and_filters_are_given_values_of_djangos_kinds(source):
+    check(ENGINES, "{% load corpus_tags %}" + source, VALUES)

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.backends.base import BaseEngine
 from django.template.backends.django import get_installed_libraries, reraise
+from django.utils.safestring import SafeString
 
 from djust.template.engine import Engine
 from djust.template.engine import Template as EngineTemplate
@@ -65,7 +66,8 @@ class BackendTemplate:
     def origin(self) -> Any:
         return self.template.origin
 
-    def render(self, context: dict[str, Any] | None = None, request: Any = None) -> str:
+    def render(self, context: dict[str, Any] | None = None, request: Any = None) -> SafeString:
+        """The page as a ``SafeString``, as Django's backend gives it."""
         try:
             return self.template.render(context, request)
         except TemplateDoesNotExist as exc:

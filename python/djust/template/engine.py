@@ -15,10 +15,11 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from djust import _core
-from djust.template import errors
+from djust.template import dates, errors
 from djust.template.host import Callbacks
 from djust.template.libraries import EngineLibraries, describe
 
@@ -27,7 +28,8 @@ logger = logging.getLogger("djust")
 # How many templates made from strings each engine keeps compiled.
 STRING_CACHE_SIZE = 512
 
-# Settings the render options depend on; changing one (in tests) bumps the version below.
+# Settings the render options and the cached formats depend on; changing one (in tests)
+# bumps the version below.
 FORMAT_SETTINGS = frozenset(
     {
         "USE_THOUSAND_SEPARATOR",
@@ -38,6 +40,18 @@ FORMAT_SETTINGS = frozenset(
         "FORMAT_MODULE_PATH",
         "USE_I18N",
         "LANGUAGES",
+        "DATE_FORMAT",
+        "DATETIME_FORMAT",
+        "TIME_FORMAT",
+        "YEAR_MONTH_FORMAT",
+        "MONTH_DAY_FORMAT",
+        "SHORT_DATE_FORMAT",
+        "SHORT_DATETIME_FORMAT",
+        "DATE_INPUT_FORMATS",
+        "TIME_INPUT_FORMATS",
+        "DATETIME_INPUT_FORMATS",
+        "FIRST_DAY_OF_WEEK",
+        "LOCALE_PATHS",
     }
 )
 _settings_version = 0
@@ -101,9 +115,12 @@ class Template:
         self._native = None
         self._django = DjangoTemplate(self.source, self.origin, self.name, self.engine.django)
 
-    def render(self, context: Mapping[str, Any] | None = None, request: Any = None) -> str:
+    def render(self, context: Mapping[str, Any] | None = None, request: Any = None) -> SafeString:
         """Render with ``context``; with ``request``, the engine's context processors run
-        (as for Django's ``RequestContext``) and ``{% csrf_token %}`` works."""
+        (as for Django's ``RequestContext``) and ``{% csrf_token %}`` works.
+
+        The page is a ``SafeString``, as Django's ``Template.render`` gives: HTML rendered
+        here and placed in another template (or in ``format_html``) is not escaped again."""
         native = self._native
         if native is not None:
             engine = self.engine
@@ -115,7 +132,7 @@ class Template:
                 values, request = engine.render_values(context, request)
             options = engine.options()
             try:
-                return native.render(values, engine.host, options, request)
+                return SafeString(native.render(values, engine.host, options, request))
             except _core.TemplateError as err:
                 if err.kind != "unsupported":
                     raise errors.convert(err) from None
@@ -155,6 +172,7 @@ class Engine:
         self._options_version = _settings_version
         self._options = self._make_options()
         self._number_formats: dict[tuple[str, int], tuple[str, str, list[int]]] = {}
+        self._date_locales: dict[tuple[str, int], _core.DateLocale] = {}
         self._processors: list[Any] | None = None
         _watch_settings()
 
@@ -293,6 +311,15 @@ class Engine:
         found = self._number_formats.get(key)
         if found is None:
             found = self._number_formats[key] = _number_format(key[0], True)
+        return found
+
+    def date_locale(self) -> _core.DateLocale:
+        """The active language's date names and formats, made the first time a render in
+        that language formats a date."""
+        key = (get_language(), _settings_version)
+        found = self._date_locales.get(key)
+        if found is None:
+            found = self._date_locales[key] = dates.date_locale()
         return found
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from djust import _core
-from djust.exceptions import TemplateRenderError, TemplateSyntaxError
+from djust.exceptions import (
+    TemplateRenderError,
+    TemplateSyntaxError,
+    TemplateTypeError,
+    TemplateValueError,
+)
 
 # How many lines around the error Django's debug page shows (as Django's own errors).
 CONTEXT_LINES = 10
@@ -54,7 +59,15 @@ def convert(err: _core.TemplateError, origins: dict[str, str] | None = None) -> 
         from django.template import VariableDoesNotExist
 
         return VariableDoesNotExist(str(err))
-    cls = TemplateSyntaxError if err.kind == "syntax" else TemplateRenderError
+    cls: type[TemplateSyntaxError | TemplateRenderError]
+    if err.kind == "syntax":
+        cls = TemplateSyntaxError
+    elif err.python_exception == "ValueError":
+        cls = TemplateValueError
+    elif err.python_exception == "TypeError":
+        cls = TemplateTypeError
+    else:
+        cls = TemplateRenderError
     exc = cls(
         str(err),
         template_name=err.template_name,

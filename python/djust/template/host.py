@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from djust import _core
+from djust.template import dates
 
 if TYPE_CHECKING:
     from djust.template.engine import Engine
@@ -94,6 +95,23 @@ class Callbacks:
 
     def number_format(self) -> tuple[str, str, list[int]]:
         return self.engine.number_format()
+
+    def date_locale(self) -> _core.DateLocale:
+        return self.engine.date_locale()
+
+    def time_zone(self) -> tuple[bool, tuple[int, str] | None, Any]:
+        """``USE_TZ``, the current time zone's offset and name when they never change (then
+        the engine converts datetimes to it by arithmetic), and the zone itself."""
+        from django.conf import settings
+        from django.utils.timezone import get_current_timezone
+
+        if not settings.USE_TZ:
+            return (False, None, None)
+        tz = get_current_timezone()
+        return (True, dates.fixed_zone(tz), tz)
+
+    def datetime_facts(self, value: Any, localtime: bool) -> dates.DatetimeFacts | None:
+        return dates.datetime_facts(value, localtime)
 
     def reverse_url(
         self, view_name: Any, args: list[Any], kwargs: dict[str, Any], silent: bool, request: Any

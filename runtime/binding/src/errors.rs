@@ -4,7 +4,7 @@ use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::{create_exception, PyErr};
 
-use djust_template::ErrorKind;
+use djust_template::{ErrorKind, PythonException};
 
 create_exception!(
     _core,
@@ -61,6 +61,12 @@ pub fn template_error(py: Python<'_>, err: djust_template::Error) -> PyErr {
         let (start, end) = err.char_range().unzip();
         value.setattr("start", start)?;
         value.setattr("end", end)?;
+        let python = err.python_exception().map(|python| match python {
+            PythonException::ValueError => "ValueError",
+            PythonException::TypeError => "TypeError",
+            _ => "Exception",
+        });
+        value.setattr("python_exception", python)?;
         Ok(())
     };
     match set() {

@@ -3,6 +3,7 @@
 //! Private to the `djust` package, which wraps it in the documented API; the stub
 //! `python/djust/_core.pyi` describes it and is checked against it.
 
+mod dates;
 mod errors;
 mod protocol;
 mod serve;
@@ -19,6 +20,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// djust's Rust runtime: template engine, VDOM differ and wire protocol.
 #[pymodule(name = "_core")]
 mod core_module {
+    #[pymodule_export]
+    use crate::dates::DateLocale;
     #[pymodule_export]
     use crate::errors::{ProtocolError, TemplateError, VdomError};
     #[pymodule_export]

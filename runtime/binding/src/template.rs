@@ -2,17 +2,19 @@
 //! from Python. Templates render with the GIL released; the engine calls back into Python only
 //! for what Django alone can do (the callbacks object of `Host`).
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use djust_template::{
-    Context, Error, ErrorKind, FilterCall, FilterSpec, NumberFormat, RenderOptions as CoreOptions,
-    SimpleTagSpec, StaticUrl, TagCall, Translation, Value,
+    Context, DateLocale, DateTime, Error, ErrorKind, FilterCall, FilterSpec, NumberFormat,
+    RenderOptions as CoreOptions, SimpleTagSpec, StaticUrl, TagCall, Translation, Value,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
+use crate::dates::{self, CurrentZone, DatetimeFacts, Reading};
 use crate::errors::{template_error, PyHostError, TemplateError};
 use crate::values::{to_python, to_value, PyContext};
 
@@ -88,6 +90,9 @@ impl Template {
             host,
             context: context.clone().unbind(),
             request,
+            date_locale: OnceCell::new(),
+            zone: OnceCell::new(),
+            local_now: OnceCell::new(),
         };
         let template = &self.inner;
         let rendered = template.render_with(&ctx, &render_host, options);
@@ -269,11 +274,17 @@ impl Host {
     }
 }
 
-/// The host of one render: the engine's callbacks plus this render's context and request.
+/// The host of one render: the engine's callbacks plus this render's context and request,
+/// and what it asked once (the active language's dates, the current time zone).
 struct RenderHost<'h> {
     host: Option<&'h Host>,
     context: Py<PyAny>,
     request: Option<Py<PyAny>>,
+    date_locale: OnceCell<Arc<DateLocale>>,
+    zone: OnceCell<CurrentZone>,
+    /// `datetime.now()`, read once per render: Django reads it per value, microseconds
+    /// apart, and `timesince` counts whole minutes.
+    local_now: OnceCell<DateTime>,
 }
 
 /// A Python exception as an engine error: `TemplateError(kind="unsupported")` (a template the
@@ -313,6 +324,34 @@ impl RenderHost<'_> {
             });
             result.map_err(|err| host_error(py, err))
         })
+    }
+
+    /// The current time zone, asked once per render.
+    fn current_zone(&self) -> Result<CurrentZone, Error> {
+        if let Some(zone) = self.zone.get() {
+            return Ok(zone.clone());
+        }
+        let zone = self.call(
+            "time_zone",
+            |py| Ok(PyTuple::empty(py)),
+            |out| {
+                let (use_tz, fixed, tz): (bool, Option<(i32, String)>, Option<Py<PyAny>>) =
+                    out.extract()?;
+                Ok(CurrentZone {
+                    use_tz,
+                    fixed: fixed.map(|(offset, name)| djust_template::Zone {
+                        offset,
+                        name: Arc::from(name),
+                        dst: false,
+                        ambiguous: false,
+                        fixed: true,
+                        known: true,
+                    }),
+                    tz: tz.map(Arc::new),
+                })
+            },
+        )?;
+        Ok(self.zone.get_or_init(|| zone).clone())
     }
 
     fn request(&self, py: Python<'_>) -> Py<PyAny> {
@@ -533,6 +572,60 @@ impl djust_template::Host for RenderHost<'_> {
             },
             |out| out.extract(),
         )
+    }
+
+    fn datetime(&self, value: &Value, localtime: bool) -> Result<Option<DateTime>, Error> {
+        if self.host.is_none() {
+            return Ok(None);
+        }
+        let reading =
+            Python::attach(|py| dates::read(py, value, localtime, || self.current_zone()))?;
+        match reading {
+            Reading::Read(datetime) => Ok(Some(datetime)),
+            Reading::Foreign => Ok(None),
+            Reading::AskHost { localtime } => {
+                let facts: Option<DatetimeFacts> = self.call(
+                    "datetime_facts",
+                    |py| {
+                        PyTuple::new(
+                            py,
+                            [
+                                to_python(py, value)?,
+                                localtime.into_pyobject(py)?.to_owned().into_any(),
+                            ],
+                        )
+                    },
+                    |out| out.extract(),
+                )?;
+                Ok(facts.map(dates::from_facts))
+            }
+        }
+    }
+
+    fn local_now(&self) -> Result<Option<DateTime>, Error> {
+        if let Some(now) = self.local_now.get() {
+            return Ok(Some(now.clone()));
+        }
+        let now = Python::attach(dates::local_now).map_err(|err| Error::host(PyHostError(err)))?;
+        Ok(Some(self.local_now.get_or_init(|| now).clone()))
+    }
+
+    fn date_locale(&self) -> Result<Arc<DateLocale>, Error> {
+        if let Some(locale) = self.date_locale.get() {
+            return Ok(locale.clone());
+        }
+        if self.host.is_none() {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                "dates need the host's catalogs",
+            ));
+        }
+        let locale = self.call(
+            "date_locale",
+            |py| Ok(PyTuple::empty(py)),
+            |out| Ok(out.cast::<dates::DateLocale>()?.get().inner.clone()),
+        )?;
+        Ok(self.date_locale.get_or_init(|| locale).clone())
     }
 
     fn now(&self, format: &str) -> Result<String, Error> {

@@ -344,13 +344,15 @@ impl PyValue {
         }
         match current.getattr(segment) {
             Ok(found) => return Ok(Some(found)),
-            Err(err) if err.is_instance_of::<PyAttributeError>(py) => {
+            Err(err)
+                if err.is_instance_of::<PyAttributeError>(py)
+                    || err.is_instance_of::<PyTypeError>(py) =>
+            {
                 // Django re-raises when the attribute exists but its getter failed.
                 if current.dir()?.contains(segment)? {
                     return Err(err);
                 }
             }
-            Err(err) if err.is_instance_of::<PyTypeError>(py) => {}
             Err(err) => return Err(err),
         }
         let Ok(index) = segment.parse::<i64>() else {
@@ -445,6 +447,21 @@ impl Object for PyValue {
                 // str() may return a SafeString (forms' bound fields do): then it is safe.
                 let safe = text.hasattr("__html__")?;
                 Ok((text.to_str()?.to_owned(), safe))
+            })();
+            result.map_err(host)
+        })
+    }
+
+    fn decimal_text(&self) -> Result<Option<String>, Error> {
+        static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        Python::attach(|py| {
+            let result = (|| -> PyResult<Option<String>> {
+                let obj = self.0.bind(py);
+                // Exactly Decimal: a subclass may print itself otherwise.
+                if !obj.get_type().is(DECIMAL.import(py, "decimal", "Decimal")?) {
+                    return Ok(None);
+                }
+                Ok(Some(obj.str()?.to_str()?.to_owned()))
             })();
             result.map_err(host)
         })

@@ -34,6 +34,18 @@ pub struct Span {
     pub column: usize,
 }
 
+/// The builtin Python exception Django raises for a render error, where code may catch it
+/// by that class (`except ValueError`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PythonException {
+    /// `ValueError` (a `{% for a, b in ... %}` item of the wrong length).
+    ValueError,
+    /// `TypeError` (a `{% for %}` over a value that is not iterable, an ordering of
+    /// values Python cannot compare).
+    TypeError,
+}
+
 /// An error from parsing or rendering a template.
 pub struct Error {
     inner: Box<Inner>,
@@ -47,6 +59,7 @@ struct Inner {
     source_line: Option<String>,
     source: Option<String>,
     host: Option<HostError>,
+    python: Option<PythonException>,
 }
 
 impl Error {
@@ -61,6 +74,7 @@ impl Error {
                 source_line: None,
                 source: None,
                 host: None,
+                python: None,
             }),
         }
     }
@@ -83,6 +97,18 @@ impl Error {
 
     pub(crate) fn unsupported(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Unsupported, message)
+    }
+
+    /// A render error Django raises as the builtin exception `python`.
+    pub(crate) fn render_as(python: PythonException, message: impl Into<String>) -> Error {
+        let mut error = Error::render(message);
+        error.inner.python = Some(python);
+        error
+    }
+
+    /// The builtin Python exception Django raises here, where the engine knows it.
+    pub fn python_exception(&self) -> Option<PythonException> {
+        self.inner.python
     }
 
     /// The kind of error.

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::dates::{DateLocale, DateTime};
 use crate::error::Error;
 use crate::options::NumberFormat;
 use crate::template::Template;
@@ -128,6 +129,40 @@ pub trait Host {
     fn static_url(&self, kind: StaticUrl, path: Option<Value>) -> Result<String, Error> {
         let _ = (kind, path);
         Err(Error::unsupported("the static library needs a host"))
+    }
+
+    /// `value` as a date, datetime or time the engine formats itself, for the date filters;
+    /// with `localtime`, an aware datetime is first converted to the current time zone
+    /// (Django's `template_localtime`). `None`, the default: not such a value, or not one
+    /// the host reads (Django's own filter then runs).
+    fn datetime(&self, value: &Value, localtime: bool) -> Result<Option<DateTime>, Error> {
+        let _ = (value, localtime);
+        Ok(None)
+    }
+
+    /// The active language's date names and formats; the default is English with Django's
+    /// default settings.
+    fn date_locale(&self) -> Result<Arc<DateLocale>, Error> {
+        static ENGLISH: std::sync::OnceLock<Arc<DateLocale>> = std::sync::OnceLock::new();
+        Ok(ENGLISH
+            .get_or_init(|| Arc::new(DateLocale::english()))
+            .clone())
+    }
+
+    /// The current instant in microseconds since 1970-01-01 UTC (`timesince` without an
+    /// argument); the default reads the system clock.
+    fn now_micros(&self) -> Result<i64, Error> {
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|err| Error::render(format!("the system clock is before 1970: {err}")))?;
+        Ok(i64::try_from(since.as_micros()).unwrap_or(i64::MAX))
+    }
+
+    /// `datetime.now()`: the current wall time in the system's zone, for `timesince`
+    /// without an argument on naive values; `None`, the default, where the host cannot tell
+    /// (Django's filter then runs).
+    fn local_now(&self) -> Result<Option<DateTime>, Error> {
+        Ok(None)
     }
 
     /// The current time formatted with Django's `date` format characters (`{% now %}`).

@@ -24,6 +24,7 @@
 
 mod compiler;
 mod context;
+mod dates;
 mod error;
 mod filters;
 mod host;
@@ -34,7 +35,8 @@ mod template;
 mod value;
 
 pub use context::{Context, ContextSource};
-pub use error::{Error, ErrorKind, HostError, Span};
+pub use dates::{DateKind, DateLocale, DateTime, TimeUnit, Zone};
+pub use error::{Error, ErrorKind, HostError, PythonException, Span};
 pub use host::{FilterCall, Host, NoHost, StaticUrl, TagCall, Translation};
 pub use library::{FilterSpec, Libraries, SimpleTagSpec};
 pub use options::{NumberFormat, RenderOptions};

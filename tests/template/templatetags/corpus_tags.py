@@ -48,3 +48,20 @@ def shout(value, autoescape=True):
 @register.inclusion_tag("corpus/inclusion.html")
 def card(title):
     return {"title": title}
+
+
+@register.simple_tag
+def kinds(*args, **kwargs):
+    """The Python types the tag was given: what djust hands to Django must be what Django's
+    engine hands (SafeString for literals, the context's own objects, lazy strings...)."""
+    return ",".join(type(value).__name__ for value in [*args, *kwargs.values()])
+
+
+@register.simple_tag(takes_context=True)
+def context_kind(context, name):
+    return f"{type(context.get(name)).__name__}:{type(context).__name__}"
+
+
+@register.filter
+def kinds_of(value, arg=None):
+    return f"{type(value).__name__}/{type(arg).__name__}"

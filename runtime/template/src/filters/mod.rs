@@ -5,13 +5,17 @@
 //! date) fails with `Unsupported`; the renderer then asks the host to run Django's own filter,
 //! so the output is the same either way. Filters marked host-only always go to the host.
 
+mod case;
+mod case_table;
 mod dates;
 mod html;
 mod lists;
 mod logic;
 mod numbers;
+mod slug_table;
 mod strings;
 mod urls;
+mod wrap;
 
 use std::borrow::Cow;
 

@@ -115,7 +115,11 @@ fn floatformat(value: Value, arg: Option<Value>, env: &FilterEnv<'_>) -> Result<
         Value::Str(text, _) => text.to_string(),
         Value::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
         Value::None | Value::List(_) | Value::Map(_) => return Ok(Value::from("")),
-        Value::Object(_) => return Err(needs_host("floatformat")),
+        // A Decimal is Decimal(str(value)) again: its text takes the string's path.
+        Value::Object(object) => match object.decimal_text()? {
+            Some(text) => text,
+            None => return Err(needs_host("floatformat")),
+        },
     };
     let parsed = match parse_decimal(&input) {
         Some(parsed) => parsed,

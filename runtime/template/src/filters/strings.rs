@@ -47,12 +47,12 @@ fn capfirst(value: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, 
     })
 }
 
-/// `str.title()` then Django's fixes for `'` and digits; ASCII only (Python's title-casing of
-/// other scripts needs its Unicode tables, so the host runs those).
+/// `str.title()` then Django's fixes for `'` and digits; other than ASCII through the tables
+/// of Python's Unicode database (`case.rs`).
 fn title(value: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Error> {
     string_filter("title", &value, true, |text| {
         if !text.is_ascii() {
-            return Err(needs_host("title"));
+            return Ok(super::case::django_title(text));
         }
         let mut titled = text.as_bytes().to_vec();
         let mut previous_cased = false;
@@ -152,13 +152,17 @@ fn rjust(value: Value, arg: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, E
     })
 }
 
-/// Django's `slugify` for ASCII text (other text needs Unicode normalization: the host).
+/// Django's `slugify`: the ASCII of the text's NFKD form (from a table of Python's
+/// `unicodedata`), lowercased, word characters, spaces and hyphens kept, runs of spaces and
+/// hyphens made one hyphen.
 fn slugify(value: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Error> {
     string_filter("slugify", &value, true, |text| {
-        if !text.is_ascii() {
-            return Err(needs_host("slugify"));
-        }
-        let kept: String = text
+        let ascii = if text.is_ascii() {
+            std::borrow::Cow::Borrowed(text)
+        } else {
+            std::borrow::Cow::Owned(nfkd_ascii(text))
+        };
+        let kept: String = ascii
             .to_ascii_lowercase()
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-' || is_py_space(*c))
@@ -178,6 +182,21 @@ fn slugify(value: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, E
         }
         Ok(out.trim_matches(|c| c == '-' || c == '_').to_owned())
     })
+}
+
+/// `unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()`.
+fn nfkd_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else if let Ok(at) =
+            super::slug_table::ASCII_OF.binary_search_by_key(&u32::from(c), |e| e.0)
+        {
+            out.push_str(super::slug_table::ASCII_OF[at].1);
+        }
+    }
+    out
 }
 
 /// The truncation text with `text` in it: Django's `add_truncation_text`.
@@ -264,9 +283,16 @@ fn wordcount(value: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value,
     Ok(Value::Int(i64::try_from(count).unwrap_or(i64::MAX)))
 }
 
-/// Django's `wrap()`: the host runs it (its line-length rules follow Python's `textwrap`).
-fn wordwrap(_: Value, _: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Error> {
-    Err(needs_host("wordwrap"))
+/// `wrap(value, int(arg))`; a width Python's `int()` or `textwrap` refuses goes to the
+/// host, which raises as Django does.
+fn wordwrap(value: Value, arg: Option<Value>, _: &FilterEnv<'_>) -> Result<Value, Error> {
+    let width = match arg.as_ref().map(py_int).transpose()?.flatten() {
+        Some(width) if width > 0 => usize::try_from(width).unwrap_or(usize::MAX),
+        _ => return Err(needs_host("wordwrap")),
+    };
+    string_filter("wordwrap", &value, true, |text| {
+        Ok(super::wrap::wrap(text, width))
+    })
 }
 
 /// Letters on a phone keypad become their digits.
@@ -493,7 +519,10 @@ mod tests {
             run(capfirst, Value::from("éa"), None).as_deref(),
             Some("Éa")
         );
-        assert!(run(title, Value::from("élan"), None).is_none());
+        assert_eq!(
+            run(title, Value::from("élan"), None).as_deref(),
+            Some("Élan")
+        );
     }
 
     #[test]
@@ -522,6 +551,16 @@ mod tests {
             run(slugify, Value::from(" Hello, World! -_ x "), None).as_deref(),
             Some("hello-world-_-x")
         );
+        // django.utils.text.slugify under Python 3.11 (unicodedata 14.0.0).
+        let non_ascii = [
+            ("Ünïcödé straße ß", "unicode-strae"),
+            ("Ｆｕｌｌ ｗｉｄｔｈ ½", "full-width-12"),
+            ("Ærøskøbing — naïve café", "rskbing-naive-cafe"),
+            ("日本語 text", "text"),
+        ];
+        for (text, slug) in non_ascii {
+            assert_eq!(run(slugify, Value::from(text), None).as_deref(), Some(slug));
+        }
         assert_eq!(
             run(truncatewords, Value::from("a b  c"), Some(Value::Int(2))).as_deref(),
             Some("a b …")

@@ -58,6 +58,7 @@ impl Renderer<'_> {
                 use_l10n: self.use_l10n,
                 options: self.options,
                 numbers: &self.numbers,
+                host: self.host,
             };
             match lend(&mut self.scope, path)? {
                 Lent::Value(value) => return printer.write(&value, out),

@@ -8,7 +8,7 @@ use crate::compiler::ast::{
     CycleNode, FilterNode, FirstOfNode, ForNode, IfChangedNode, IfNode, Node, RegroupNode, WithNode,
 };
 use crate::compiler::{is_py_space, py_strip};
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, PythonException};
 use crate::template::Template;
 use crate::value::{compare, CompareOp, GroupedResult, LoopObject, Map, Value};
 
@@ -69,9 +69,7 @@ impl Renderer<'_> {
         let items: Arc<Vec<Value>> = match sequence {
             Value::None => Arc::new(Vec::new()),
             Value::List(items) => items,
-            other => Arc::new(other.iterate()?.ok_or_else(|| {
-                Error::render(format!("'{}' object is not iterable", other.type_name()))
-            })?),
+            other => Arc::new(other.iterate()?.ok_or_else(|| not_iterable(&other))?),
         };
         if items.is_empty() {
             return self.render_nodes(template, &node.empty, out);
@@ -277,9 +275,7 @@ impl Renderer<'_> {
             self.scope.set(&node.name, Value::from(Vec::new()));
             return Ok(());
         }
-        let items = items.iterate()?.ok_or_else(|| {
-            Error::render(format!("'{}' object is not iterable", items.type_name()))
-        })?;
+        let items = items.iterate()?.ok_or_else(|| not_iterable(&items))?;
         let mut groups: Vec<(Value, Vec<Value>)> = Vec::new();
         for item in items {
             self.scope.set(&node.name, item.clone());
@@ -373,12 +369,20 @@ fn unpack(item: &Value, count: usize) -> Result<Vec<Value>, Error> {
     // Django takes a value without len() to have length 1.
     let length = item.length()?.unwrap_or(1);
     if length != count {
-        return Err(Error::render(format!(
-            "Need {count} values to unpack in for loop; got {length}. "
-        )));
+        return Err(Error::render_as(
+            PythonException::ValueError,
+            format!("Need {count} values to unpack in for loop; got {length}. "),
+        ));
     }
-    item.iterate()?
-        .ok_or_else(|| Error::render(format!("'{}' object is not iterable", item.type_name())))
+    item.iterate()?.ok_or_else(|| not_iterable(item))
+}
+
+/// Python's `TypeError` for `iter(value)`.
+fn not_iterable(value: &Value) -> Error {
+    Error::render_as(
+        PythonException::TypeError,
+        format!("'{}' object is not iterable", value.type_name()),
+    )
 }
 
 #[cfg(test)]

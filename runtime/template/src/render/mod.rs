@@ -220,6 +220,7 @@ impl Renderer<'_> {
             use_l10n: self.use_l10n,
             options: self.options,
             numbers: &self.numbers,
+            host: self.host,
         }
     }
 

@@ -3,7 +3,9 @@
 
 use std::borrow::Cow;
 
+use crate::dates::{self, DateKind, Formatter};
 use crate::error::Error;
+use crate::host::Host;
 use crate::options::{NumberFormats, RenderOptions};
 use crate::value::number::{format_float, format_grouped_int};
 use crate::value::{escape_into, float_repr, positional_repr, to_text, Value};
@@ -15,6 +17,8 @@ pub(crate) struct Printer<'r> {
     pub(crate) use_l10n: bool,
     pub(crate) options: &'r RenderOptions,
     pub(crate) numbers: &'r NumberFormats<'r>,
+    /// Reads dates, so they print without Django's `localize`.
+    pub(crate) host: &'r dyn Host,
 }
 
 impl Printer<'_> {
@@ -60,6 +64,30 @@ impl Printer<'_> {
         Ok(())
     }
 
+    /// Django's `localize` of a date, datetime or time (after `template_localtime`): its
+    /// `DATE_FORMAT`, `DATETIME_FORMAT` or `TIME_FORMAT`, the settings' inside
+    /// `{% localize off %}`. `None` for other values, and where the host must format it.
+    fn localized_date(&self, value: &Value) -> Result<Option<String>, Error> {
+        let Some(datetime) = self.host.datetime(value, true)? else {
+            return Ok(None);
+        };
+        let (name, formatter) = match datetime.kind {
+            DateKind::DateTime => ("DATETIME_FORMAT", Formatter::Date),
+            DateKind::Date => ("DATE_FORMAT", Formatter::Date),
+            DateKind::Time => ("TIME_FORMAT", Formatter::Time),
+        };
+        let locale = self.host.date_locale()?;
+        let format_string = if self.use_l10n {
+            locale.resolve(name)
+        } else {
+            locale.unlocalized.get(name).and_then(Option::as_deref)
+        };
+        let Some(format_string) = format_string else {
+            return Ok(None);
+        };
+        Ok(dates::format(&datetime, format_string, &locale, formatter).ok())
+    }
+
     /// The text before escaping (numbers localized, host objects as the host prints them) and
     /// whether it is safe.
     fn unescaped<'v>(&self, value: &'v Value) -> Result<(Cow<'v, str>, bool), Error> {
@@ -76,6 +104,9 @@ impl Printer<'_> {
             }
             Value::Float(f) => (Cow::Owned(float_repr(*f)), false),
             Value::Object(object) => {
+                if let Some(text) = self.localized_date(value)? {
+                    return Ok((Cow::Owned(text), false));
+                }
                 let (text, safe) = object.to_output(self.use_l10n)?;
                 (Cow::Owned(text), safe)
             }

@@ -44,6 +44,13 @@ pub trait Object: AsAny + Send + Sync + fmt::Debug {
         self.to_text()
     }
 
+    /// `str(obj)` when the object is a `decimal.Decimal`: filters that compute with Decimals
+    /// (`floatformat`) read it as Django's `Decimal(str(value))` does. `None`, the default,
+    /// for anything else.
+    fn decimal_text(&self) -> Result<Option<String>, Error> {
+        Ok(None)
+    }
+
     /// `repr(obj)`, used when the object is printed inside a list or a dict.
     /// Defaults to an `Unsupported` error: the engine cannot guess it.
     fn to_repr(&self) -> Result<String, Error> {

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::Value;
-use crate::error::Error;
+use crate::error::{Error, PythonException};
 
 /// How deeply nested lists and dicts may be compared (Python's recursion limit).
 const MAX_COMPARE_DEPTH: usize = 500;
@@ -61,18 +61,21 @@ pub(crate) fn contains(container: &Value, item: &Value) -> Result<bool, Error> {
     match container {
         Value::Str(text, _) => match item {
             Value::Str(needle, _) => Ok(text.contains(&**needle)),
-            other => Err(Error::render(format!(
-                "'in <string>' requires string as left operand, not {}",
-                other.type_name()
-            ))),
+            other => Err(Error::render_as(
+                PythonException::TypeError,
+                format!(
+                    "'in <string>' requires string as left operand, not {}",
+                    other.type_name()
+                ),
+            )),
         },
         Value::List(items) => any_equal(items, item),
         Value::Map(map) => match item {
             Value::Str(key, _) => Ok(map.contains_key(key)),
-            Value::List(_) | Value::Map(_) => Err(Error::render(format!(
-                "unhashable type: '{}'",
-                item.type_name()
-            ))),
+            Value::List(_) | Value::Map(_) => Err(Error::render_as(
+                PythonException::TypeError,
+                format!("unhashable type: '{}'", item.type_name()),
+            )),
             // Numbers, None and host objects never equal the engine's string keys.
             _ => Ok(false),
         },
@@ -110,10 +113,10 @@ pub(crate) fn identical(left: &Value, right: &Value) -> Result<bool, Error> {
 }
 
 fn not_iterable(value: &Value) -> Error {
-    Error::render(format!(
-        "argument of type '{}' is not iterable",
-        value.type_name()
-    ))
+    Error::render_as(
+        PythonException::TypeError,
+        format!("argument of type '{}' is not iterable", value.type_name()),
+    )
 }
 
 fn any_equal(items: &[Value], item: &Value) -> Result<bool, Error> {
@@ -239,12 +242,15 @@ fn order(op: CompareOp, left: &Value, right: &Value, depth: usize) -> Result<boo
             }
             Ok(op.holds(a.len().cmp(&b.len())))
         }
-        _ => Err(Error::render(format!(
-            "'{}' not supported between instances of '{}' and '{}'",
-            op.symbol(),
-            left.type_name(),
-            right.type_name()
-        ))),
+        _ => Err(Error::render_as(
+            PythonException::TypeError,
+            format!(
+                "'{}' not supported between instances of '{}' and '{}'",
+                op.symbol(),
+                left.type_name(),
+                right.type_name()
+            ),
+        )),
     }
 }
 
