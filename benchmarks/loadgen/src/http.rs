@@ -115,7 +115,25 @@ impl Conn {
             req.push_str("\r\n");
         }
         req.push_str("\r\n");
-        self.stream.write_all(req.as_bytes()).await?;
+        self.exchange(req.as_bytes(), keep_body).await
+    }
+
+    /// One POST of a JSON body (the fanout scenario's publish request); the answer's body is
+    /// only counted.
+    pub async fn post_json(&mut self, target: &Target, body: &str) -> io::Result<Response> {
+        let req = format!(
+            "POST {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: djust-loadgen\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            target.path,
+            target.authority,
+            body.len()
+        );
+        self.exchange(req.as_bytes(), false).await
+    }
+
+    /// Writes a whole request and reads its response.
+    async fn exchange(&mut self, request: &[u8], keep_body: bool) -> io::Result<Response> {
+        self.stream.write_all(request).await?;
 
         // Head.
         let (status, head_len, framing, keep_alive, set_cookies) = loop {

@@ -11,6 +11,8 @@
 //! loadgen open-loop   --url ... --sessions 1000 --rate 1 --seconds S
 //! loadgen cycles      --url ... --sessions 1000 --cycles 10
 //! loadgen http        --url ... --connections C --seconds S
+//! loadgen fanout      --url http://127.0.0.1:P/bench/fanout/?topic=T --sessions N
+//!                     --publish-url http://127.0.0.1:P/bench/publish/ --topic T --rounds K
 //! ```
 //! Common: `--ws-path /ws/live/`, `--origin http://HOST:P`, `--event increment`,
 //! `--concurrency 50` (sessions connecting at once), `--connect-limit S` (no session of a wave
@@ -20,12 +22,22 @@
 //! several sessions with one visitor's token and cookie, as tabs of one browser);
 //! `--slow-url URL --slow-event nap --slow-sessions 1` adds sessions of another view (closed
 //! loop) to closed-loop and open-loop runs.
+//!
+//! `fanout`: the sessions subscribe to `--topic` (the page at `--url` does, in its mount); then
+//! `--rounds` rounds (after `--warmup`), each one POST per series to a publish URL, timing every
+//! subscriber's first unsolicited frame after it (src/fanout.rs). `--kinds broadcast,push` and
+//! `--publish-url URL[,URL]` make one series per kind and URL, taking turns round by round;
+//! `--round-timeout 10`, `--pause 0.5` (between rounds); `--others M --others-url URL` adds M
+//! sessions sending `--event` in a closed loop throughout, their latency reported apart for
+//! events sent during a round and between rounds.
 
+mod fanout;
 mod http;
 mod session;
 mod stats;
 mod sys;
 
+use fanout::Fanout;
 use http::Target;
 use serde_json::{json, Map, Value};
 use session::{Config, ConnectReport, Phase, Plan, SessionResult, Spec, Work};
@@ -38,7 +50,7 @@ use tokio::sync::{mpsc, watch, Semaphore};
 use tokio::time::{sleep, sleep_until, timeout_at, Instant};
 
 const USAGE: &str =
-    "usage: loadgen <connect|hold|closed-loop|open-loop|cycles|http> --url URL [--option value]...
+    "usage: loadgen <connect|hold|closed-loop|open-loop|cycles|http|fanout> --url URL [--option value]...
 see the comment at the top of src/main.rs for the options";
 
 const OPTIONS: &[&str] = &[
@@ -65,6 +77,14 @@ const OPTIONS: &[&str] = &[
     "slow-sessions",
     "page-share",
     "connect-limit",
+    "publish-url",
+    "kinds",
+    "topic",
+    "rounds",
+    "round-timeout",
+    "pause",
+    "others",
+    "others-url",
 ];
 
 struct Args {
@@ -121,13 +141,13 @@ impl Args {
     }
 }
 
-fn progress(value: Value) {
+pub(crate) fn progress(value: Value) {
     eprintln!("{value}");
 }
 
 /// What the server is doing, read from /proc when its pid is known.
 #[derive(Clone, Copy)]
-struct Server(Option<u32>);
+pub(crate) struct Server(Option<u32>);
 
 impl Server {
     fn rss_kb(self) -> Value {
@@ -135,7 +155,7 @@ impl Server {
             .and_then(sys::server_rss_kb)
             .map_or(Value::Null, Value::from)
     }
-    fn cpu_s(self) -> Option<f64> {
+    pub(crate) fn cpu_s(self) -> Option<f64> {
         self.0.and_then(sys::server_cpu_s)
     }
 }
@@ -191,11 +211,17 @@ struct Common {
     server: Server,
 }
 
+/// The sessions of a wave: each group's spec and how many sessions it starts.
+type Groups = Vec<(Arc<Spec>, usize)>;
+
 /// How a wave runs once every session has mounted (or failed to).
 struct RunSpec {
     warmup: Duration,
     seconds: Duration,
     drain: Duration,
+    /// Publish rounds instead of waiting `seconds` (which then only bounds them); the rounds'
+    /// report is the wave's `"rounds"`.
+    fanout: Option<Fanout>,
 }
 
 /// One wave: connect and mount every session, optionally run a workload, close them all.
@@ -265,7 +291,8 @@ async fn wave(common: &Common, groups: &[(Arc<Spec>, usize)], run: Option<RunSpe
     }
     let connect_wall = connect_window.at.elapsed().as_secs_f64();
     let connect_cpu = connect_window.since(server);
-    let mounted: usize = latency.iter().map(|l| l[0].len()).sum();
+    let mounted_by_group: Vec<usize> = latency.iter().map(|l| l[0].len()).collect();
+    let mounted: usize = mounted_by_group.iter().sum();
     progress(json!({"event": "mounted", "sessions": total, "mounted": mounted}));
 
     let mut connect = Vec::new();
@@ -304,7 +331,7 @@ async fn wave(common: &Common, groups: &[(Arc<Spec>, usize)], run: Option<RunSpe
     let mut rss_held = Value::Null;
     if let (Some(run), false) = (run, deadline_hit) {
         let start = Instant::now();
-        let plan = Plan {
+        let mut plan = Plan {
             start,
             measure_from: start + run.warmup,
             end: start + run.warmup + run.seconds,
@@ -314,7 +341,21 @@ async fn wave(common: &Common, groups: &[(Arc<Spec>, usize)], run: Option<RunSpe
         progress(json!({"event": "run", "seconds": (run.warmup + run.seconds).as_secs_f64()}));
         sleep_until(plan.measure_from.min(cfg.deadline)).await;
         let w = Window::mark(server);
-        sleep_until(plan.end.min(cfg.deadline)).await;
+        match run.fanout {
+            Some(fanout) => {
+                let (started, mounted) = (groups[0].1, mounted_by_group[0]);
+                let report = fanout
+                    .run(plan, started, mounted, server, cfg.deadline)
+                    .await;
+                out["rounds"] = report;
+                // The rounds are over, and with them the run: its end moves to now.
+                let now = Instant::now();
+                plan.end = now;
+                plan.drain_until = now + run.drain;
+                let _ = phase_tx.send(Phase::Run(plan));
+            }
+            None => sleep_until(plan.end.min(cfg.deadline)).await,
+        }
         window = w.since(server);
         rss_held = server.rss_kb();
         // Wait for the sessions still waiting for answers, up to the drain limit.
@@ -541,6 +582,73 @@ fn main() {
     println!("{out}");
 }
 
+/// The fanout scenario's groups (subscribers, then the others if any) and its run: the rounds,
+/// with a time bound that covers them all.
+fn fanout_setup(
+    args: &Args,
+    target: &Target,
+    sessions: usize,
+    page_share: usize,
+    event: &str,
+) -> Result<(Groups, RunSpec), String> {
+    let urls = args
+        .str("publish-url")
+        .ok_or("fanout needs --publish-url")?;
+    let kinds = args.str("kinds").unwrap_or_else(|| "broadcast".into());
+    let mut series = Vec::new();
+    for kind in kinds.split(',') {
+        for url in urls.split(',') {
+            series.push(fanout::Series {
+                kind: fanout::Kind::parse(kind.trim())?,
+                publish: Target::parse(url.trim())?,
+            });
+        }
+    }
+    let (tap, heard) = mpsc::unbounded_channel();
+    let subscribers = Spec {
+        page: target.clone(),
+        page_share: page_share.max(1),
+        event: event.to_owned(),
+        work: Work::Idle(None),
+        group: 0,
+        tap: Some(tap.clone()),
+    };
+    let mut groups = vec![(Arc::new(subscribers), sessions)];
+    let others: usize = args.num("others", 0)?;
+    if others > 0 {
+        let url = args
+            .str("others-url")
+            .ok_or("--others needs --others-url")?;
+        let spec = Spec {
+            page: Target::parse(&url)?,
+            page_share: 1,
+            event: event.to_owned(),
+            work: Work::Closed,
+            group: 1,
+            tap: Some(tap),
+        };
+        groups.push((Arc::new(spec), others));
+    }
+    let rounds: usize = args.num("rounds", 10)?;
+    let round_timeout = args.secs("round-timeout", 10.0)?;
+    let pause = args.secs("pause", 0.5)?;
+    let bound = (round_timeout + pause).mul_f64((rounds * series.len()) as f64 + 1.0);
+    let run = RunSpec {
+        warmup: args.secs("warmup", 1.0)?,
+        seconds: bound,
+        drain: args.secs("drain", 5.0)?,
+        fanout: Some(Fanout {
+            series,
+            topic: args.str("topic").unwrap_or_else(|| "bench".into()),
+            rounds,
+            round_timeout,
+            pause,
+            heard,
+        }),
+    };
+    Ok((groups, run))
+}
+
 fn setup_and_run(args: &Args) -> Result<Value, String> {
     let url = args.str("url").ok_or("--url is required")?;
     let target = Target::parse(&url)?;
@@ -601,9 +709,10 @@ fn setup_and_run(args: &Args) -> Result<Value, String> {
                 event: event.clone(),
                 work,
                 group: 0,
+                tap: None,
             })
         };
-        let groups = |work: Work| -> Result<Vec<(Arc<Spec>, usize)>, String> {
+        let groups = |work: Work| -> Result<Groups, String> {
             let mut g = vec![(spec(work), sessions)];
             if let Some(slow) = args.str("slow-url") {
                 let n: usize = args.num("slow-sessions", 1)?;
@@ -615,6 +724,7 @@ fn setup_and_run(args: &Args) -> Result<Value, String> {
                         event: slow_event,
                         work: Work::Closed,
                         group: 1,
+                        tap: None,
                     }),
                     n,
                 ));
@@ -626,6 +736,7 @@ fn setup_and_run(args: &Args) -> Result<Value, String> {
                 warmup: args.secs("warmup", default_warmup)?,
                 seconds: args.secs("seconds", default_seconds)?,
                 drain: args.secs("drain", 5.0)?,
+                fanout: None,
             })
         };
 
@@ -676,6 +787,10 @@ fn setup_and_run(args: &Args) -> Result<Value, String> {
             "http" => {
                 let conns: usize = args.num("connections", 16)?;
                 http_scenario(&common, target.clone(), conns, run_spec(1.0, 5.0)?).await
+            }
+            "fanout" => {
+                let (g, run) = fanout_setup(args, &target, sessions, page_share, &event)?;
+                wave(&common, &g, Some(run)).await
             }
             other => return Err(format!("unknown scenario {other:?}\n{USAGE}")),
         };

@@ -48,6 +48,19 @@ pub struct Spec {
     pub work: Work,
     /// Results are kept apart by group (`main`, `slow`).
     pub group: usize,
+    /// Where the fanout scenario hears, as they happen, of this group's frames the server sent
+    /// unasked and of its answers: the rounds are timed as they go, not after the run.
+    pub tap: Option<mpsc::UnboundedSender<Heard>>,
+}
+
+/// What a session tells the fanout scenario, the moment it reads it.
+#[derive(Clone, Copy, Debug)]
+pub enum Heard {
+    /// A frame the server sent unasked (a `patch` with `ref` null, or a `push_event`) to the
+    /// group's session `index`.
+    Unsolicited { index: usize, at: Instant },
+    /// An answer to an event sent at `sent`.
+    Answer { sent: Instant, at: Instant },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -221,6 +234,8 @@ async fn connect(
 enum Incoming {
     /// An answer to one of our refs, and whether it was an error frame (with its code).
     Answer(u64, Option<String>),
+    /// A frame nobody asked for: a broadcast's patch (`ref` null) or a `push_event`.
+    Unsolicited,
     Other,
     Ended(String),
 }
@@ -233,6 +248,7 @@ fn classify(msg: Option<Result<Message, WsError>>) -> Incoming {
                 ("error", Some(r)) => {
                     Incoming::Answer(r, Some(f.code.unwrap_or("unknown").to_string()))
                 }
+                ("patch", None) | ("push_event", _) => Incoming::Unsolicited,
                 _ => Incoming::Other,
             },
             Err(_) => Incoming::Other,
@@ -336,7 +352,17 @@ pub async fn run(
     // 2. The workload.
     if let Some(plan) = plan {
         busy.fetch_add(1, Ordering::SeqCst);
-        let ended = workload(id, &cfg, &spec, plan, &mut ws, &mut result).await;
+        let ended = workload(
+            id,
+            index,
+            &cfg,
+            &spec,
+            plan,
+            &mut phase,
+            &mut ws,
+            &mut result,
+        )
+        .await;
         busy.fetch_sub(1, Ordering::SeqCst);
         if let Some(why) = ended {
             result.dropped = Some(why);
@@ -382,12 +408,16 @@ pub async fn run(
 }
 
 /// Runs the session's work from `plan.start` to `plan.end`, then waits for outstanding answers
-/// until `plan.drain_until`. Returns why the socket ended, if it did.
+/// until `plan.drain_until`; a new plan from the wave (a run cut short) moves both. Returns why
+/// the socket ended, if it did.
+#[allow(clippy::too_many_arguments)]
 async fn workload(
     id: usize,
+    index: usize,
     cfg: &Config,
     spec: &Spec,
-    plan: Plan,
+    mut plan: Plan,
+    phase: &mut watch::Receiver<Phase>,
     ws: &mut Ws,
     result: &mut SessionResult,
 ) -> Option<String> {
@@ -400,8 +430,8 @@ async fn workload(
         Work::Closed => Some(plan.start),
         Work::Open(period) => Some(plan.start + period.mul_f64(rng.f64())),
     };
-    let drain_until = plan.drain_until.min(cfg.deadline);
     loop {
+        let drain_until = plan.drain_until.min(cfg.deadline);
         let now = Instant::now();
         if (now >= plan.end && outstanding.is_empty()) || now >= drain_until {
             break;
@@ -417,6 +447,9 @@ async fn workload(
                 Incoming::Answer(r, error) => {
                     let Some(sent) = outstanding.remove(&r) else { continue };
                     let at = Instant::now();
+                    if let (Some(tap), None) = (&spec.tap, &error) {
+                        let _ = tap.send(Heard::Answer { sent, at });
+                    }
                     result.answered += 1;
                     if at >= plan.measure_from && at <= plan.end {
                         result.answered_in_window += 1;
@@ -432,8 +465,17 @@ async fn workload(
                         next_send = Some(at);
                     }
                 }
+                Incoming::Unsolicited => {
+                    if let Some(tap) = &spec.tap {
+                        let _ = tap.send(Heard::Unsolicited { index, at: Instant::now() });
+                    }
+                }
                 Incoming::Other => {}
                 Incoming::Ended(why) => return Some(why),
+            },
+            changed = phase.changed() => match (changed, *phase.borrow_and_update()) {
+                (Ok(()), Phase::Run(moved)) => plan = moved,
+                _ => break,
             },
             _ = sleep_until(wake) => {
                 let Some(t) = send_at else { continue };
