@@ -58,7 +58,8 @@ class Session:
         with lock:
             counts["closed"] += 1
 
-def open_socket(environ):
+def open_socket(environ, link):
+    # link: the session's _core.SessionLink (subscriptions, timers), unused by this fake.
     return Session(environ)
 
 def app(environ, start_response):
