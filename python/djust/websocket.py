@@ -17,6 +17,7 @@ import asyncio
 import contextvars
 import dataclasses
 import itertools
+import logging
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -25,6 +26,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from djust import pubsub
 from djust.connection import Connection, with_fresh_db_connections
 from djust.session import LiveSession
+
+logger = logging.getLogger("djust")
 
 # Close codes in the 4000-4999 range are free for applications.
 CLOSE_FORBIDDEN_ORIGIN = 4403
@@ -136,9 +139,7 @@ class ChannelsServices:
         except RuntimeError:
             running = None
         if running is self.loop:
-            task = self.loop.create_task(coroutine)
-            self._pending.add(task)
-            task.add_done_callback(self._pending.discard)
+            self._keep(self.loop.create_task(coroutine))
             return
         asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=30)
 
@@ -168,9 +169,25 @@ class ChannelsServices:
 
         def start() -> None:
             if not self.closed:
-                self.loop.create_task(self.consumer._run(call, *args))
+                self._keep(self.loop.create_task(self._deliver(call, *args)))
 
         self.loop.call_soon_threadsafe(start, context=contextvars.Context())
+
+    def _keep(self, task: asyncio.Task[Any]) -> None:
+        """Hold ``task`` until it is done (the loop keeps only a weak reference)."""
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _deliver(self, call: Any, *args: Any) -> None:
+        """A server-started call (timer, broadcast, task result). The browser may have left
+        between the call's start and its send (ASGI servers raise ``OSError`` then, before
+        ``disconnect`` reaches the consumer): that is the end of the connection, not a fault."""
+        try:
+            await self.consumer._run(call, *args)
+        except OSError:
+            self.closed = True
+        except Exception:  # noqa: BLE001 - nobody awaits this task: say what went wrong
+            logger.exception("djust: a server-started update could not be delivered")
 
     def cancel_timer(self, timer_id: int) -> None:
         def cancel() -> None:
