@@ -200,20 +200,31 @@ def channel_layer() -> Any:
     return get_channel_layer()
 
 
-def _publish_everywhere(topic: str, local: dict[str, Any], rust: Any) -> Any:
-    """Deliver in this process; answer the channel layer and its message (or ``None``)."""
-    configure()
-    rust()
-    if local["kind"] == "push":
-        local_hub.push(topic, local["frame"])
-    else:
-        local_hub.publish(topic, local["event"], local["payload"])
-    layer = channel_layer()
-    if layer is None:
-        return None, None
-    message = {"type": f"djust.{local['kind']}", "topic": topic, **local}
-    message.pop("kind")
-    return layer, message
+def _published(topic: str, event: Any, payload: Any, call: str) -> dict[str, Any]:
+    """Deliver ``handle_info(event, payload)`` in this process (and through Redis); the
+    channel-layer message carrying it to Channels consumers."""
+    check_topic(topic)
+    text = payload_json(call, event, payload)
+    _ensure_configured()
+    _core.pubsub_publish(topic, event, text)
+    local_hub.publish(topic, event, text)
+    return {"type": "djust.published", "topic": topic, "event": event, "payload": text}
+
+
+def _pushed(topic: str, event: Any, payload: Any, call: str) -> dict[str, Any]:
+    """Send a ``push_event`` frame, encoded once, in this process (and through Redis); the
+    channel-layer message carrying it to Channels consumers."""
+    check_topic(topic)
+    frame = _core.frame_push_event(event, payload_json(call, event, payload))
+    _ensure_configured()
+    _core.pubsub_push(topic, frame)
+    local_hub.push(topic, frame)
+    return {"type": "djust.push", "topic": topic, "frame": frame}
+
+
+def _ensure_configured() -> None:
+    if not _configured:
+        configure()
 
 
 # Group sends started from inside a running event loop, kept until done (a task nobody holds
@@ -221,7 +232,13 @@ def _publish_everywhere(topic: str, local: dict[str, Any], rust: Any) -> Any:
 _pending: set[asyncio.Task[Any]] = set()
 
 
-def _send_to_group(layer: Any, topic: str, message: dict[str, Any]) -> None:
+def _send_to_group(message: dict[str, Any]) -> None:
+    """Hand ``message`` to its topic's channel-layer group from synchronous code: at once when
+    no loop runs in this thread, as a task of the running loop otherwise."""
+    layer = channel_layer()
+    if layer is None:
+        return
+    group = group_name(message["topic"])
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
@@ -230,13 +247,25 @@ def _send_to_group(layer: Any, topic: str, message: dict[str, Any]) -> None:
         if loop is None:
             from asgiref.sync import async_to_sync
 
-            async_to_sync(layer.group_send)(group_name(topic), message)
+            async_to_sync(layer.group_send)(group, message)
         else:
-            task = loop.create_task(layer.group_send(group_name(topic), message))
+            task = loop.create_task(layer.group_send(group, message))
             _pending.add(task)
             task.add_done_callback(_group_sent)
     except Exception:  # noqa: BLE001 - a broadcast never raises into its caller
-        logger.exception("djust: broadcast to %r through the channel layer failed", topic)
+        logger.exception("djust: a broadcast to %r through the channel layer failed", group)
+
+
+async def _asend_to_group(message: dict[str, Any]) -> None:
+    layer = channel_layer()
+    if layer is None:
+        return
+    try:
+        await layer.group_send(group_name(message["topic"]), message)
+    except Exception:  # noqa: BLE001 - a broadcast never raises into its caller
+        logger.exception(
+            "djust: a broadcast to %r through the channel layer failed", message["topic"]
+        )
 
 
 def _group_sent(task: asyncio.Task[Any]) -> None:
@@ -247,51 +276,22 @@ def _group_sent(task: asyncio.Task[Any]) -> None:
         )
 
 
-def _info(topic: str, event: Any, payload: Any, call: str) -> tuple[dict[str, Any], Any]:
-    check_topic(topic)
-    text = payload_json(call, event, payload)
-    return (
-        {"kind": "published", "event": event, "payload": text},
-        lambda: _core.pubsub_publish(topic, event, text),
-    )
-
-
-def _push(topic: str, event: Any, payload: Any, call: str) -> tuple[dict[str, Any], Any]:
-    check_topic(topic)
-    frame = _core.frame_push_event(event, payload_json(call, event, payload))
-    return {"kind": "push", "frame": frame}, lambda: _core.pubsub_push(topic, frame)
-
-
 def broadcast(topic: str, event: str, payload: dict[str, Any] | None = None) -> None:
     """Deliver ``handle_info(event, payload)`` to every session subscribed to ``topic``."""
-    layer, message = _publish_everywhere(topic, *_info(topic, event, payload, "broadcast"))
-    if layer is not None:
-        _send_to_group(layer, topic, message)
+    _send_to_group(_published(topic, event, payload, "broadcast"))
 
 
 async def abroadcast(topic: str, event: str, payload: dict[str, Any] | None = None) -> None:
     """:func:`broadcast` for async code: the channel layer's send is awaited."""
-    layer, message = _publish_everywhere(topic, *_info(topic, event, payload, "abroadcast"))
-    if layer is not None:
-        try:
-            await layer.group_send(group_name(topic), message)
-        except Exception:  # noqa: BLE001 - a broadcast never raises into its caller
-            logger.exception("djust: broadcast to %r through the channel layer failed", topic)
+    await _asend_to_group(_published(topic, event, payload, "abroadcast"))
 
 
 def push(topic: str, event: str, payload: dict[str, Any] | None = None) -> None:
     """Send one ``push_event(event, payload)`` frame, encoded once, to every browser subscribed
     to ``topic`` (hooks receive it with ``handleEvent``); no view code runs."""
-    layer, message = _publish_everywhere(topic, *_push(topic, event, payload, "push"))
-    if layer is not None:
-        _send_to_group(layer, topic, message)
+    _send_to_group(_pushed(topic, event, payload, "push"))
 
 
 async def apush(topic: str, event: str, payload: dict[str, Any] | None = None) -> None:
     """:func:`push` for async code."""
-    layer, message = _publish_everywhere(topic, *_push(topic, event, payload, "apush"))
-    if layer is not None:
-        try:
-            await layer.group_send(group_name(topic), message)
-        except Exception:  # noqa: BLE001
-            logger.exception("djust: push to %r through the channel layer failed", topic)
+    await _asend_to_group(_pushed(topic, event, payload, "apush"))

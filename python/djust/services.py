@@ -20,6 +20,7 @@ import heapq
 import json
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -31,6 +32,10 @@ logger = logging.getLogger("djust")
 # Owners: each view a connection mounts gets a generation ("3"); it owns what it started as "3",
 # and its component "cart" owns what it started as "3:cart". Replacing the view (live_redirect)
 # ends everything of the old generation and nothing of the new.
+
+# Live components whose constructor asked for services before they were placed in a view
+# (see SessionServices.adopt): while it is empty, sessions skip looking for them.
+PENDING: weakref.WeakSet[Any] = weakref.WeakSet()
 
 # Timers one session may have at once: far beyond any real page, low enough that a handler
 # scheduling in a loop fails loudly instead of filling the server's memory.
@@ -217,6 +222,7 @@ class SessionServices:
         placed in it (a live component's ``mount()`` runs in its constructor)."""
         for component in components:
             calls = component.__dict__.pop("_djust_pending", None)
+            PENDING.discard(component)
             if not calls or component.component_id is None:
                 continue
             owner = f"{generation}:{component.component_id}"

@@ -61,7 +61,7 @@ from djust.lifecycle import (
 from djust.limits import ConnectionLimits, Dropped
 from djust.page import page_digest, page_title
 from djust.routes import Route, lookup_view, view_key
-from djust.services import SessionServices, payload_dict
+from djust.services import PENDING, SessionServices, payload_dict
 
 if TYPE_CHECKING:
     from djust._core import (
@@ -164,14 +164,12 @@ class LiveSession:
         patch (``ref`` null) and the view's commands. A message for a view this connection no
         longer shows is dropped."""
 
-        def deliver() -> list[str]:
-            view = self._require_view()
-            receiver = view if owner is None else self._receiver(owner)
-            if receiver is None:
-                return []
-            return self._outcome_frames(None, run_info(view, event, payload, receiver))
-
-        return self._call(deliver, awaits=awaits)
+        return self._call(
+            lambda: self._to_owner(
+                owner, lambda view, receiver: run_info(view, event, payload, receiver)
+            ),
+            awaits=awaits,
+        )
 
     def handle_published(self, topic: str, event: str, payload: str) -> list[str]:
         """Deliver what was broadcast to ``topic`` (``payload``: JSON text) to every view and
@@ -198,16 +196,22 @@ class LiveSession:
     ) -> list[str]:
         """Deliver a background task's result to ``handle_async_result`` of the view (or the
         component) that started it."""
+        return self._call(lambda: self._async_result(name, result, error))
+
+    def _async_result(self, name: str, result: Any, error: BaseException | None) -> list[str]:
         owner = self.services.task_owners.pop(name, None)
+        return self._to_owner(
+            owner, lambda view, receiver: run_async_result(view, name, result, error, receiver)
+        )
 
-        def deliver() -> list[str]:
-            view = self._require_view()
-            receiver = view if owner is None else self._receiver(owner)
-            if receiver is None:
-                return []
-            return self._outcome_frames(None, run_async_result(view, name, result, error, receiver))
-
-        return self._call(deliver)
+    def _to_owner(self, owner: str | None, step: Callable[[Any, Any], Any]) -> list[str]:
+        """The frames of ``step(view, receiver)`` for the view or component ``owner`` names
+        (the view when ``None``); nothing for an owner this connection no longer shows."""
+        view = self._require_view()
+        receiver = view if owner is None else self._receiver(owner)
+        if receiver is None:
+            return []
+        return self._outcome_frames(None, step(view, receiver))
 
     def _receiver(self, owner: str) -> Any:
         """The view or component of the current view named by ``owner`` (``None``: it belongs
@@ -451,18 +455,11 @@ class LiveSession:
                     ref, HANDLER_ERROR, f"{outcome.call} raised {public_message(outcome.failure)}"
                 )
             )
-        if self._generation:
+        if self._generation and PENDING:
             self.services.adopt(self._generation, assign_ids(outcome.view))
         for task_name, result, error in self.services.take_inline_results():
             # No connection to deliver them later (the HTTP fallback): they answer now.
-            owner = self.services.task_owners.pop(task_name, None)
-            receiver = outcome.view if owner is None else self._receiver(owner)
-            if receiver is not None:
-                frames.extend(
-                    self._outcome_frames(
-                        None, run_async_result(outcome.view, task_name, result, error, receiver)
-                    )
-                )
+            frames.extend(self._async_result(task_name, result, error))
         return frames
 
     def _call(

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from djust.components.markup import mark_root
 from djust.public_state import public_state
-from djust.services import SessionServices, Timer, UsesServices
+from djust.services import PENDING, SessionServices, Timer, UsesServices
 from djust.template import Template, compile_string, get_template
 
 _registry: dict[str, type[Component]] = {}
@@ -268,6 +268,7 @@ class _Pending:
         self._calls: list[tuple[str, tuple[Any, ...]]] = component.__dict__.setdefault(
             "_djust_pending", []
         )
+        PENDING.add(component)
 
     def subscribe(self, topic: str, owner: str) -> None:
         self._calls.append(("subscribe", (topic,)))
